@@ -1,0 +1,123 @@
+/*
+ * sim/rng.c: xoshiro256** as a GSL generator type, stream seeding, and the
+ * GSL error handler.
+ */
+#include "sim/rng.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+_Static_assert(sizeof(unsigned long) == 8, "iaptsim needs 64-bit unsigned long (LP64)");
+
+typedef struct xo_state {
+    uint64_t s[4];
+} xo_state;
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static inline uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static inline uint64_t xo_next(xo_state *st)
+{
+    uint64_t *s = st->s;
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+static void xo_set(void *vstate, unsigned long seed)
+{
+    xo_state *st = vstate;
+    uint64_t x = seed;
+    for (int i = 0; i < 4; i++)
+        st->s[i] = splitmix64(&x);
+    /* splitmix64 outputs are a bijection of distinct counters, so the state
+     * cannot be all zero. */
+}
+
+static unsigned long xo_get(void *vstate) { return (unsigned long)(xo_next(vstate) >> 32); }
+
+static double xo_get_double(void *vstate) { return (double)(xo_next(vstate) >> 11) * 0x1.0p-53; }
+
+static const gsl_rng_type xo_type = {
+    "xoshiro256**", 0xffffffffUL, 0, sizeof(xo_state), &xo_set, &xo_get, &xo_get_double,
+};
+
+const gsl_rng_type *sim_rng_xoshiro256ss = &xo_type;
+
+uint64_t sim_rng_key(uint64_t master, uint64_t rep, uint64_t stream)
+{
+    /* Fold each input into a running value through the splitmix64 bijection
+     * (full avalanche), so keys of neighbouring inputs are unrelated and two
+     * different inputs collide with probability about 2^-64. */
+    uint64_t x = master;
+    uint64_t h = splitmix64(&x);
+    x = h ^ rep;
+    h = splitmix64(&x);
+    x = h ^ stream;
+    return splitmix64(&x);
+}
+
+uint64_t sim_rng_stream_id(const char *name)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h ^= *p;
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}
+
+gsl_rng *sim_rng_create(uint64_t master, uint64_t rep, uint64_t stream)
+{
+    gsl_rng *r = gsl_rng_alloc(sim_rng_xoshiro256ss);
+    if (r)
+        gsl_rng_set(r, sim_rng_key(master, rep, stream));
+    return r;
+}
+
+void sim_rng_seed(gsl_rng *r, uint64_t master, uint64_t rep, uint64_t stream)
+{
+    gsl_rng_set(r, sim_rng_key(master, rep, stream));
+}
+
+static _Thread_local unsigned gsl_error_count;
+static _Thread_local char gsl_error_first[256];
+
+static void error_handler(const char *reason, const char *file, int line, int gsl_errno)
+{
+    if (gsl_error_count++ == 0)
+        snprintf(gsl_error_first, sizeof gsl_error_first, "GSL error %d (%s) at %s:%d: %s", gsl_errno,
+                 gsl_strerror(gsl_errno), file, line, reason);
+}
+
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static void install_once(void) { gsl_set_error_handler(&error_handler); }
+
+void sim_rng_install_error_handler(void) { pthread_once(&handler_once, install_once); }
+
+unsigned sim_gsl_errors(void) { return gsl_error_count; }
+
+const char *sim_gsl_first_error(void) { return gsl_error_first; }
+
+void sim_gsl_errors_reset(void)
+{
+    gsl_error_count = 0;
+    gsl_error_first[0] = '\0';
+}

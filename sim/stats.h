@@ -1,0 +1,112 @@
+/*
+ * sim/stats.h: output statistics collected during a run.
+ *
+ *   sim_tally   streaming count, mean, variance, min, max (Welford; O(1)
+ *               memory, numerically stable; tallies merge exactly, Chan et al.)
+ *   sim_twstat  time-weighted average of a piecewise-constant level (queue
+ *               length, busy servers) between set points
+ *   sim_sample  every observation kept, for exact quantiles of modest samples
+ *               (O(n) memory, O(n log n) once to sort)
+ *   sim_p2      P-squared estimate of one quantile in O(1) memory (Jain and
+ *               Chlamtac 1985), for huge samples
+ *   sim_hist    fixed-width histogram with under/overflow counts; quantiles
+ *               by interpolation inside a bin, bounded memory, exact to the
+ *               bin width
+ * None of them allocates per observation except sim_sample (amortised
+ * doubling).
+ */
+#ifndef SIM_STATS_H
+#define SIM_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_tally {
+    uint64_t n;
+    double mean, m2, min, max;
+} sim_tally;
+
+void sim_tally_init(sim_tally *t);
+void sim_tally_add(sim_tally *t, double x);
+/* Merges b into a, as if a had seen all of b's observations. */
+void sim_tally_merge(sim_tally *a, const sim_tally *b);
+/* Mean (NaN if empty), sample variance with n-1 (NaN if n < 2), sd. */
+double sim_tally_mean(const sim_tally *t);
+double sim_tally_var(const sim_tally *t);
+double sim_tally_sd(const sim_tally *t);
+
+typedef struct sim_twstat {
+    double t0;     /* start of observation */
+    double t;      /* time of last change */
+    double level;  /* current level */
+    double area;   /* integral of the level from t0 to t */
+    double max;
+} sim_twstat;
+
+void sim_tw_init(sim_twstat *w, double t0, double level);
+/* The level changes to `level` at time t (>= the last change). */
+void sim_tw_set(sim_twstat *w, double t, double level);
+/* Adds delta to the level at time t. */
+void sim_tw_add(sim_twstat *w, double t, double delta);
+/* Time average over [t0, now] (the current level if now == t0). */
+double sim_tw_mean(const sim_twstat *w, double now);
+/* Integral of the level over [t0, now]. */
+double sim_tw_area(const sim_twstat *w, double now);
+/* Restarts observation at t, keeping the current level (warm-up deletion). */
+void sim_tw_restart(sim_twstat *w, double t);
+
+typedef struct sim_sample {
+    double *x;
+    size_t n, cap;
+    int sorted;
+} sim_sample;
+
+void sim_sample_init(sim_sample *s);
+/* Adds an observation. 0, or -1 if memory runs out (observation dropped). */
+int sim_sample_add(sim_sample *s, double x);
+/* Quantile p in [0, 1] with linear interpolation between order statistics
+ * (GSL's gsl_stats_quantile_from_sorted_data); NaN if empty. Sorts in place
+ * on first call after an add. */
+double sim_sample_quantile(sim_sample *s, double p);
+void sim_sample_clear(sim_sample *s);
+void sim_sample_free(sim_sample *s);
+
+typedef struct sim_p2 {
+    double p;
+    uint64_t n;
+    double q[5];     /* marker heights */
+    double pos[5];   /* actual marker positions (1-based) */
+    double want[5];  /* desired positions */
+    double dwant[5]; /* increments of desired positions */
+} sim_p2;
+
+/* Estimator for quantile p, 0 < p < 1. */
+void sim_p2_init(sim_p2 *e, double p);
+void sim_p2_add(sim_p2 *e, double x);
+/* Current estimate (exact for the first 5 observations; NaN if none). */
+double sim_p2_value(const sim_p2 *e);
+
+typedef struct sim_hist {
+    double lo, width;
+    size_t nbins;
+    uint64_t *count;
+    uint64_t under, over, n;
+} sim_hist;
+
+/* Bins [lo + i*width, lo + (i+1)*width) for i < nbins. Returns 0, or -1 if
+ * memory runs out or the arguments are invalid. Free with sim_hist_free. */
+int sim_hist_init(sim_hist *h, double lo, double width, size_t nbins);
+void sim_hist_add(sim_hist *h, double x);
+/* Adds b's counts to a (same binning, asserted). */
+void sim_hist_merge(sim_hist *a, const sim_hist *b);
+/* Quantile p by linear interpolation within the bin where the cumulative
+ * count crosses p*n. Observations below lo count as lo and above the top
+ * edge as the top edge. NaN if empty. */
+double sim_hist_quantile(const sim_hist *h, double p);
+/* Share of observations < x, interpolating within x's bin (x on a bin edge is
+ * exact). */
+double sim_hist_share_below(const sim_hist *h, double x);
+void sim_hist_clear(sim_hist *h);
+void sim_hist_free(sim_hist *h);
+
+#endif
