@@ -80,7 +80,7 @@ static double hold_sim(size_t n, uint64_t ops)
     return (double)done / dt;
 }
 
-static int mm1_rep(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+static int mm1_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
 {
     (void)nout;
     qm_result r;

@@ -23,7 +23,7 @@ unsigned sim_threads_default(void)
 
 typedef struct pool {
     sim_rep_fn fn;
-    void *ctx;
+    const void *ctx;
     uint64_t seed, rep0;
     size_t nrep, nout;
     double *out;
@@ -48,7 +48,7 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int sim_replicate(sim_rep_fn fn, void *ctx, uint64_t seed, uint64_t rep0, size_t nrep, size_t nout,
+int sim_replicate(sim_rep_fn fn, const void *ctx, uint64_t seed, uint64_t rep0, size_t nrep, size_t nout,
                   unsigned threads, double *out, uint64_t *failed_rep)
 {
     if (!nrep)
@@ -133,7 +133,7 @@ static double worst_ratio(const double *x, size_t nrep, size_t nout, const sim_a
     return worst;
 }
 
-int sim_replicate_auto(sim_rep_fn fn, void *ctx, uint64_t seed, size_t nout, unsigned threads,
+int sim_replicate_auto(sim_rep_fn fn, const void *ctx, uint64_t seed, size_t nout, unsigned threads,
                        const sim_auto_opts *opts, double **out, size_t *nrep_out, int *met)
 {
     size_t done = 0, want = opts->min_reps < 2 ? 2 : opts->min_reps;

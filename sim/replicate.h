@@ -19,7 +19,7 @@
 /* Runs replication `rep` under `seed`, writing nout values to out. Returns 0,
  * or a nonzero error code (the run stops at the lowest failing index). The
  * context is shared by all threads and must only be read. */
-typedef int (*sim_rep_fn)(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout);
+typedef int (*sim_rep_fn)(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout);
 
 /* Number of threads to use by default: the online processors. */
 unsigned sim_threads_default(void);
@@ -28,7 +28,7 @@ unsigned sim_threads_default(void);
  * row r of out (nrep x nout, caller-owned) holding replication rep0+r.
  * Returns 0, or the error of the lowest-indexed failing replication (and
  * sets *failed_rep to its index if failed_rep is not NULL). */
-int sim_replicate(sim_rep_fn fn, void *ctx, uint64_t seed, uint64_t rep0, size_t nrep, size_t nout,
+int sim_replicate(sim_rep_fn fn, const void *ctx, uint64_t seed, uint64_t rep0, size_t nrep, size_t nout,
                   unsigned threads, double *out, uint64_t *failed_rep);
 
 typedef struct sim_ci {
@@ -58,7 +58,7 @@ typedef struct sim_auto_opts {
  * *out is a malloc'd nrep x nout matrix the caller frees, *nrep_out its rows,
  * and *met is 1 if the target was met. Returns 0, an error from fn, or -1 on
  * OOM. */
-int sim_replicate_auto(sim_rep_fn fn, void *ctx, uint64_t seed, size_t nout, unsigned threads,
+int sim_replicate_auto(sim_rep_fn fn, const void *ctx, uint64_t seed, size_t nout, unsigned threads,
                        const sim_auto_opts *opts, double **out, size_t *nrep_out, int *met);
 
 #endif

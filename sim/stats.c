@@ -116,12 +116,18 @@ int sim_sample_add(sim_sample *s, double x)
     return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
 double sim_sample_quantile(sim_sample *s, double p)
 {
     if (!s->n)
         return NAN;
     if (!s->sorted) {
-        gsl_sort(s->x, 1, s->n);
+        qsort(s->x, s->n, sizeof *s->x, cmp_double); /* glibc: merge sort, faster than GSL's heapsort */
         s->sorted = 1;
     }
     return gsl_stats_quantile_from_sorted_data(s->x, 1, s->n, p);
@@ -308,4 +314,78 @@ void sim_hist_free(sim_hist *h)
     free(h->count);
     h->count = NULL;
     h->nbins = 0;
+}
+
+void sim_icount_init(sim_icount *k) { memset(k, 0, sizeof *k); }
+
+int sim_icount_add(sim_icount *k, long v)
+{
+    size_t i = (size_t)v;
+    if (i >= k->cap) {
+        size_t ncap = k->cap ? k->cap : 64;
+        while (ncap <= i)
+            ncap *= 2;
+        uint64_t *nc = realloc(k->c, ncap * sizeof *nc);
+        if (!nc)
+            return -1;
+        memset(nc + k->cap, 0, (ncap - k->cap) * sizeof *nc);
+        k->c = nc;
+        k->cap = ncap;
+    }
+    k->c[i]++;
+    k->n++;
+    k->sum += (double)v;
+    if (i + 1 > k->top)
+        k->top = i + 1;
+    return 0;
+}
+
+/* The r-th smallest observation (0-based), r < n. */
+static double icount_order(const sim_icount *k, uint64_t r)
+{
+    uint64_t cum = 0;
+    for (size_t v = 0; v < k->top; v++) {
+        cum += k->c[v];
+        if (cum > r)
+            return (double)v;
+    }
+    return (double)(k->top - 1);
+}
+
+double sim_icount_quantile(const sim_icount *k, double p)
+{
+    if (!k->n)
+        return NAN;
+    double h = (double)(k->n - 1) * p, lo = floor(h), delta = h - lo;
+    double a = icount_order(k, (uint64_t)lo);
+    if (delta == 0 || (uint64_t)lo + 1 >= k->n)
+        return a;
+    return (1 - delta) * a + delta * icount_order(k, (uint64_t)lo + 1);
+}
+
+double sim_icount_mean(const sim_icount *k) { return k->n ? k->sum / (double)k->n : NAN; }
+
+double sim_icount_share_le(const sim_icount *k, long v)
+{
+    if (!k->n)
+        return NAN;
+    uint64_t cum = 0;
+    for (size_t i = 0; i < k->top && (long)i <= v; i++)
+        cum += k->c[i];
+    return (double)cum / (double)k->n;
+}
+
+void sim_icount_clear(sim_icount *k)
+{
+    if (k->c)
+        memset(k->c, 0, k->top * sizeof *k->c);
+    k->top = 0;
+    k->n = 0;
+    k->sum = 0;
+}
+
+void sim_icount_free(sim_icount *k)
+{
+    free(k->c);
+    sim_icount_init(k);
 }

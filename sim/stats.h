@@ -12,6 +12,9 @@
  *   sim_hist    fixed-width histogram with under/overflow counts; quantiles
  *               by interpolation inside a bin, bounded memory, exact to the
  *               bin width
+ *   sim_icount  counts of non-negative whole numbers (waits in days): exact
+ *               quantiles (the same definition as sim_sample) in O(range),
+ *               no sorting; memory grows with the largest value seen
  * None of them allocates per observation except sim_sample (amortised
  * doubling).
  */
@@ -108,5 +111,25 @@ double sim_hist_quantile(const sim_hist *h, double p);
 double sim_hist_share_below(const sim_hist *h, double x);
 void sim_hist_clear(sim_hist *h);
 void sim_hist_free(sim_hist *h);
+
+typedef struct sim_icount {
+    uint64_t *c;     /* c[v]: observations equal to v */
+    size_t cap;      /* values 0 .. cap-1 have counters */
+    size_t top;      /* 1 + largest value seen since the last clear */
+    uint64_t n;
+    double sum;
+} sim_icount;
+
+void sim_icount_init(sim_icount *k);
+/* Adds a whole number v >= 0. 0, or -1 if memory runs out. */
+int sim_icount_add(sim_icount *k, long v);
+/* Quantile p in [0, 1], interpolating between order statistics exactly as
+ * sim_sample_quantile does; NaN if empty. */
+double sim_icount_quantile(const sim_icount *k, double p);
+double sim_icount_mean(const sim_icount *k);
+/* Share (0..1) of observations <= v; NaN if empty. */
+double sim_icount_share_le(const sim_icount *k, long v);
+void sim_icount_clear(sim_icount *k);
+void sim_icount_free(sim_icount *k);
 
 #endif

@@ -21,7 +21,7 @@
 
 enum { OUT_WAIT, OUT_QUEUE, OUT_SYSTEM, OUT_OVERLAP, OUT_LAMBDA, OUT_SOJOURN, OUT_UTIL, OUT_LITTLE_GAP, NOUT };
 
-static int rep_fn(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+static int rep_fn(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
 {
     (void)nout;
     qm_result r;

@@ -13,7 +13,7 @@
 #include "sim/replicate.h"
 #include "sim/rng.h"
 
-static int queue_rep(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+static int queue_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
 {
     qm_result r;
     if (qm_run(ctx, seed, rep, &r))
@@ -44,7 +44,7 @@ Test(replicate, identical_bits_for_any_thread_count, .timeout = 120)
     cr_assert_neq(memcmp(a, c, sizeof a), 0);
 }
 
-static int failing_rep(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+static int failing_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
 {
     (void)ctx, (void)seed, (void)nout;
     out[0] = (double)rep;
@@ -80,7 +80,7 @@ Test(replicate, student_t_interval)
 
 /* A replication whose single output is normal(10, 2): the relative
  * half-width after n replications is about 1.96 * 2 / (10 sqrt(n)). */
-static int normal_rep(void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+static int normal_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
 {
     (void)ctx, (void)nout;
     gsl_rng *r = sim_rng_create(seed, rep, 1);

@@ -147,3 +147,35 @@ Test(stats, histogram_quantiles_within_one_bin)
     sim_sample_free(&s);
     gsl_rng_free(r);
 }
+
+Test(stats, integer_counts_give_the_same_quantiles_as_sorting)
+{
+    sim_icount k;
+    sim_sample s;
+    sim_icount_init(&k);
+    sim_sample_init(&s);
+    gsl_rng *r = sim_rng_create(8, 0, 0);
+    for (int i = 0; i < 20000; i++) {
+        long v = (long)gsl_ran_poisson(r, 25) + (i % 97 == 0 ? 400 : 0); /* with a long tail */
+        cr_assert_eq(sim_icount_add(&k, v), 0);
+        sim_sample_add(&s, (double)v);
+    }
+    const double ps[] = {0, 0.1, 0.25, 0.5, 0.5001, 0.9, 0.99, 1};
+    for (int i = 0; i < 8; i++)
+        cr_assert_eq(sim_icount_quantile(&k, ps[i]), sim_sample_quantile(&s, ps[i]), "p=%g", ps[i]);
+    double le = 0;
+    for (size_t i = 0; i < s.n; i++)
+        le += s.x[i] <= 42;
+    cr_assert_float_eq(sim_icount_share_le(&k, 42), le / (double)s.n, 1e-15);
+    double mean = 0;
+    for (size_t i = 0; i < s.n; i++)
+        mean += s.x[i];
+    cr_assert_float_eq(sim_icount_mean(&k), mean / (double)s.n, 1e-12);
+    sim_icount_clear(&k);
+    cr_assert(isnan(sim_icount_quantile(&k, 0.5)));
+    sim_icount_add(&k, 3);
+    cr_assert_eq(sim_icount_quantile(&k, 0.5), 3);
+    sim_icount_free(&k);
+    sim_sample_free(&s);
+    gsl_rng_free(r);
+}
