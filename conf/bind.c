@@ -1,0 +1,832 @@
+/*
+ * conf/bind.c: binding a merged YAML tree into a C struct through its
+ * schema: each field takes its YAML value or its default (parsed exactly
+ * like user text), unknown keys are reported with the closest known key,
+ * list items and nested structs are bound recursively, sums to 100% are
+ * checked, and names referring to list items are resolved at the end.
+ *
+ * Invariants: the object is always in a state conf_free can release (every
+ * array is stored, with its length, before its elements are filled); every
+ * bound value's address is recorded with its position and key path. Cost:
+ * O(fields x keys) per mapping plus O(1) hash lookups for names.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/bind.h"
+
+#ifdef SIM_SMALL_CAPACITY
+#define REFS_MIN_CAPACITY 1
+#else
+#define REFS_MIN_CAPACITY 16
+#endif
+/* Unknown names list at most this many known names. */
+#define MAX_LISTED_NAMES 20
+/* Lists longer than this get no "did you mean" for unknown names (it would
+ * cost an edit distance per item per unknown name). */
+#define MAX_SUGGEST_NAMES 1000
+
+static const char *const weekday_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
+
+/* ---- helpers shared with bind_dist.c ---- */
+
+static const conf__pos *where_of(const conf__binder *b, const conf__node *n)
+{
+    return b->in_default || !n ? &b->defpos : &n->pos;
+}
+
+void conf__fail(conf__binder *b, const conf__node *n, const char *fmt, ...)
+{
+    assert(!b->in_default && "a schema default does not parse");
+    va_list ap;
+    va_start(ap, fmt);
+    conf__verror_pos(b->ctx, where_of(b, n), conf__buf_str(&b->path), fmt, ap);
+    va_end(ap);
+}
+
+void conf__fail_got(conf__binder *b, const conf__node *n, const char *what)
+{
+    conf__buf d;
+    conf__buf_init(&d);
+    conf__describe(&d, n);
+    conf__fail(b, n, "expected %s, got %s", what, conf__buf_str(&d));
+    conf__buf_free(&d);
+}
+
+int conf__record(conf__binder *b, const void *addr, const conf__node *n)
+{
+    return conf__ctx_record(b->ctx, addr, where_of(b, n), conf__buf_str(&b->path), b->in_default || !n);
+}
+
+size_t conf__push_key(conf__binder *b, const char *key)
+{
+    size_t mark = b->path.len;
+    if (b->path.len)
+        conf__buf_puts(&b->path, ".");
+    conf__buf_escape(&b->path, key, strlen(key), 80);
+    return mark;
+}
+
+size_t conf__push_index(conf__binder *b, size_t i)
+{
+    size_t mark = b->path.len;
+    conf__buf_printf(&b->path, "[%zu]", i);
+    return mark;
+}
+
+void conf__pop(conf__binder *b, size_t mark) { conf__buf_trunc(&b->path, mark); }
+
+static int is_scalar(const conf__node *n) { return n->kind == CONF__SCALAR && !conf__is_null(n); }
+
+/* Appends ">= min", "<= max" or "between min and max" in unit u. */
+static void bound_phrase(conf__buf *o, conf_unit u, double min, double max, int whole)
+{
+    char a[64], z[64];
+    if (whole) {
+        snprintf(a, sizeof a, "%.0f", min);
+        snprintf(z, sizeof z, "%.0f", max);
+    } else {
+        conf_unit_format(u, min, a, sizeof a);
+        conf_unit_format(u, max, z, sizeof z);
+    }
+    if (isinf(max))
+        conf__buf_printf(o, " >= %s", a);
+    else if (isinf(min))
+        conf__buf_printf(o, " <= %s", z);
+    else
+        conf__buf_printf(o, " between %s and %s", a, z);
+}
+
+static void fail_bound(conf__binder *b, const conf__node *n, const char *noun, conf_unit u, double min, double max,
+                       int whole)
+{
+    conf__buf m;
+    conf__buf_init(&m);
+    conf__buf_puts(&m, noun);
+    if (min <= max)
+        bound_phrase(&m, u, min, max, whole);
+    conf__fail_got(b, n, conf__buf_str(&m));
+    conf__buf_free(&m);
+}
+
+int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min, double max, int integer,
+                   double *out)
+{
+    if (!is_scalar(n)) {
+        conf__fail_got(b, n, conf__unit_expect(u));
+        return -1;
+    }
+    char err[256];
+    double v;
+    if (conf_unit_parse(u, n->text, &v, err, sizeof err)) {
+        conf__fail(b, n, "%s", err);
+        return -1;
+    }
+    if (integer && v != floor(v)) {
+        fail_bound(b, n, u == CONF_U_NONE ? "a whole number" : "a whole number of", u, 1, 0, 0);
+        return -1;
+    }
+    if (min <= max && !(v >= min && v <= max)) {
+        fail_bound(b, n, conf__unit_noun(u), u, min, max, 0);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int conf__date(conf__binder *b, const conf__node *n, sim_date *out)
+{
+    if (is_scalar(n) && sim_date_parse(n->text, out) == 0)
+        return 0;
+    conf__fail_got(b, n, "a date YYYY-MM-DD");
+    return -1;
+}
+
+int conf__unknown_keys(conf__binder *b, const conf__node *m, const char *const *allowed, const char *what,
+                       const char *where)
+{
+    size_t nallowed = 0;
+    while (allowed[nallowed])
+        nallowed++;
+    int bad = 0;
+    for (size_t i = 0; i < m->n && !conf__ctx_full(b->ctx); i++) {
+        const conf__node *k = m->keys[i];
+        size_t j = 0;
+        while (j < nallowed && strcmp(allowed[j], k->text) != 0)
+            j++;
+        if (j < nallowed)
+            continue;
+        bad = 1;
+        conf__buf msg;
+        conf__buf_init(&msg);
+        conf__buf_printf(&msg, "unknown %s \"", what);
+        conf__buf_escape(&msg, k->text, k->len, 80);
+        const char *best = conf__suggest(k->text, allowed, nallowed);
+        conf__buf_printf(&msg, "\"%s", where);
+        if (best) {
+            conf__buf_printf(&msg, " (did you mean \"%s\"?)", best);
+        } else {
+            conf__buf_puts(&msg, " (expected one of: ");
+            for (j = 0; j < nallowed; j++)
+                conf__buf_printf(&msg, "%s%s", j ? ", " : "", allowed[j]);
+            conf__buf_puts(&msg, ")");
+        }
+        size_t mark = b->path.len;
+        if (b->path.len)
+            conf__buf_puts(&b->path, ".");
+        conf__buf_escape(&b->path, k->text, k->len, 80);
+        conf__fail(b, k, "%s", conf__buf_str(&msg));
+        conf__pop(b, mark);
+        conf__buf_free(&msg);
+    }
+    return bad;
+}
+
+/* ---- scalars ---- */
+
+static void expect_enum(conf__buf *o, const char *const *names)
+{
+    conf__buf_puts(o, "one of ");
+    for (size_t i = 0; names[i]; i++)
+        conf__buf_printf(o, "%s%s", i ? ", " : "", names[i]);
+}
+
+static int bind_int(conf__binder *b, const conf_field *f, const conf__node *n, long *out)
+{
+    if (is_scalar(n)) {
+        char *end;
+        errno = 0;
+        long v = strtol(n->text, &end, 10);
+        double dv = (double)v;
+        if (end != n->text && !*end && errno == 0 && !(f->min <= f->max && !(dv >= f->min && dv <= f->max))) {
+            *out = v;
+            return 0;
+        }
+    }
+    fail_bound(b, n, "a whole number", CONF_U_NONE, f->min, f->max, 1);
+    return -1;
+}
+
+static int bind_bool(conf__binder *b, const conf__node *n, int *out)
+{
+    static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False", "FALSE"};
+    for (int i = 0; is_scalar(n) && i < 3; i++) {
+        if (strcmp(n->text, yes[i]) == 0 || strcmp(n->text, no[i]) == 0) {
+            *out = strcmp(n->text, yes[i]) == 0;
+            return 0;
+        }
+    }
+    conf__fail_got(b, n, "true or false");
+    return -1;
+}
+
+static int bind_str(conf__binder *b, const conf_field *f, const conf__node *n, char **out)
+{
+    if (n->kind != CONF__SCALAR || conf__is_null(n)) {
+        conf__fail_got(b, n, (f->flags & CONF_F_NAME) ? "a name" : "text");
+        return -1;
+    }
+    if ((f->flags & CONF_F_NAME) && n->len == 0) {
+        conf__fail_got(b, n, "a non-empty name");
+        return -1;
+    }
+    char *s = malloc(n->len + 1);
+    if (!s) {
+        conf__fail(b, n, "out of memory");
+        return -1;
+    }
+    memcpy(s, n->text, n->len + 1);
+    *out = s;
+    return 0;
+}
+
+static int bind_enum(conf__binder *b, const conf_field *f, const conf__node *n, int *out)
+{
+    for (int i = 0; is_scalar(n) && f->enum_names[i]; i++) {
+        if (strcmp(n->text, f->enum_names[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    }
+    conf__buf m;
+    conf__buf_init(&m);
+    expect_enum(&m, f->enum_names);
+    conf__fail_got(b, n, conf__buf_str(&m));
+    conf__buf_free(&m);
+    return -1;
+}
+
+static int bind_date(conf__binder *b, const conf_field *f, const conf__node *n, sim_date *out)
+{
+    int optional = f->def ? strcmp(f->def, "none") == 0 : !(f->flags & CONF_F_REQUIRED);
+    if (optional && is_scalar(n) && strcmp(n->text, "none") == 0) {
+        *out = CONF_DATE_NONE;
+        return 0;
+    }
+    if (is_scalar(n) && sim_date_parse(n->text, out) == 0)
+        return 0;
+    conf__fail_got(b, n, optional ? "a date YYYY-MM-DD or none" : "a date YYYY-MM-DD");
+    return -1;
+}
+
+static int bind_weekdays(conf__binder *b, const conf__node *n, unsigned *out)
+{
+    if (n->kind != CONF__SEQ) {
+        conf__fail_got(b, n, "a list of weekdays such as [mon, tue]");
+        return -1;
+    }
+    unsigned mask = 0;
+    int bad = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const conf__node *d = n->items[i];
+        size_t mark = conf__push_index(b, i);
+        int k = 0;
+        while (weekday_names[k] && !(is_scalar(d) && strcmp(d->text, weekday_names[k]) == 0))
+            k++;
+        if (!weekday_names[k]) {
+            conf__fail_got(b, d, "one of mon, tue, wed, thu, fri, sat, sun");
+            bad = 1;
+        } else if (mask & (1u << k)) {
+            conf__fail(b, d, "duplicate day \"%s\"", weekday_names[k]);
+            bad = 1;
+        }
+        if (weekday_names[k])
+            mask |= 1u << k;
+        conf__pop(b, mark);
+    }
+    *out = mask;
+    return bad ? -1 : 0;
+}
+
+/* ---- references ---- */
+
+static int add_ref(conf__binder *b, const conf_field *f, const conf__node *n, char *const *name, int *index)
+{
+    *index = -1;
+    if (b->nrefs == b->rcap) {
+        size_t cap = b->rcap ? b->rcap * 2 : REFS_MIN_CAPACITY;
+        conf__pref *r = realloc(b->refs, cap * sizeof *r);
+        if (!r)
+            goto oom;
+        b->refs = r;
+        b->rcap = cap;
+    }
+    conf__pref *r = &b->refs[b->nrefs];
+    r->f = f;
+    r->name = name;
+    r->index = index;
+    r->pos = *where_of(b, n);
+    r->is_default = b->in_default;
+    r->path = malloc(b->path.len + 1);
+    if (!r->path)
+        goto oom;
+    memcpy(r->path, conf__buf_str(&b->path), b->path.len + 1);
+    b->nrefs++;
+    return 0;
+oom:
+    conf__fail(b, n, "out of memory");
+    return -1;
+}
+
+static int bind_ref(conf__binder *b, const conf_field *f, const conf__node *n, conf_ref *r)
+{
+    r->index = -1;
+    if (bind_str(b, f, n, &r->name))
+        return -1;
+    return add_ref(b, f, n, &r->name, &r->index);
+}
+
+static int bind_reflist(conf__binder *b, const conf_field *f, const conf__node *n, conf_reflist *l)
+{
+    if (n->kind != CONF__SEQ) {
+        conf__fail_got(b, n, "a list of names");
+        return -1;
+    }
+    if (!n->n)
+        return 0;
+    l->names = calloc(n->n, sizeof *l->names);
+    l->index = calloc(n->n, sizeof *l->index);
+    if (!l->names || !l->index) {
+        conf__fail(b, n, "out of memory");
+        return -1;
+    }
+    l->n = n->n;
+    conf__strmap seen;
+    conf__strmap_init(&seen);
+    int bad = 0;
+    for (size_t i = 0; i < n->n && !conf__ctx_full(b->ctx); i++) {
+        const conf__node *it = n->items[i];
+        size_t mark = conf__push_index(b, i), first;
+        conf__record(b, &l->names[i], it);
+        if (bind_str(b, f, it, &l->names[i])) {
+            bad = 1;
+        } else if (conf__strmap_put(&seen, it->text, it->len, i, &first) > 0) {
+            conf__buf e;
+            conf__buf_init(&e);
+            conf__buf_escape(&e, it->text, it->len, 80);
+            conf__fail(b, it, "duplicate name \"%s\" (first listed at line %d)", conf__buf_str(&e),
+                       where_of(b, n->items[first])->line);
+            conf__buf_free(&e);
+            bad = 1;
+        } else {
+            bad |= add_ref(b, f, it, &l->names[i], &l->index[i]);
+        }
+        conf__pop(b, mark);
+    }
+    conf__strmap_free(&seen);
+    return bad ? -1 : 0;
+}
+
+/* ---- numbers in lists and maps ---- */
+
+static void check_sum(conf__binder *b, const conf__node *at, const char *what, double sum)
+{
+    if (fabs(sum - 1) <= 1e-6)
+        return;
+    char pct[40];
+    snprintf(pct, sizeof pct, "%.10g", sum * 100);
+    conf__fail(b, at, "%s must sum to 100%%, got %s%%", what, pct);
+}
+
+static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *n, conf_numlist *l)
+{
+    if (n->kind != CONF__SEQ) {
+        conf__fail_got(b, n, f->unit == CONF_U_NONE ? "a list of numbers" : "a list of quantities");
+        return -1;
+    }
+    if (!n->n) {
+        if (f->flags & CONF_F_SUM_100)
+            check_sum(b, n, "shares", 0);
+        return 0;
+    }
+    if (!(l->v = calloc(n->n, sizeof *l->v))) {
+        conf__fail(b, n, "out of memory");
+        return -1;
+    }
+    l->n = n->n;
+    int bad = 0;
+    double sum = 0;
+    for (size_t i = 0; i < n->n && !conf__ctx_full(b->ctx); i++) {
+        size_t mark = conf__push_index(b, i);
+        conf__record(b, &l->v[i], n->items[i]);
+        bad |= conf__quantity(b, n->items[i], f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, &l->v[i]);
+        sum += l->v[i];
+        conf__pop(b, mark);
+    }
+    if (!bad && (f->flags & CONF_F_SUM_100))
+        check_sum(b, n, "shares", sum);
+    return bad ? -1 : 0;
+}
+
+static int nummap_alloc(conf__binder *b, const conf_field *f, const conf__node *n, conf_nummap *m)
+{
+    m->names = calloc(n->n, sizeof *m->names);
+    m->v = calloc(n->n, sizeof *m->v);
+    m->ref = (f->flags & CONF_F_REF_KEYS) ? calloc(n->n, sizeof *m->ref) : NULL;
+    if (!m->names || !m->v || ((f->flags & CONF_F_REF_KEYS) && !m->ref)) {
+        conf__fail(b, n, "out of memory");
+        return -1;
+    }
+    m->n = n->n;
+    return 0;
+}
+
+static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n, conf_nummap *m)
+{
+    if (n->kind != CONF__MAP) {
+        conf__fail_got(b, n, "a mapping of names to quantities");
+        return -1;
+    }
+    if (!n->n) {
+        if (f->flags & CONF_F_SUM_100)
+            check_sum(b, n, "shares", 0);
+        return 0;
+    }
+    if (nummap_alloc(b, f, n, m))
+        return -1;
+    int bad = 0;
+    double sum = 0;
+    for (size_t i = 0; i < n->n && !conf__ctx_full(b->ctx); i++) {
+        const conf__node *k = n->keys[i], *v = n->items[i];
+        size_t mark = conf__push_key(b, k->text);
+        conf__record(b, &m->names[i], k);
+        conf__record(b, &m->v[i], v);
+        if (!(m->names[i] = malloc(k->len + 1))) {
+            conf__fail(b, k, "out of memory");
+            bad = 1;
+        } else {
+            memcpy(m->names[i], k->text, k->len + 1);
+            if (m->ref)
+                bad |= add_ref(b, f, k, &m->names[i], &m->ref[i]);
+        }
+        bad |= conf__quantity(b, v, f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, &m->v[i]);
+        sum += m->v[i];
+        conf__pop(b, mark);
+    }
+    if (!bad && (f->flags & CONF_F_SUM_100))
+        check_sum(b, n, "shares", sum);
+    return bad ? -1 : 0;
+}
+
+/* ---- structs and lists of structs ---- */
+
+static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr);
+static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__node *map,
+                       const conf__pos *mappos);
+
+static const conf_field *name_field(const conf_schema *s)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        if (s->fields[i].flags & CONF_F_NAME)
+            return &s->fields[i];
+    return NULL;
+}
+
+static int unique_names(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
+{
+    const conf_field *nf = name_field(f->sub);
+    if (!nf)
+        return 0;
+    conf__strmap seen;
+    conf__strmap_init(&seen);
+    int bad = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *name = *(char *const *)((const unsigned char *)l->items + i * f->sub->size + nf->offset);
+        size_t first;
+        if (!name || conf__strmap_put(&seen, name, strlen(name), i, &first) <= 0)
+            continue;
+        const conf__node *at = conf__map_get(n->items[i], nf->key);
+        const conf__node *was = conf__map_get(n->items[first], nf->key);
+        size_t mark = conf__push_index(b, i);
+        conf__push_key(b, nf->key);
+        conf__buf e;
+        conf__buf_init(&e);
+        conf__buf_escape(&e, name, strlen(name), 80);
+        conf__fail(b, at, "duplicate name \"%s\" (first used at line %d)", conf__buf_str(&e),
+                   where_of(b, was)->line);
+        conf__buf_free(&e);
+        conf__pop(b, mark);
+        bad = 1;
+    }
+    conf__strmap_free(&seen);
+    return bad;
+}
+
+/* CONF_F_SUM_100 on NUM fields of the item schema: summed over the items. */
+static void list_sums(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
+{
+    for (size_t k = 0; k < f->sub->nfields && l->n; k++) {
+        const conf_field *g = &f->sub->fields[k];
+        if (g->type != CONF_NUM || !(g->flags & CONF_F_SUM_100))
+            continue;
+        double sum = 0;
+        for (size_t i = 0; i < l->n; i++)
+            sum += *(const double *)((const unsigned char *)l->items + i * f->sub->size + g->offset);
+        char what[128];
+        snprintf(what, sizeof what, "the %s of all items", g->key);
+        check_sum(b, n, what, sum);
+    }
+}
+
+static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, conf_list *l)
+{
+    if (n->kind != CONF__SEQ) {
+        conf__fail_got(b, n, "a list");
+        return -1;
+    }
+    if (!n->n)
+        return 0;
+    if (!(l->items = calloc(n->n, f->sub->size))) {
+        conf__fail(b, n, "out of memory");
+        return -1;
+    }
+    l->n = n->n;
+    int bad = 0;
+    for (size_t i = 0; i < n->n && !conf__ctx_full(b->ctx); i++) {
+        const conf__node *it = n->items[i];
+        unsigned char *item = (unsigned char *)l->items + i * f->sub->size;
+        size_t mark = conf__push_index(b, i);
+        if (it->kind != CONF__MAP) {
+            conf__fail_got(b, it, "a mapping of keys");
+            bad = 1;
+        } else {
+            conf__record(b, item, it);
+            bad |= bind_struct(b, f->sub, item, it, &it->pos);
+        }
+        conf__pop(b, mark);
+    }
+    bad |= unique_names(b, f, n, l);
+    if (!bad)
+        list_sums(b, f, n, l);
+    return bad ? -1 : 0;
+}
+
+static int is_scalar_type(conf_type t)
+{
+    return t == CONF_NUM || t == CONF_INT || t == CONF_BOOL || t == CONF_STR || t == CONF_ENUM || t == CONF_DATE ||
+           t == CONF_REF;
+}
+
+/* Binds field f from its default text, located at the parent mapping. */
+static int bind_default(conf__binder *b, const conf_field *f, unsigned char *addr, const conf__pos *mappos)
+{
+    assert(f->type != CONF_STRUCT && f->type != CONF_LIST && "STRUCT and LIST fields take no default");
+    int saved = b->in_default;
+    conf__pos saved_pos = b->defpos;
+    if (!b->in_default) {
+        b->in_default = 1;
+        b->defpos = *mappos;
+    }
+    conf__node tmp;
+    const conf__node *n = &tmp;
+    if (is_scalar_type(f->type)) {
+        memset(&tmp, 0, sizeof tmp);
+        tmp.kind = CONF__SCALAR;
+        tmp.quoted = 1;
+        tmp.height = 1;
+        tmp.pos = b->defpos;
+        tmp.text = f->def;
+        tmp.len = strlen(f->def);
+    } else {
+        b->ld->unbudgeted++;
+        n = conf__parse(b->ld, "<default>", f->def, strlen(f->def), 0);
+        b->ld->unbudgeted--;
+        assert(n && "a schema default is not valid YAML");
+    }
+    int r = n ? bind_value(b, f, n, addr) : -1;
+    b->in_default = saved;
+    b->defpos = saved_pos;
+    return r;
+}
+
+/* A field with neither value nor default: its empty value. */
+static int bind_absent(conf__binder *b, const conf_field *f, unsigned char *addr, const conf__pos *mappos)
+{
+    const conf__pos *pos = b->in_default ? &b->defpos : mappos;
+    if (conf__ctx_record(b->ctx, addr, pos, conf__buf_str(&b->path), 1))
+        return -1;
+    switch (f->type) {
+    case CONF_STRUCT: return bind_struct(b, f->sub, addr, NULL, mappos);
+    case CONF_DATE: *(sim_date *)addr = CONF_DATE_NONE; break;
+    case CONF_REF: ((conf_ref *)addr)->index = -1; break;
+    case CONF_DIST: *(sim_dist *)addr = sim_dist_constant(0); break;
+    default: break;
+    }
+    return 0;
+}
+
+static int bind_field(conf__binder *b, const conf_field *f, unsigned char *obj, const conf__node *map,
+                      const conf__pos *mappos)
+{
+    const conf__node *v = map ? conf__map_get(map, f->key) : NULL;
+    if (!v && !f->def && (f->flags & CONF_F_REQUIRED)) {
+        assert(!b->in_default);
+        conf__error_pos(b->ctx, mappos, conf__buf_str(&b->path), "missing required key \"%s\"", f->key);
+        return -1;
+    }
+    size_t mark = conf__push_key(b, f->key);
+    int r = v ? bind_value(b, f, v, obj + f->offset)
+              : f->def ? bind_default(b, f, obj + f->offset, mappos) : bind_absent(b, f, obj + f->offset, mappos);
+    conf__pop(b, mark);
+    return r;
+}
+
+static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__node *map,
+                       const conf__pos *mappos)
+{
+    int bad = 0;
+    for (size_t i = 0; i < s->nfields && !conf__ctx_full(b->ctx); i++)
+        bad |= bind_field(b, &s->fields[i], obj, map, mappos) != 0;
+    if (!map || !map->n)
+        return bad ? -1 : 0;
+    const char **keys = calloc(s->nfields + 1, sizeof *keys);
+    if (!keys) {
+        conf__fail(b, map, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < s->nfields; i++)
+        keys[i] = s->fields[i].key;
+    bad |= conf__unknown_keys(b, map, keys, "key", "");
+    free(keys);
+    return bad ? -1 : 0;
+}
+
+static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr)
+{
+    switch (f->type) {
+    case CONF_NUM:
+        return conf__quantity(b, n, f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, (double *)addr);
+    case CONF_INT: return bind_int(b, f, n, (long *)addr);
+    case CONF_BOOL: return bind_bool(b, n, (int *)addr);
+    case CONF_STR: return bind_str(b, f, n, (char **)addr);
+    case CONF_ENUM: return bind_enum(b, f, n, (int *)addr);
+    case CONF_DATE: return bind_date(b, f, n, (sim_date *)addr);
+    case CONF_WEEKDAYS: return bind_weekdays(b, n, (unsigned *)addr);
+    case CONF_DIST: return conf__bind_dist(b, f, n, (sim_dist *)addr);
+    case CONF_SCHED: return conf__bind_sched(b, f, n, (sim_sched *)addr);
+    case CONF_STRUCT:
+        if (n->kind == CONF__MAP)
+            return bind_struct(b, f->sub, addr, n, &n->pos);
+        conf__fail_got(b, n, "a mapping of keys");
+        return -1;
+    case CONF_LIST: return bind_list(b, f, n, (conf_list *)addr);
+    case CONF_NUMLIST: return bind_numlist(b, f, n, (conf_numlist *)addr);
+    case CONF_NUMMAP: return bind_nummap(b, f, n, (conf_nummap *)addr);
+    case CONF_REF: return bind_ref(b, f, n, (conf_ref *)addr);
+    case CONF_REFLIST: return bind_reflist(b, f, n, (conf_reflist *)addr);
+    }
+    return -1;
+}
+
+static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr)
+{
+    if (conf__record(b, addr, n))
+        return -1;
+    if ((f->type == CONF_STR || f->type == CONF_REF) && !(f->flags & CONF_F_REQUIRED) && conf__is_null(n)) {
+        if (f->type == CONF_REF)
+            ((conf_ref *)addr)->index = -1;
+        return 0;
+    }
+    return bind_typed(b, f, n, addr);
+}
+
+/* ---- resolving names ---- */
+
+typedef struct target {
+    const char *ref;
+    const conf_schema *sub;
+    const conf_list *list;
+    conf__strmap names;
+    const char **cands; /* the names in list order (NULL where unbound) */
+} target;
+
+static void find_target(const conf_schema *s, unsigned char *obj, const char *ref, target *t)
+{
+    const char *p = ref;
+    for (;;) {
+        size_t len = strcspn(p, ".");
+        const conf_field *f = NULL;
+        for (size_t i = 0; i < s->nfields && !f; i++)
+            if (strlen(s->fields[i].key) == len && memcmp(s->fields[i].key, p, len) == 0)
+                f = &s->fields[i];
+        assert(f && "a ref path names no field");
+        if (p[len] == '.') {
+            assert(f->type == CONF_STRUCT && "a ref path goes through a non-struct");
+            s = f->sub;
+            obj += f->offset;
+            p += len + 1;
+            continue;
+        }
+        assert(f->type == CONF_LIST && name_field(f->sub) && "a ref path must end at a list of named items");
+        t->ref = ref;
+        t->sub = f->sub;
+        t->list = (const conf_list *)(obj + f->offset);
+        return;
+    }
+}
+
+/* Indexes a target's names. 0, or -1 on OOM. */
+static int index_target(target *t)
+{
+    const conf_field *nf = name_field(t->sub);
+    conf__strmap_init(&t->names);
+    t->cands = calloc(t->list->n + 1, sizeof *t->cands);
+    if (!t->cands)
+        return -1;
+    for (size_t i = 0; i < t->list->n; i++) {
+        const char *name = *(char *const *)((const unsigned char *)t->list->items + i * t->sub->size + nf->offset);
+        t->cands[i] = name;
+        if (name && conf__strmap_put(&t->names, name, strlen(name), i, NULL) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void unknown_name(conf__binder *b, const conf__pref *r, const target *t)
+{
+    conf__buf m;
+    conf__buf_init(&m);
+    conf__buf_printf(&m, "unknown %s \"", t->sub->name);
+    conf__buf_escape(&m, *r->name, strlen(*r->name), 80);
+    const char *best = t->list->n <= MAX_SUGGEST_NAMES ? conf__suggest(*r->name, t->cands, t->list->n) : NULL;
+    if (best) {
+        conf__buf_puts(&m, "\" (did you mean \"");
+        conf__buf_escape(&m, best, strlen(best), 80);
+        conf__buf_puts(&m, "\"?)");
+    } else if (!t->list->n) {
+        conf__buf_printf(&m, "\" (there are no %s items in %s)", t->sub->name, t->ref);
+    } else {
+        conf__buf_puts(&m, "\" (expected one of: ");
+        size_t shown = 0;
+        for (size_t i = 0; i < t->list->n && shown < MAX_LISTED_NAMES; i++) {
+            if (!t->cands[i])
+                continue;
+            conf__buf_puts(&m, shown++ ? ", " : "");
+            conf__buf_escape(&m, t->cands[i], strlen(t->cands[i]), 80);
+        }
+        conf__buf_puts(&m, t->list->n > MAX_LISTED_NAMES ? ", ...)" : ")");
+    }
+    if (r->is_default)
+        conf__buf_puts(&m, " (default)");
+    conf__error_pos(b->ctx, &r->pos, r->path, "%s", m.oom ? "out of memory" : conf__buf_str(&m));
+    conf__buf_free(&m);
+}
+
+static void resolve_refs(conf__binder *b)
+{
+    target *t = calloc(b->nrefs + 1, sizeof *t);
+    size_t nt = 0;
+    if (!t) {
+        conf__error_pos(b->ctx, NULL, "", "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < b->nrefs && !conf__ctx_full(b->ctx); i++) {
+        const conf__pref *r = &b->refs[i];
+        size_t k = 0;
+        while (k < nt && strcmp(t[k].ref, r->f->ref) != 0)
+            k++;
+        if (k == nt) {
+            find_target(b->root_schema, b->root, r->f->ref, &t[nt]);
+            if (index_target(&t[nt++])) {
+                conf__error_pos(b->ctx, &r->pos, r->path, "out of memory");
+                break;
+            }
+        }
+        size_t idx;
+        if (!*r->name)
+            continue;
+        if (conf__strmap_get(&t[k].names, *r->name, strlen(*r->name), &idx))
+            *r->index = (int)idx;
+        else
+            unknown_name(b, r, &t[k]);
+    }
+    for (size_t k = 0; k < nt; k++) {
+        conf__strmap_free(&t[k].names);
+        free(t[k].cands);
+    }
+    free(t);
+}
+
+int conf__bind(conf__loader *ld, const conf_schema *schema, const conf__node *root, void *obj)
+{
+    conf__binder b;
+    memset(&b, 0, sizeof b);
+    b.ld = ld;
+    b.ctx = ld->ctx;
+    b.root_schema = schema;
+    b.root = obj;
+    size_t before = conf__ctx_load_errors(ld->ctx);
+    bind_struct(&b, schema, obj, root, &root->pos);
+    if (conf__ctx_load_errors(ld->ctx) == before)
+        resolve_refs(&b);
+    if (b.path.oom)
+        conf__error_pos(b.ctx, &root->pos, "", "out of memory");
+    for (size_t i = 0; i < b.nrefs; i++)
+        free(b.refs[i].path);
+    free(b.refs);
+    conf__buf_free(&b.path);
+    return conf__ctx_load_errors(ld->ctx) > before ? -1 : 0;
+}

@@ -1,0 +1,346 @@
+/*
+ * conf/ctx.c: the loading context: collected error messages, the map from
+ * the address of every bound value to where it was written, and the run
+ * window for CONF_F_IN_RUN dates.
+ *
+ * Invariants: at most CONF_MAX_ERRORS messages per load, then one "too many
+ * errors; stopping" line; the position map is an open-addressing hash table
+ * on the pointer (O(1) expected per record or lookup) whose entries each own
+ * one string "file:line:col\0key.path". The map describes the object of the
+ * most recent load only and is emptied when a load starts or fails. A
+ * context is not shared between threads; separate contexts are independent.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/internal.h"
+
+#ifdef SIM_SMALL_CAPACITY
+#define WHERE_MIN_CAPACITY 2
+#define ERRS_MIN_CAPACITY 1
+#else
+#define WHERE_MIN_CAPACITY 256
+#define ERRS_MIN_CAPACITY 16
+#endif
+
+typedef struct where {
+    const void *addr; /* NULL: empty slot */
+    char *text;       /* "file:line:col" NUL "key.path" NUL (owned) */
+    size_t pos_len;
+    int is_default;
+} where;
+
+struct conf_ctx {
+    char **errs;
+    size_t nerr, cap;
+    size_t load_base; /* nerr when the current load started */
+    size_t added;     /* errors reported in this load, stored or not */
+    int stopped;
+    where *slots;
+    size_t wcap, wn;
+    int has_window, window_checked;
+    sim_date first, last;
+};
+
+conf_ctx *conf_ctx_create(void) { return calloc(1, sizeof(conf_ctx)); }
+
+void conf_ctx_destroy(conf_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    conf__ctx_forget(ctx);
+    for (size_t i = 0; i < ctx->nerr; i++)
+        free(ctx->errs[i]);
+    free(ctx->errs);
+    free(ctx);
+}
+
+void conf_ctx_set_window(conf_ctx *ctx, sim_date first, sim_date last)
+{
+    ctx->has_window = 1;
+    ctx->first = first;
+    ctx->last = last;
+}
+
+int conf__ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last)
+{
+    *first = ctx->first;
+    *last = ctx->last;
+    return ctx->has_window;
+}
+
+int conf__ctx_window_checked(const conf_ctx *ctx) { return ctx->window_checked; }
+
+void conf__ctx_begin(conf_ctx *ctx)
+{
+    conf__ctx_forget(ctx);
+    ctx->load_base = ctx->nerr;
+    ctx->added = 0;
+    ctx->stopped = 0;
+    ctx->window_checked = 0;
+}
+
+size_t conf__ctx_load_errors(const conf_ctx *ctx) { return ctx->added; }
+
+int conf__ctx_full(const conf_ctx *ctx) { return ctx->stopped; }
+
+void conf__ctx_forget(conf_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->wcap; i++)
+        free(ctx->slots[i].text);
+    free(ctx->slots);
+    ctx->slots = NULL;
+    ctx->wcap = ctx->wn = 0;
+}
+
+/* Appends a message (taking ownership); on OOM keeps a static fallback. */
+static void push_error(conf_ctx *ctx, char *msg)
+{
+    if (ctx->nerr == ctx->cap) {
+        size_t cap = ctx->cap ? ctx->cap * 2 : ERRS_MIN_CAPACITY;
+        char **e = realloc(ctx->errs, cap * sizeof *e);
+        if (!e) {
+            free(msg);
+            ctx->stopped = 1; /* nothing more can be recorded */
+            return;
+        }
+        ctx->errs = e;
+        ctx->cap = cap;
+    }
+    ctx->errs[ctx->nerr++] = msg;
+}
+
+/* Adds the text of b as one message, honouring the cap. */
+static void add_message(conf_ctx *ctx, conf__buf *b)
+{
+    ctx->added++;
+    if (ctx->stopped) {
+        conf__buf_free(b);
+        return;
+    }
+    if (ctx->nerr - ctx->load_base >= CONF_MAX_ERRORS) {
+        conf__buf_free(b);
+        char *m = malloc(sizeof "too many errors; stopping");
+        if (m) {
+            memcpy(m, "too many errors; stopping", sizeof "too many errors; stopping");
+            push_error(ctx, m);
+        }
+        ctx->stopped = 1;
+        return;
+    }
+    char *msg = b->s;
+    if (b->oom) {
+        free(b->s);
+        msg = malloc(sizeof "out of memory");
+        if (msg)
+            memcpy(msg, "out of memory", sizeof "out of memory");
+    } else if (!msg) {
+        msg = calloc(1, 1);
+    }
+    if (msg)
+        push_error(ctx, msg);
+    else
+        ctx->stopped = 1;
+    memset(b, 0, sizeof *b);
+}
+
+void conf__verror_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, const char *fmt, va_list ap)
+{
+    conf__buf b;
+    conf__buf_init(&b);
+    if (pos && pos->file) {
+        conf__buf_escape_controls(&b, pos->file);
+        if (pos->line > 0)
+            conf__buf_printf(&b, ":%d:%d", pos->line, pos->col);
+        conf__buf_puts(&b, ": ");
+    }
+    if (path && *path)
+        conf__buf_printf(&b, "%s: ", path);
+    conf__buf_vprintf(&b, fmt, ap);
+    add_message(ctx, &b);
+}
+
+void conf__error_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    conf__verror_pos(ctx, pos, path, fmt, ap);
+    va_end(ap);
+}
+
+void conf_error(conf_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    conf__verror_pos(ctx, NULL, NULL, fmt, ap);
+    va_end(ap);
+}
+
+size_t conf_error_count(const conf_ctx *ctx) { return ctx->nerr; }
+
+const char *conf_error_text(const conf_ctx *ctx, size_t i) { return i < ctx->nerr ? ctx->errs[i] : NULL; }
+
+void conf_print_errors(const conf_ctx *ctx, FILE *out)
+{
+    for (size_t i = 0; i < ctx->nerr; i++)
+        fprintf(out, "%s\n", ctx->errs[i]);
+}
+
+/* ---- positions by address ---- */
+
+static size_t hash_ptr(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdu;
+    x ^= x >> 33;
+    return (size_t)x;
+}
+
+static where *find(where *slots, size_t cap, const void *addr)
+{
+    size_t i = hash_ptr(addr) & (cap - 1);
+    while (slots[i].addr && slots[i].addr != addr)
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+static int where_grow(conf_ctx *ctx)
+{
+    size_t cap = ctx->wcap ? ctx->wcap * 2 : WHERE_MIN_CAPACITY;
+    where *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < ctx->wcap; i++)
+        if (ctx->slots[i].addr)
+            *find(slots, cap, ctx->slots[i].addr) = ctx->slots[i];
+    free(ctx->slots);
+    ctx->slots = slots;
+    ctx->wcap = cap;
+    return 0;
+}
+
+int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, const char *path, int is_default)
+{
+    assert(addr && pos);
+    conf__buf b;
+    conf__buf_init(&b);
+    conf__buf_escape_controls(&b, pos->file);
+    if (pos->line > 0)
+        conf__buf_printf(&b, ":%d:%d", pos->line, pos->col);
+    size_t pos_len = b.len;
+    conf__buf_add(&b, "", 1);
+    conf__buf_puts(&b, path);
+    if (b.oom || ((ctx->wn + 1) * 4 > ctx->wcap * 3 && where_grow(ctx))) {
+        conf__buf_free(&b);
+        conf__error_pos(ctx, pos, path, "out of memory");
+        return -1;
+    }
+    where *w = find(ctx->slots, ctx->wcap, addr);
+    if (w->addr)
+        free(w->text);
+    else
+        ctx->wn++;
+    w->addr = addr;
+    w->text = b.s;
+    w->pos_len = pos_len;
+    w->is_default = is_default;
+    return 0;
+}
+
+static const where *lookup(const conf_ctx *ctx, const void *addr)
+{
+    if (!ctx->wcap || !addr)
+        return NULL;
+    const where *w = find(ctx->slots, ctx->wcap, addr);
+    return w->addr ? w : NULL;
+}
+
+const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char **key_path)
+{
+    const where *w = lookup(ctx, field_addr);
+    if (key_path)
+        *key_path = w ? w->text + w->pos_len + 1 : NULL;
+    return w ? w->text : NULL;
+}
+
+void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
+{
+    const where *w = lookup(ctx, field_addr);
+    conf__buf b;
+    conf__buf_init(&b);
+    if (w) {
+        const char *path = w->text + w->pos_len + 1;
+        conf__buf_printf(&b, "%s: ", w->text);
+        if (*path)
+            conf__buf_printf(&b, "%s: ", path);
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    conf__buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (w && w->is_default)
+        conf__buf_puts(&b, " (default)");
+    add_message(ctx, &b);
+}
+
+/* ---- the run window ---- */
+
+static int check_sched_window(conf_ctx *ctx, const sim_sched *s, const char *range)
+{
+    int n = 0;
+    char got[11];
+    for (size_t i = 0; i < s->n; i++) {
+        const double *t[2] = {&s->seg[i].t0, &s->seg[i].t1};
+        for (int k = 0; k < (s->seg[i].t1 != s->seg[i].t0 ? 2 : 1); k++) {
+            if (*t[k] >= ctx->first && *t[k] <= ctx->last)
+                continue;
+            sim_date_format((sim_date)*t[k], got);
+            conf_error_at(ctx, t[k], "expected a date within the run (%s), got %s", range, got);
+            n++;
+        }
+    }
+    return n;
+}
+
+static int check_window(conf_ctx *ctx, const conf_schema *schema, const unsigned char *obj, const char *range)
+{
+    int n = 0;
+    for (size_t i = 0; i < schema->nfields; i++) {
+        const conf_field *f = &schema->fields[i];
+        const unsigned char *p = obj + f->offset;
+        if (f->type == CONF_STRUCT) {
+            n += check_window(ctx, f->sub, p, range);
+        } else if (f->type == CONF_LIST) {
+            const conf_list *l = (const conf_list *)p;
+            for (size_t k = 0; k < l->n; k++)
+                n += check_window(ctx, f->sub, (const unsigned char *)l->items + k * f->sub->size, range);
+        } else if (f->type == CONF_DATE && (f->flags & CONF_F_IN_RUN)) {
+            sim_date d = *(const sim_date *)p;
+            if (d != CONF_DATE_NONE && (d < ctx->first || d > ctx->last)) {
+                char got[11];
+                sim_date_format(d, got);
+                conf_error_at(ctx, p, "expected a date within the run (%s), got %s", range, got);
+                n++;
+            }
+        } else if (f->type == CONF_SCHED && (f->flags & CONF_F_IN_RUN)) {
+            n += check_sched_window(ctx, (const sim_sched *)p, range);
+        }
+    }
+    return n;
+}
+
+int conf_check_window(conf_ctx *ctx, const conf_schema *schema, const void *obj)
+{
+    ctx->window_checked = 1;
+    if (!ctx->has_window)
+        return 0;
+    char a[11], b[11], range[32];
+    sim_date_format(ctx->first, a);
+    sim_date_format(ctx->last, b);
+    snprintf(range, sizeof range, "%s to %s", a, b);
+    return check_window(ctx, schema, obj, range);
+}

@@ -1,0 +1,178 @@
+/*
+ * conf/schema.h: the scenario language's type system, and loading a YAML
+ * file into a C struct through it.
+ *
+ * A schema is a static table of fields, each naming a YAML key, its type, its
+ * unit, where it lives in the C struct (offsetof), its bounds, its default
+ * written as scenario text, an example non-default value and one line of
+ * documentation. One table drives everything: binding and validation (with
+ * errors that point at file:line:col and the key path), defaults, the printed
+ * effective scenario (conf/emit.h), and the generated key reference.
+ *
+ * Loading is all-or-nothing: conf_load_file either fills the object
+ * completely or reports every error it found (up to CONF_MAX_ERRORS) and
+ * leaves the object empty (conf_free-able). Nothing is printed by the loader;
+ * the caller prints the collected messages.
+ *
+ * Error message form (one line each):
+ *   scenarios/x.yaml:14:9: staff[2].wte: expected a number >= 0, got "full"
+ */
+#ifndef CONF_SCHEMA_H
+#define CONF_SCHEMA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "conf/units.h"
+#include "sim/calendar.h"
+#include "sim/dist.h"
+#include "sim/sched.h"
+
+/* Files larger than this are refused (a scenario is a few kilobytes). */
+#define CONF_MAX_FILE_BYTES (1024 * 1024)
+/* extends chains deeper than this are refused. */
+#define CONF_MAX_EXTENDS_DEPTH 16
+/* Loading stops collecting errors after this many. */
+#define CONF_MAX_ERRORS 50
+/* An optional date that was not given. */
+#define CONF_DATE_NONE INT32_MIN
+
+typedef enum conf_type {
+    CONF_NUM,      /* double, in `unit` (conf/units.h) */
+    CONF_INT,      /* long; plain integer text */
+    CONF_BOOL,     /* int 0/1; true or false */
+    CONF_STR,      /* char * (owned) */
+    CONF_ENUM,     /* int: index into enum_names */
+    CONF_DATE,     /* sim_date; default "none" gives CONF_DATE_NONE */
+    CONF_WEEKDAYS, /* unsigned: bit i set for weekday i (0 = mon); list [mon, tue, ...] */
+    CONF_DIST,     /* sim_dist, prepared; parameters in `unit` */
+    CONF_SCHED,    /* sim_sched in `unit`; times are sim_date day numbers */
+    CONF_STRUCT,   /* nested struct described by `sub`, stored inline */
+    CONF_LIST,     /* conf_list of structs described by `sub` */
+    CONF_NUMLIST,  /* conf_numlist of numbers in `unit` */
+    CONF_NUMMAP,   /* conf_nummap: names -> numbers in `unit` */
+    CONF_REF,      /* conf_ref: the name of an item of the list at path `ref` */
+    CONF_REFLIST,  /* conf_reflist: names of items of the list at path `ref` */
+} conf_type;
+
+/* Field flags. */
+enum {
+    CONF_F_REQUIRED = 1u << 0,  /* must be given (no default) */
+    CONF_F_SUM_100 = 1u << 1,   /* NUMMAP/NUMLIST values, or this NUM field across a LIST's items,
+                                   must sum to 100% (within 1e-6) */
+    CONF_F_IN_RUN = 1u << 2,    /* DATE / SCHED dates must lie within the run window
+                                   (conf_ctx_set_window) */
+    CONF_F_NAME = 1u << 3,      /* this STR field names its LIST item: unique, used by
+                                   extends merging and by CONF_REF */
+    CONF_F_REF_KEYS = 1u << 4,  /* NUMMAP keys are names of items of the list at `ref` */
+    CONF_F_INTEGER = 1u << 5,   /* NUM or DIST values must be whole numbers */
+};
+
+typedef struct conf_list {
+    void *items;  /* n items of sub->size bytes each (owned) */
+    size_t n;
+} conf_list;
+
+typedef struct conf_numlist {
+    double *v;    /* owned */
+    size_t n;
+} conf_numlist;
+
+typedef struct conf_nummap {
+    char **names; /* owned */
+    double *v;    /* owned */
+    int *ref;     /* with CONF_F_REF_KEYS: index of each name in the referenced list (owned) */
+    size_t n;
+} conf_nummap;
+
+typedef struct conf_ref {
+    char *name;   /* owned; NULL if not given and not required */
+    int index;    /* index into the referenced list, -1 if name is NULL */
+} conf_ref;
+
+typedef struct conf_reflist {
+    char **names; /* owned */
+    int *index;
+    size_t n;
+} conf_reflist;
+
+typedef struct conf_schema conf_schema;
+typedef struct conf_ctx conf_ctx;
+
+typedef struct conf_field {
+    const char *key;
+    conf_type type;
+    conf_unit unit;
+    size_t offset;                /* offsetof(struct, member) */
+    const conf_schema *sub;       /* STRUCT, LIST */
+    const char *const *enum_names;/* ENUM: NULL-terminated */
+    const char *ref;              /* REF, REFLIST, REF_KEYS: dotted path of the list from the root, e.g. "teams" */
+    double min, max;              /* bounds in the stored unit (NUM, INT, DIST params, SCHED values,
+                                     NUMLIST, NUMMAP values); min > max means unbounded */
+    unsigned flags;
+    const char *def;              /* default, as scenario text; NULL with CONF_F_REQUIRED or for
+                                     STRUCT/LIST (empty list) */
+    const char *example;          /* a valid non-default value as scenario text (YAML flow),
+                                     used by the key-coverage tests and the docs */
+    const char *doc;              /* one line: meaning, unit, source or "assumption" */
+} conf_field;
+
+/* Cross-field validation of one struct, run after its fields (and their
+ * children) are bound. Report with conf_error_at; return 0 if fine. */
+typedef int (*conf_check_fn)(conf_ctx *ctx, void *obj, const void *root);
+
+struct conf_schema {
+    const char *name;             /* type name for docs, e.g. "team" */
+    size_t size;                  /* sizeof the struct */
+    const conf_field *fields;
+    size_t nfields;
+    conf_check_fn check;          /* may be NULL */
+    const char *doc;              /* a paragraph for the reference */
+};
+
+/* A loading context: collects errors and remembers where each value came
+ * from. Returns NULL on OOM. Destroying it does not free loaded objects. */
+conf_ctx *conf_ctx_create(void);
+void conf_ctx_destroy(conf_ctx *ctx);
+
+/* Dates flagged CONF_F_IN_RUN must lie within [first, last]; call from a
+ * root check before conf_check_window, or before loading if known. */
+void conf_ctx_set_window(conf_ctx *ctx, sim_date first, sim_date last);
+/* Reports every CONF_F_IN_RUN date of obj (and its children) outside the
+ * window. Returns the number of errors added. */
+int conf_check_window(conf_ctx *ctx, const conf_schema *schema, const void *obj);
+
+/* Loads the scenario at path (following `extends`) into obj, which the
+ * loader zero-fills first. Returns 0, or -1 with errors collected in ctx and
+ * obj left empty. */
+int conf_load_file(conf_ctx *ctx, const conf_schema *schema, const char *path, void *obj);
+/* As conf_load_file from a buffer; `name` is used in messages, and a
+ * relative `extends` is resolved against base_dir (NULL: extends refused). */
+int conf_load_buffer(conf_ctx *ctx, const conf_schema *schema, const char *name, const char *buf,
+                     size_t len, const char *base_dir, void *obj);
+
+/* Frees everything obj owns (strings, lists, dists, schedules) and zeroes it. */
+void conf_free(const conf_schema *schema, void *obj);
+
+/* Adds an error located at the value stored at field_addr (an address inside
+ * the object being loaded, e.g. &team->wte), prefixed "file:line:col:
+ * key.path: ". A value that came from a default is located at its parent
+ * mapping and says "(default)". printf-style. */
+void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Adds an error with no location (e.g. a file that cannot be opened). */
+void conf_error(conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+size_t conf_error_count(const conf_ctx *ctx);
+/* The i-th message (owned by ctx). */
+const char *conf_error_text(const conf_ctx *ctx, size_t i);
+/* Prints every message, one per line. */
+void conf_print_errors(const conf_ctx *ctx, FILE *out);
+
+/* Where a loaded value came from: "file:line:col" and its key path, or NULL
+ * if the address is unknown. Strings owned by ctx. */
+const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char **key_path);
+
+#endif

@@ -1,0 +1,279 @@
+/*
+ * conf/text.c: string buffer, message escaping, suggestions and the string
+ * hash map used by the scenario loader (see conf/text.h).
+ *
+ * The edit distance is the classic two-row dynamic programme, O(|a|*|b|)
+ * time and O(|b|) space; it refuses strings longer than TEXT_MAX_COMPARE so
+ * a hostile input cannot make suggestions quadratic in the file size.
+ */
+#include "conf/text.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef SIM_SMALL_CAPACITY
+#define BUF_MIN_CAPACITY 1
+#define MAP_MIN_CAPACITY 2
+#else
+#define BUF_MIN_CAPACITY 64
+#define MAP_MIN_CAPACITY 16
+#endif
+#define TEXT_MAX_COMPARE 128
+
+void conf__buf_init(conf__buf *b) { memset(b, 0, sizeof *b); }
+
+void conf__buf_free(conf__buf *b)
+{
+    free(b->s);
+    memset(b, 0, sizeof *b);
+}
+
+static int buf_reserve(conf__buf *b, size_t extra)
+{
+    if (b->oom)
+        return -1;
+    if (extra > SIZE_MAX / 2 - b->len) {
+        b->oom = 1;
+        return -1;
+    }
+    size_t need = b->len + extra + 1;
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : BUF_MIN_CAPACITY;
+    while (cap < need)
+        cap *= 2;
+    char *s = realloc(b->s, cap);
+    if (!s) {
+        b->oom = 1;
+        return -1;
+    }
+    b->s = s;
+    b->cap = cap;
+    return 0;
+}
+
+void conf__buf_add(conf__buf *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void conf__buf_puts(conf__buf *b, const char *s) { conf__buf_add(b, s, strlen(s)); }
+
+void conf__buf_vprintf(conf__buf *b, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) {
+        b->oom = 1;
+        return;
+    }
+    if (buf_reserve(b, (size_t)n))
+        return;
+    vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void conf__buf_printf(conf__buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    conf__buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+void conf__buf_trunc(conf__buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->s[len] = '\0';
+    }
+}
+
+const char *conf__buf_str(const conf__buf *b) { return b->s ? b->s : ""; }
+
+/* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) || (s[0] == 0xF0 && s[1] < 0x90) ||
+        (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0;
+    /* C1 controls (U+0080..U+009F) are escaped like C0 ones. */
+    if (s[0] == 0xC2 && s[1] < 0xA0)
+        return 0;
+    return len;
+}
+
+void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n && i < max) {
+        unsigned char c = u[i];
+        if (c == '\\' || c == '"') {
+            char e[2] = {'\\', (char)c};
+            conf__buf_add(b, e, 2);
+        } else if (c == '\n') {
+            conf__buf_puts(b, "\\n");
+        } else if (c == '\t') {
+            conf__buf_puts(b, "\\t");
+        } else if (c >= 0x20 && c < 0x7F) {
+            conf__buf_add(b, s + i, 1);
+        } else if (c >= 0x80 && utf8_len(u + i, n - i)) {
+            size_t len = utf8_len(u + i, n - i);
+            conf__buf_add(b, s + i, len);
+            i += len;
+            continue;
+        } else {
+            conf__buf_printf(b, "\\x%02x", c);
+        }
+        i++;
+    }
+    if (i < n)
+        conf__buf_puts(b, "...");
+}
+
+void conf__buf_escape_controls(conf__buf *b, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\n')
+            conf__buf_puts(b, "\\n");
+        else if (c == '\t')
+            conf__buf_puts(b, "\\t");
+        else if (c < 0x20 || c == 0x7F)
+            conf__buf_printf(b, "\\x%02x", c);
+        else
+            conf__buf_add(b, s, 1);
+    }
+}
+
+static unsigned char lower(char c) { return (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
+
+size_t conf__edit_distance(const char *a, const char *b, size_t limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > TEXT_MAX_COMPARE || lb > TEXT_MAX_COMPARE)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > limit)
+        return limit + 1;
+    size_t row[TEXT_MAX_COMPARE + 1], prev[TEXT_MAX_COMPARE + 1];
+    for (size_t j = 0; j <= lb; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t sub = prev[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
+            size_t del = prev[j] + 1, ins = row[j - 1] + 1;
+            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        }
+        memcpy(prev, row, (lb + 1) * sizeof *row);
+    }
+    return prev[lb] > limit ? limit + 1 : prev[lb];
+}
+
+const char *conf__suggest(const char *word, const char *const *cands, size_t n)
+{
+    size_t len = strlen(word), limit = len / 3 > 2 ? len / 3 : 2;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i])
+            continue;
+        size_t d = conf__edit_distance(word, cands[i], limit);
+        if (d < best_d) {
+            best_d = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+typedef struct conf__strmap_slot {
+    const char *key; /* NULL: empty */
+    size_t len;
+    size_t value;
+} strmap_slot;
+
+static size_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return (size_t)(h ^ (h >> 29));
+}
+
+void conf__strmap_init(conf__strmap *m) { memset(m, 0, sizeof *m); }
+
+void conf__strmap_free(conf__strmap *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+static strmap_slot *find_slot(strmap_slot *slots, size_t cap, const char *key, size_t len)
+{
+    size_t i = hash_bytes(key, len) & (cap - 1);
+    while (slots[i].key && !(slots[i].len == len && memcmp(slots[i].key, key, len) == 0))
+        i = (i + 1) & (cap - 1);
+    return &slots[i];
+}
+
+static int strmap_grow(conf__strmap *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : MAP_MIN_CAPACITY;
+    strmap_slot *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slots[i].key)
+            *find_slot(slots, cap, m->slots[i].key, m->slots[i].len) = m->slots[i];
+    free(m->slots);
+    m->slots = slots;
+    m->cap = cap;
+    return 0;
+}
+
+int conf__strmap_put(conf__strmap *m, const char *key, size_t len, size_t value, size_t *old)
+{
+    if ((m->n + 1) * 4 > m->cap * 3 && strmap_grow(m))
+        return -1;
+    strmap_slot *s = find_slot(m->slots, m->cap, key, len);
+    if (s->key) {
+        if (old)
+            *old = s->value;
+        return 1;
+    }
+    s->key = key;
+    s->len = len;
+    s->value = value;
+    m->n++;
+    return 0;
+}
+
+int conf__strmap_get(const conf__strmap *m, const char *key, size_t len, size_t *value)
+{
+    if (!m->cap)
+        return 0;
+    const strmap_slot *s = find_slot(m->slots, m->cap, key, len);
+    if (!s->key)
+        return 0;
+    *value = s->value;
+    return 1;
+}

@@ -1,0 +1,66 @@
+/*
+ * conf/text.h (internal to conf/): small text utilities shared by the
+ * scenario loader: a growable string buffer, escaping of user text for
+ * messages, edit-distance suggestions, and a string-keyed hash map.
+ *
+ * Invariant: a conf__buf is always NUL-terminated once anything was added;
+ * after a failed allocation it sets `oom` and ignores further additions (the
+ * owner reports "out of memory" once). The hash map never owns its keys.
+ * Costs: appends are amortised O(length); map operations are O(1) expected.
+ */
+#ifndef CONF_TEXT_H
+#define CONF_TEXT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct conf__buf {
+    char *s;    /* owned; NULL until something is added */
+    size_t len; /* bytes before the terminating NUL */
+    size_t cap;
+    int oom;    /* an allocation failed; contents are truncated */
+} conf__buf;
+
+void conf__buf_init(conf__buf *b);
+void conf__buf_free(conf__buf *b);
+/* Appends n bytes of s (which may contain NULs only if the caller wants them). */
+void conf__buf_add(conf__buf *b, const char *s, size_t n);
+void conf__buf_puts(conf__buf *b, const char *s);
+void conf__buf_printf(conf__buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void conf__buf_vprintf(conf__buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Cuts the text back to len bytes (len <= b->len). */
+void conf__buf_trunc(conf__buf *b, size_t len);
+/* The text ("" when empty). Owned by b. */
+const char *conf__buf_str(const conf__buf *b);
+/* Appends n bytes of user text for a message: backslash, double quote and
+ * control characters escaped (\n, \t, \xNN), cut after `max` input bytes
+ * with "..." appended. Valid UTF-8 is kept as is. */
+void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max);
+
+/* Appends s with only control characters escaped (\n, \t, \xNN): for file
+ * names, which are shown as they are otherwise. */
+void conf__buf_escape_controls(conf__buf *b, const char *s);
+
+/* Case-insensitive Levenshtein distance of a and b, or limit + 1 if it is
+ * larger than limit (or either string is too long to compare cheaply). */
+size_t conf__edit_distance(const char *a, const char *b, size_t limit);
+/* The candidate closest to word, if its distance is <= max(2, len/3) (ties:
+ * the earliest); else NULL. cands may contain NULLs, which are skipped. */
+const char *conf__suggest(const char *word, const char *const *cands, size_t n);
+
+/* Open-addressing map from byte strings to size_t. Keys are borrowed. */
+typedef struct conf__strmap {
+    struct conf__strmap_slot *slots; /* owned */
+    size_t cap, n;
+} conf__strmap;
+
+void conf__strmap_init(conf__strmap *m);
+void conf__strmap_free(conf__strmap *m);
+/* Inserts key -> value unless key is present. Returns 0 if inserted, 1 if
+ * the key was already there (*old set to its value when old != NULL), -1 if
+ * memory ran out. */
+int conf__strmap_put(conf__strmap *m, const char *key, size_t len, size_t value, size_t *old);
+/* 1 and *value if key is present, else 0. */
+int conf__strmap_get(const conf__strmap *m, const char *key, size_t len, size_t *value);
+
+#endif

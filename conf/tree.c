@@ -1,0 +1,619 @@
+/*
+ * conf/tree.c: the YAML node tree (conf/tree.h): an arena, node building,
+ * and the libyaml event loop that builds a tree with 1-based positions.
+ *
+ * The event loop keeps an explicit stack of open lists and mappings (no
+ * recursion), so nesting is limited by CONF__MAX_DEPTH rather than by the C
+ * stack. Anchors and aliases are supported: an alias is a deep copy of the
+ * anchored node, located at the alias itself while the values inside it keep
+ * the anchor's positions (where their text was written); every copy counts
+ * against CONF__MAX_NODES, which stops alias bombs. After parsing, a validation pass rejects non-scalar and duplicate
+ * mapping keys and NUL characters. Cost: O(input + nodes created).
+ */
+#include "conf/tree.h"
+
+#include <assert.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "conf/internal.h"
+
+#ifdef SIM_SMALL_CAPACITY
+#define ARENA_CHUNK 64
+#define NODE_MIN_CAPACITY 1
+#else
+#define ARENA_CHUNK 65536
+#define NODE_MIN_CAPACITY 4
+#endif
+#define ALIGN _Alignof(max_align_t)
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t used, cap;
+} chunk;
+
+#define CHUNK_HDR ((sizeof(chunk) + ALIGN - 1) / ALIGN * ALIGN)
+
+struct conf__arena {
+    chunk *head;
+};
+
+int conf__loader_init(conf__loader *ld, conf_ctx *ctx)
+{
+    memset(ld, 0, sizeof *ld);
+    ld->ctx = ctx;
+    ld->arena = calloc(1, sizeof *ld->arena);
+    return ld->arena ? 0 : -1;
+}
+
+void conf__loader_free(conf__loader *ld)
+{
+    if (ld->arena) {
+        chunk *c = ld->arena->head;
+        while (c) {
+            chunk *next = c->next;
+            free(c);
+            c = next;
+        }
+        free(ld->arena);
+    }
+    memset(ld, 0, sizeof *ld);
+}
+
+void *conf__alloc(conf__loader *ld, size_t size)
+{
+    if (size > SIZE_MAX / 2)
+        return NULL;
+    size = (size + ALIGN - 1) / ALIGN * ALIGN;
+    chunk *c = ld->arena->head;
+    if (!c || c->cap - c->used < size) {
+        size_t cap = size > ARENA_CHUNK ? size : ARENA_CHUNK;
+        c = malloc(CHUNK_HDR + cap);
+        if (!c)
+            return NULL;
+        c->used = 0;
+        c->cap = cap;
+        c->next = ld->arena->head;
+        ld->arena->head = c;
+    }
+    void *p = (unsigned char *)c + CHUNK_HDR + c->used;
+    c->used += size;
+    memset(p, 0, size);
+    return p;
+}
+
+char *conf__strndup(conf__loader *ld, const char *s, size_t len)
+{
+    if (len == SIZE_MAX)
+        return NULL;
+    char *d = conf__alloc(ld, len + 1);
+    if (d) {
+        if (len)
+            memcpy(d, s, len);
+        d[len] = '\0';
+    }
+    return d;
+}
+
+static void oom(conf__loader *ld, const conf__pos *pos) { conf__error_pos(ld->ctx, pos, "", "out of memory"); }
+
+conf__node *conf__node_new(conf__loader *ld, conf__kind kind, const conf__pos *pos)
+{
+    if (ld->nodes >= CONF__MAX_NODES && !ld->unbudgeted) {
+        if (!ld->over_budget)
+            conf__error_pos(ld->ctx, pos, "",
+                            "too many values: a scenario may hold at most %d (an alias counts each time it is used)",
+                            CONF__MAX_NODES);
+        ld->over_budget = 1;
+        return NULL;
+    }
+    conf__node *n = conf__alloc(ld, sizeof *n);
+    if (!n) {
+        oom(ld, pos);
+        return NULL;
+    }
+    ld->nodes++;
+    n->kind = kind;
+    n->pos = *pos;
+    n->height = 1;
+    n->text = "";
+    return n;
+}
+
+static conf__node **grow(conf__loader *ld, conf__node **old, size_t n, size_t cap)
+{
+    conf__node **a = conf__alloc(ld, cap * sizeof *a);
+    if (a && n)
+        memcpy(a, old, n * sizeof *a);
+    return a;
+}
+
+int conf__node_push(conf__loader *ld, conf__node *parent, conf__node *key, conf__node *value)
+{
+    assert(parent->kind != CONF__SCALAR && (key != NULL) == (parent->kind == CONF__MAP));
+    if (parent->n == parent->cap) {
+        size_t cap = parent->cap ? parent->cap * 2 : NODE_MIN_CAPACITY;
+        conf__node **items = grow(ld, parent->items, parent->n, cap);
+        conf__node **keys = key ? grow(ld, parent->keys, parent->n, cap) : NULL;
+        if (!items || (key && !keys)) {
+            oom(ld, &parent->pos);
+            return -1;
+        }
+        parent->items = items;
+        parent->keys = keys;
+        parent->cap = cap;
+    }
+    if (key) {
+        parent->keys[parent->n] = key;
+        if (key->height + 1 > parent->height)
+            parent->height = key->height + 1;
+    }
+    parent->items[parent->n++] = value;
+    if (value->height + 1 > parent->height)
+        parent->height = value->height + 1;
+    return 0;
+}
+
+conf__node *conf__map_get(const conf__node *m, const char *key)
+{
+    if (!m || m->kind != CONF__MAP)
+        return NULL;
+    size_t len = strlen(key);
+    for (size_t i = 0; i < m->n; i++) {
+        const conf__node *k = m->keys[i];
+        if (k->kind == CONF__SCALAR && k->len == len && memcmp(k->text, key, len) == 0)
+            return m->items[i];
+    }
+    return NULL;
+}
+
+int conf__is_null(const conf__node *n)
+{
+    if (n->kind != CONF__SCALAR || n->quoted)
+        return 0;
+    return n->len == 0 || strcmp(n->text, "~") == 0 || strcmp(n->text, "null") == 0 ||
+           strcmp(n->text, "Null") == 0 || strcmp(n->text, "NULL") == 0;
+}
+
+void conf__describe(conf__buf *b, const conf__node *n)
+{
+    if (n->kind == CONF__MAP) {
+        conf__buf_puts(b, "a mapping");
+    } else if (n->kind == CONF__SEQ) {
+        conf__buf_puts(b, "a list");
+    } else if (conf__is_null(n)) {
+        conf__buf_puts(b, "nothing");
+    } else {
+        conf__buf_puts(b, "\"");
+        conf__buf_escape(b, n->text, n->len, 80);
+        conf__buf_puts(b, "\"");
+    }
+}
+
+/* ---- building a tree from events ---- */
+
+typedef struct frame {
+    conf__node *node;
+    conf__node *key; /* mapping: key waiting for its value */
+    size_t anchor;   /* 1 + index into anchors, or 0 */
+} frame;
+
+typedef struct anchor {
+    conf__node *node;
+    int complete;
+} anchor;
+
+typedef struct parser {
+    conf__loader *ld;
+    const char *file;
+    const char *buf;
+    size_t len;
+    frame stack[CONF__MAX_DEPTH + 1];
+    size_t depth;
+    conf__node *root;
+    int docs;
+    conf__strmap anchor_names;
+    anchor *anchors;
+    size_t nanchors, acap;
+} parser;
+
+static int clamp_int(size_t v) { return v >= INT_MAX ? INT_MAX : (int)v; }
+
+static conf__pos mark_pos(const parser *p, yaml_mark_t m)
+{
+    conf__pos pos = {p->file, clamp_int(m.line + 1), clamp_int(m.column + 1)};
+    return pos;
+}
+
+/* Position of a byte offset, counting characters for the column (for
+ * libyaml reader errors, which only report an offset). */
+static conf__pos offset_pos(const parser *p, size_t off)
+{
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < off && i < p->len; i++) {
+        if (p->buf[i] == '\n') {
+            line++;
+            col = 1;
+        } else if (((unsigned char)p->buf[i] & 0xC0) != 0x80) {
+            col++;
+        }
+    }
+    conf__pos pos = {p->file, clamp_int(line), clamp_int(col)};
+    return pos;
+}
+
+static void syntax_error(parser *p, const yaml_parser_t *yp)
+{
+    conf__pos pos = yp->error == YAML_READER_ERROR ? offset_pos(p, yp->problem_offset) : mark_pos(p, yp->problem_mark);
+    if (yp->error == YAML_MEMORY_ERROR) {
+        oom(p->ld, &pos);
+        return;
+    }
+    const char *problem = yp->problem ? yp->problem : "unknown problem";
+    if (yp->context)
+        conf__error_pos(p->ld->ctx, &pos, "", "YAML syntax error: %s (%s)", problem, yp->context);
+    else
+        conf__error_pos(p->ld->ctx, &pos, "", "YAML syntax error: %s", problem);
+}
+
+/* Hangs a finished node under the open collection (or makes it the root). */
+static int attach(parser *p, conf__node *n)
+{
+    if (p->depth == 0) {
+        p->root = n;
+        return 0;
+    }
+    frame *f = &p->stack[p->depth - 1];
+    if (f->node->kind == CONF__SEQ)
+        return conf__node_push(p->ld, f->node, NULL, n);
+    if (!f->key) {
+        f->key = n;
+        return 0;
+    }
+    conf__node *key = f->key;
+    f->key = NULL;
+    return conf__node_push(p->ld, f->node, key, n);
+}
+
+/* Registers an anchor name for node; returns 1 + its index, 0 on OOM. */
+static size_t add_anchor(parser *p, const yaml_char_t *name, conf__node *node, int complete)
+{
+    size_t len = strlen((const char *)name), idx;
+    if (p->nanchors == p->acap) {
+        size_t cap = p->acap ? p->acap * 2 : NODE_MIN_CAPACITY;
+        anchor *a = realloc(p->anchors, cap * sizeof *a);
+        if (!a)
+            return 0;
+        p->anchors = a;
+        p->acap = cap;
+    }
+    char *key = conf__strndup(p->ld, (const char *)name, len);
+    if (!key)
+        return 0;
+    int r = conf__strmap_put(&p->anchor_names, key, len, p->nanchors, &idx);
+    if (r < 0)
+        return 0;
+    if (r == 0)
+        idx = p->nanchors++;
+    p->anchors[idx].node = node;
+    p->anchors[idx].complete = complete;
+    return idx + 1;
+}
+
+static conf__node *copy_node(conf__loader *ld, const conf__node *src)
+{
+    conf__node *n = conf__node_new(ld, src->kind, &src->pos);
+    if (!n)
+        return NULL;
+    n->quoted = src->quoted;
+    n->text = src->text;
+    n->len = src->len;
+    for (size_t i = 0; i < src->n; i++) {
+        conf__node *k = src->kind == CONF__MAP ? copy_node(ld, src->keys[i]) : NULL;
+        conf__node *v = copy_node(ld, src->items[i]);
+        if (!v || (src->kind == CONF__MAP && !k) || conf__node_push(ld, n, k, v))
+            return NULL;
+    }
+    return n;
+}
+
+static int on_alias(parser *p, const yaml_event_t *ev)
+{
+    conf__pos pos = mark_pos(p, ev->start_mark);
+    const char *name = (const char *)ev->data.alias.anchor;
+    size_t idx;
+    int found = conf__strmap_get(&p->anchor_names, name, strlen(name), &idx);
+    if (!found || !p->anchors[idx].complete) {
+        conf__buf b;
+        conf__buf_init(&b);
+        conf__buf_escape(&b, name, strlen(name), 80);
+        if (!found)
+            conf__error_pos(p->ld->ctx, &pos, "", "alias *%s names no anchor (write &%s before it is used)",
+                            conf__buf_str(&b), conf__buf_str(&b));
+        else
+            conf__error_pos(p->ld->ctx, &pos, "", "alias *%s is used inside the value it names", conf__buf_str(&b));
+        conf__buf_free(&b);
+        return -1;
+    }
+    const anchor *a = &p->anchors[idx];
+    if (p->depth + (size_t)a->node->height > CONF__MAX_DEPTH) {
+        conf__error_pos(p->ld->ctx, &pos, "", "nesting is too deep (more than %d levels)", CONF__MAX_DEPTH);
+        return -1;
+    }
+    conf__node *n = copy_node(p->ld, a->node);
+    if (!n)
+        return -1;
+    n->pos = pos; /* the copy is used here; what it contains was written at the anchor */
+    return attach(p, n);
+}
+
+static int on_scalar(parser *p, const yaml_event_t *ev)
+{
+    conf__pos pos = mark_pos(p, ev->start_mark);
+    conf__node *n = conf__node_new(p->ld, CONF__SCALAR, &pos);
+    if (!n)
+        return -1;
+    n->text = conf__strndup(p->ld, (const char *)ev->data.scalar.value, ev->data.scalar.length);
+    n->len = ev->data.scalar.length;
+    n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    if (!n->text || (ev->data.scalar.anchor && !add_anchor(p, ev->data.scalar.anchor, n, 1))) {
+        oom(p->ld, &pos);
+        return -1;
+    }
+    return attach(p, n);
+}
+
+static int on_start(parser *p, const yaml_event_t *ev, conf__kind kind, const yaml_char_t *anchor_name)
+{
+    conf__pos pos = mark_pos(p, ev->start_mark);
+    if (p->depth >= CONF__MAX_DEPTH) {
+        conf__error_pos(p->ld->ctx, &pos, "", "nesting is too deep (more than %d levels)", CONF__MAX_DEPTH);
+        return -1;
+    }
+    conf__node *n = conf__node_new(p->ld, kind, &pos);
+    if (!n)
+        return -1;
+    frame *f = &p->stack[p->depth++];
+    f->node = n;
+    f->key = NULL;
+    f->anchor = 0;
+    if (anchor_name && !(f->anchor = add_anchor(p, anchor_name, n, 0))) {
+        oom(p->ld, &pos);
+        return -1;
+    }
+    return 0;
+}
+
+static int on_end(parser *p)
+{
+    assert(p->depth > 0);
+    frame *f = &p->stack[--p->depth];
+    if (f->anchor && p->anchors[f->anchor - 1].node == f->node)
+        p->anchors[f->anchor - 1].complete = 1;
+    return attach(p, f->node);
+}
+
+/* Handles one event: 0 to go on, 1 at the end of the stream, -1 on error. */
+static int on_event(parser *p, const yaml_event_t *ev)
+{
+    switch (ev->type) {
+    case YAML_DOCUMENT_START_EVENT:
+        if (p->docs++) {
+            conf__pos pos = mark_pos(p, ev->start_mark);
+            conf__error_pos(p->ld->ctx, &pos, "", "a scenario file holds one YAML document, found a second");
+            return -1;
+        }
+        return 0;
+    case YAML_ALIAS_EVENT: return on_alias(p, ev);
+    case YAML_SCALAR_EVENT: return on_scalar(p, ev);
+    case YAML_SEQUENCE_START_EVENT: return on_start(p, ev, CONF__SEQ, ev->data.sequence_start.anchor);
+    case YAML_MAPPING_START_EVENT: return on_start(p, ev, CONF__MAP, ev->data.mapping_start.anchor);
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT: return on_end(p);
+    case YAML_STREAM_END_EVENT: return 1;
+    default: return 0;
+    }
+}
+
+/* Runs libyaml over the text; 0 with p->root (NULL if there is no
+ * document), or -1 with an error reported. */
+static int run_parser(parser *p)
+{
+    yaml_parser_t yp;
+    if (!yaml_parser_initialize(&yp)) {
+        conf__pos pos = {p->file, 0, 0};
+        oom(p->ld, &pos);
+        return -1;
+    }
+    yaml_parser_set_input_string(&yp, (const unsigned char *)p->buf, p->len);
+    int r = 0;
+    while (r == 0) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&yp, &ev)) {
+            syntax_error(p, &yp);
+            r = -1;
+            break;
+        }
+        r = on_event(p, &ev);
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&yp);
+    conf__strmap_free(&p->anchor_names);
+    free(p->anchors);
+    return r < 0 ? -1 : 0;
+}
+
+/* ---- validation ---- */
+
+static void path_key(conf__buf *path, const conf__node *key)
+{
+    if (path->len)
+        conf__buf_puts(path, ".");
+    conf__buf_escape(path, key->text, key->len, 80);
+}
+
+static int validate(conf__loader *ld, const conf__node *n, conf__buf *path);
+
+static int validate_map(conf__loader *ld, const conf__node *n, conf__buf *path)
+{
+    int bad = 0;
+    conf__strmap seen;
+    conf__strmap_init(&seen);
+    for (size_t i = 0; i < n->n; i++) {
+        const conf__node *k = n->keys[i];
+        size_t mark = path->len, first;
+        if (k->kind != CONF__SCALAR) {
+            conf__buf b;
+            conf__buf_init(&b);
+            conf__describe(&b, k);
+            conf__error_pos(ld->ctx, &k->pos, conf__buf_str(path), "mapping keys must be plain text, got %s",
+                            conf__buf_str(&b));
+            conf__buf_free(&b);
+            bad = 1;
+            continue;
+        }
+        path_key(path, k);
+        int r = conf__strmap_put(&seen, k->text, k->len, i, &first);
+        if (r < 0) {
+            oom(ld, &k->pos);
+            bad = 1;
+        } else if (r > 0) {
+            conf__buf b;
+            conf__buf_init(&b);
+            conf__buf_escape(&b, k->text, k->len, 80);
+            conf__error_pos(ld->ctx, &k->pos, conf__buf_str(path), "duplicate key \"%s\" (first given at line %d)",
+                            conf__buf_str(&b), n->keys[first]->pos.line);
+            conf__buf_free(&b);
+            bad = 1;
+        } else if (memchr(k->text, '\0', k->len)) {
+            conf__error_pos(ld->ctx, &k->pos, conf__buf_str(path), "a key must not contain a NUL character");
+            bad = 1;
+        }
+        bad |= validate(ld, n->items[i], path);
+        conf__buf_trunc(path, mark);
+    }
+    conf__strmap_free(&seen);
+    return bad;
+}
+
+/* Reports non-scalar or duplicate keys and NUL characters; 1 if any. */
+static int validate(conf__loader *ld, const conf__node *n, conf__buf *path)
+{
+    if (conf__ctx_full(ld->ctx))
+        return 1;
+    if (n->kind == CONF__SCALAR) {
+        if (!memchr(n->text, '\0', n->len))
+            return 0;
+        conf__error_pos(ld->ctx, &n->pos, conf__buf_str(path), "text must not contain a NUL character");
+        return 1;
+    }
+    if (n->kind == CONF__MAP)
+        return validate_map(ld, n, path);
+    int bad = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        size_t mark = path->len;
+        conf__buf_printf(path, "[%zu]", i);
+        bad |= validate(ld, n->items[i], path);
+        conf__buf_trunc(path, mark);
+    }
+    return bad;
+}
+
+/* 1 if the text has a NUL byte or is not valid UTF-8. */
+static int looks_binary(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        if (c == 0)
+            return 1;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!len || len > n - i)
+            return 1;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xC0) != 0x80)
+                return 1;
+        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
+            (c == 0xF4 && s[i + 1] >= 0x90))
+            return 1;
+        i += len;
+    }
+    return 0;
+}
+
+static int check_file_text(conf__loader *ld, const char *file, const char *buf, size_t len)
+{
+    conf__pos pos = {file, 0, 0};
+    if (len > CONF_MAX_FILE_BYTES) {
+        conf__error_pos(ld->ctx, &pos, "", "file is too large: %zu bytes (the limit is 1 MiB)", len);
+        return -1;
+    }
+    if (looks_binary((const unsigned char *)buf, len)) {
+        conf__error_pos(ld->ctx, &pos, "", "binary file, not YAML text");
+        return -1;
+    }
+    return 0;
+}
+
+static conf__node *check_top(conf__loader *ld, const char *file, conf__node *root)
+{
+    conf__pos pos = {file, 0, 0};
+    if (!root || conf__is_null(root) || (root->kind == CONF__MAP && root->n == 0)) {
+        conf__error_pos(ld->ctx, &pos, "", "empty scenario: the file has no keys");
+        return NULL;
+    }
+    if (root->kind != CONF__MAP) {
+        conf__buf b;
+        conf__buf_init(&b);
+        conf__describe(&b, root);
+        conf__error_pos(ld->ctx, &root->pos, "", "expected a mapping of keys at the top level, got %s",
+                        conf__buf_str(&b));
+        conf__buf_free(&b);
+        return NULL;
+    }
+    return root;
+}
+
+conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, size_t len, int whole_file)
+{
+    if (whole_file && check_file_text(ld, file, buf, len))
+        return NULL;
+    parser *p = calloc(1, sizeof *p);
+    if (!p) {
+        conf__pos pos = {file, 0, 0};
+        oom(ld, &pos);
+        return NULL;
+    }
+    p->ld = ld;
+    p->file = file;
+    p->buf = buf;
+    p->len = len;
+    int r = run_parser(p);
+    conf__node *root = p->root;
+    free(p);
+    if (r < 0)
+        return NULL;
+    if (whole_file && !(root = check_top(ld, file, root)))
+        return NULL;
+    if (!root) {
+        conf__pos pos = {file, 1, 1};
+        root = conf__node_new(ld, CONF__SCALAR, &pos);
+        return root;
+    }
+    conf__buf path;
+    conf__buf_init(&path);
+    int bad = validate(ld, root, &path);
+    if (path.oom) {
+        oom(ld, &root->pos);
+        bad = 1;
+    }
+    conf__buf_free(&path);
+    return bad ? NULL : root;
+}

@@ -1,0 +1,102 @@
+/*
+ * conf/tree.h (internal to conf/): the YAML document as a tree of nodes with
+ * positions, built from libyaml's event stream, and the `extends` chain that
+ * merges several such trees into one before binding.
+ *
+ * Invariants: every node lives in the loader's arena and is freed with it;
+ * nodes are never shared (aliases are deep copies), so a merge may rewrite a
+ * tree in place; every mapping key is a scalar and keys are unique (checked
+ * before a tree is returned); no tree is deeper than CONF__MAX_DEPTH and one
+ * load creates at most CONF__MAX_NODES nodes, so alias bombs and deep nesting
+ * are refused instead of exhausting memory or the stack. Building a tree is
+ * O(input size); merging is O(size of both trees).
+ */
+#ifndef CONF_TREE_H
+#define CONF_TREE_H
+
+#include <stddef.h>
+
+#include "conf/schema.h"
+
+/* Deepest nesting of lists and mappings accepted. */
+#define CONF__MAX_DEPTH 64
+/* Most nodes (values, keys, alias copies) one load may create. */
+#define CONF__MAX_NODES 200000
+
+/* Where a node was written: file display name, 1-based line and column
+ * (line 0: the file as a whole). */
+typedef struct conf__pos {
+    const char *file;
+    int line, col;
+} conf__pos;
+
+typedef enum conf__kind { CONF__SCALAR, CONF__SEQ, CONF__MAP } conf__kind;
+
+typedef struct conf__node conf__node;
+struct conf__node {
+    conf__kind kind;
+    int quoted;          /* scalar written quoted or as a block scalar */
+    int height;          /* 1 for scalars, 1 + tallest child otherwise */
+    conf__pos pos;
+    const char *text;    /* scalar text, NUL-terminated (shared by alias copies) */
+    size_t len;          /* scalar length in bytes */
+    size_t n, cap;       /* list items or mapping pairs */
+    conf__node **items;  /* list items, or mapping values */
+    conf__node **keys;   /* mapping keys (scalars) */
+};
+
+typedef struct conf__arena conf__arena;
+
+/* State of one load: the arena every node lives in, the node budget and the
+ * stack of files being read (for extends cycles). */
+typedef struct conf__loader {
+    conf_ctx *ctx;
+    conf__arena *arena;
+    size_t nodes;
+    int over_budget;
+    int unbudgeted; /* parsing a schema default: not counted */
+    size_t nfiles;
+    struct conf__open_file {
+        const char *name;
+        unsigned long long dev, ino;
+        int has_id;
+    } files[CONF_MAX_EXTENDS_DEPTH + 2];
+} conf__loader;
+
+/* 0, or -1 on OOM (nothing to free then). */
+int conf__loader_init(conf__loader *ld, conf_ctx *ctx);
+void conf__loader_free(conf__loader *ld);
+/* Arena memory, zeroed, freed with the loader. NULL on OOM. */
+void *conf__alloc(conf__loader *ld, size_t size);
+char *conf__strndup(conf__loader *ld, const char *s, size_t len);
+
+/* A new node (counted against the budget). NULL with an error in ctx if the
+ * budget is spent or memory ran out. */
+conf__node *conf__node_new(conf__loader *ld, conf__kind kind, const conf__pos *pos);
+/* Appends an item (key NULL) to a list, or a key/value pair to a mapping.
+ * 0, or -1 on OOM (error reported). */
+int conf__node_push(conf__loader *ld, conf__node *parent, conf__node *key, conf__node *value);
+/* The value of key in mapping m, or NULL. */
+conf__node *conf__map_get(const conf__node *m, const char *key);
+/* 1 for a plain null scalar: empty, ~, null, Null or NULL. */
+int conf__is_null(const conf__node *n);
+/* Appends what a node is, for "got ..." in messages: "a mapping", "a list",
+ * "nothing" or the quoted, escaped text. */
+struct conf__buf;
+void conf__describe(struct conf__buf *b, const conf__node *n);
+
+/* Parses YAML text into a tree. With whole_file, the text is a scenario
+ * file: size, encoding, emptiness and a top-level mapping are checked too.
+ * Without, it is a value written as YAML (a schema default); an empty text
+ * gives a null scalar. Returns the root, or NULL with errors in ctx. */
+conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, size_t len, int whole_file);
+
+/* Reads and parses the scenario at path and everything it extends, merged.
+ * Returns the merged top-level mapping, or NULL with errors in ctx. */
+conf__node *conf__load_tree_file(conf__loader *ld, const char *path);
+/* As conf__load_tree_file for text in memory named `name`; a relative
+ * extends is resolved against base_dir (NULL: extends is an error). */
+conf__node *conf__load_tree_buffer(conf__loader *ld, const char *name, const char *buf, size_t len,
+                                   const char *base_dir);
+
+#endif

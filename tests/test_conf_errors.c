@@ -1,0 +1,395 @@
+/*
+ * tests/test_conf_errors.c: every kind of scenario error, checked by its
+ * full message text ("file:line:col: key.path: message"), and that a failed
+ * load leaves the object empty.
+ */
+#include <criterion/criterion.h>
+#include <sys/stat.h>
+
+#include "conf_fixture.h"
+
+TestSuite(conf_errors, .init = fix_chdir_root);
+
+#define E "tests/data/conf/errors/"
+#define X "tests/data/conf/extends/"
+
+static void assert_empty(const bank *b)
+{
+    bank zero;
+    memset(&zero, 0, sizeof zero);
+    cr_assert(memcmp(b, &zero, sizeof zero) == 0, "a failed load leaves the object zeroed");
+}
+
+/* Loads path and compares all messages (one per line) with expected. */
+static void expect_file(const char *path, const char *expected)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_file(ctx, &bank_schema, path, &b), -1, "%s loaded", path);
+    assert_empty(&b);
+    char *got = fix_errors(ctx);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    conf_ctx_destroy(ctx);
+}
+
+static void expect_buffer(const char *name, const char *text, size_t len, const char *expected)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, name, text, len, NULL, &b), -1);
+    assert_empty(&b);
+    char *got = fix_errors(ctx);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    conf_ctx_destroy(ctx);
+}
+
+Test(conf_errors, unknown_key_with_suggestion)
+{
+    expect_file(E "unknown_key.yaml", E "unknown_key.yaml:4:5: teams[0]: missing required key \"wte\"\n" E
+                                        "unknown_key.yaml:5:5: teams[0].wtee: unknown key \"wtee\" (did you mean "
+                                        "\"wte\"?)\n");
+}
+
+Test(conf_errors, unknown_key_without_suggestion)
+{
+    expect_file(E "unknown_key_nomatch.yaml", E "unknown_key_nomatch.yaml:8:29: teams[0].staff[0].colour: unknown "
+                                                "key \"colour\" (expected one of: name, wte, grade)\n");
+}
+
+Test(conf_errors, wrong_types)
+{
+    expect_file(E "wrong_type.yaml",
+                E "wrong_type.yaml:3:10: verbose: expected true or false, got \"yes\"\n" E
+                  "wrong_type.yaml:6:10: teams[0].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
+                  "a list\n" E "wrong_type.yaml:9:36: teams[0].staff[0].grade: expected one of pwp, hit, senior, "
+                  "got \"HIT2\"\n");
+    expect_file(E "misc_types.yaml",
+                E "misc_types.yaml:5:8: title: expected text, got a list\n" E
+                  "misc_types.yaml:3:7: seed: expected a whole number between 0 and 4294967295, got \"1.5\"\n" E
+                  "misc_types.yaml:4:9: target: expected a duration such as 6 weeks or 45 min, got \"6\"\n" E
+                  "misc_types.yaml:13:12: demand.sources: expected a mapping of names to quantities, got a list\n" E
+                  "misc_types.yaml:14:8: costs: expected a mapping of keys, got \"12\"\n" E
+                  "misc_types.yaml:10:22: teams[0].days[2]: duplicate day \"mon\"\n" E
+                  "misc_types.yaml:10:27: teams[0].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "\"funday\"\n" E "misc_types.yaml:11:5: teams[1]: expected a mapping of keys, got \"just text\"\n");
+    expect_file(E "null_value.yaml",
+                E "null_value.yaml:2:5: end: expected a date YYYY-MM-DD, got nothing\n" E
+                  "null_value.yaml:5:10: teams[0].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
+                  "nothing\n");
+    const char *t = "start: 2026-04-01\nend: 2026-13-01\nteams: {core: 1}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:2:6: end: expected a date YYYY-MM-DD, got \"2026-13-01\"\n"
+                  "t.yaml:3:8: teams: expected a list, got a mapping\n");
+}
+
+Test(conf_errors, negative_count)
+{
+    expect_file(E "negative_count.yaml",
+                E "negative_count.yaml:7:12: teams[0].rooms: expected a whole number between 0 and 1000, got "
+                  "\"-3\"\n");
+}
+
+Test(conf_errors, probability_outside_0_1)
+{
+    expect_file(E "probability.yaml",
+                E "probability.yaml:3:6: dna: expected a share between 0% and 100%, got \"120%\"\n" E
+                  "probability.yaml:5:20: demand.quantiles[1]: expected a share such as 12% or 0.12, got \"1.5\" "
+                  "(did you mean 1.5%?)\n");
+}
+
+Test(conf_errors, shares_not_100)
+{
+    expect_file(E "shares.yaml", E "shares.yaml:4:12: demand.sources: shares must sum to 100%, got 97.5%\n" E
+                                   "shares.yaml:6:3: teams: the share of all items must sum to 100%, got 90%\n");
+}
+
+Test(conf_errors, date_out_of_run)
+{
+    expect_file(E "out_of_run.yaml",
+                E "out_of_run.yaml:3:9: review: expected a date within the run (2026-04-01 to 2031-03-31), got "
+                  "2032-01-01\n" E "out_of_run.yaml:7:12: demand.referrals[1].at: expected a date within the run "
+                  "(2026-04-01 to 2031-03-31), got 2026-01-01\n" E "out_of_run.yaml:8:30: demand.referrals[2].to: "
+                  "expected a date within the run (2026-04-01 to 2031-03-31), got 2031-06-30\n");
+}
+
+Test(conf_errors, reference_to_missing_team)
+{
+    expect_file(E "missing_team.yaml",
+                E "missing_team.yaml:9:14: demand.team_mix.cor: unknown team \"cor\" (did you mean \"core\"?)\n" E
+                  "missing_team.yaml:7:14: teams[0].backup[0]: unknown team \"nowhere\" (expected one of: core)\n" E
+                  "missing_team.yaml:10:7: lead: unknown team \"cor\" (did you mean \"core\"?)\n");
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\nlead: core\n";
+    expect_buffer("t.yaml", t, strlen(t), "t.yaml:3:7: lead: unknown team \"core\" (there are no team items in teams)\n");
+}
+
+Test(conf_errors, duplicate_key)
+{
+    expect_file(E "duplicate_key.yaml",
+                E "duplicate_key.yaml:7:5: teams[0].wte: duplicate key \"wte\" (first given at line 5)\n");
+}
+
+Test(conf_errors, duplicate_name)
+{
+    expect_file(E "duplicate_name.yaml",
+                E "duplicate_name.yaml:7:11: teams[1].name: duplicate name \"core\" (first used at line 4)\n");
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\nteams:\n  - {name: a, wte: 1, share: 100%, backup: [a, a]}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:4:48: teams[0].backup[1]: duplicate name \"a\" (first listed at line 4)\n");
+}
+
+Test(conf_errors, missing_required_key)
+{
+    expect_file(E "missing_required.yaml", E "missing_required.yaml:1:1: missing required key \"start\"\n" E
+                                             "missing_required.yaml:3:5: teams[0]: missing required key \"wte\"\n");
+}
+
+Test(conf_errors, check_callback)
+{
+    expect_file(E "check.yaml",
+                E "check.yaml:5:10: teams[0].wte: expected at least the staff's total (1.3 wte), got 1 wte\n");
+    expect_file(E "end_before_start.yaml",
+                E "end_before_start.yaml:2:6: end: expected a date after start (2026-04-01), got 2026-03-01\n");
+}
+
+Test(conf_errors, defaulted_field)
+{
+    expect_file(E "default_check.yaml",
+                E "default_check.yaml:1:1: target: expected a target wait shorter than the run (19 days) (default)\n");
+    /* A default date outside a window set before loading. */
+    conf_schema s = bank_schema;
+    s.check = NULL;
+    conf_field f[sizeof bank_fields / sizeof bank_fields[0]];
+    memcpy(f, bank_fields, sizeof f);
+    f[3].def = "2040-01-01"; /* review */
+    s.fields = f;
+    conf_ctx *ctx = conf_ctx_create();
+    conf_ctx_set_window(ctx, 20544, 21000);
+    const char *t = "# run\nstart: 2026-04-01\nend: 2027-03-31\n";
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &s, "d.yaml", t, strlen(t), NULL, &b), -1);
+    cr_assert_str_eq(conf_error_text(ctx, 0), "d.yaml:2:1: review: expected a date within the run (2026-04-01 to "
+                                              "2027-07-01), got 2040-01-01 (default)");
+    conf_ctx_destroy(ctx);
+}
+
+Test(conf_errors, distributions)
+{
+    expect_file(E "dist.yaml",
+                E "dist.yaml:4:42: demand.wait.sdd: unknown parameter \"sdd\" of a lognormal distribution (did you "
+                  "mean \"sd\"?)\n" E "dist.yaml:4:9: demand.wait: missing parameter \"sd\" of a lognormal "
+                  "distribution\n" E "dist.yaml:5:43: demand.sessions.values[1]: expected a whole number, got "
+                  "\"6.5\"\n" E "dist.yaml:10:14: teams[0].session: expected sd > 0, got sd 0 min\n" E
+                  "dist.yaml:14:21: teams[1].session.dist: expected one of constant, exponential, gamma, "
+                  "lognormal, weibull, triangular, uniform, empirical, bernoulli, poisson, geometric, got "
+                  "\"lognormall\" (did you mean lognormal?)\n" E "dist.yaml:18:14: teams[2].session: missing "
+                  "parameter \"scale\" of a weibull distribution\n");
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n"
+                    "  wait: {dist: triangular, min: 5 days, mode: 2 days, max: 9 days}\n"
+                    "  sessions: {dist: empirical, values: [1, 2], weights: [1]}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:4:9: demand.wait: expected min <= mode <= max, got min 5 days, mode 2 days, max 9 days\n"
+                  "t.yaml:5:56: demand.sessions.weights: expected as many weights as values (2), got 1\n");
+}
+
+Test(conf_errors, schedules)
+{
+    expect_file(E "sched.yaml",
+                E "sched.yaml:7:7: demand.referrals[2]: changes must be in date order and must not overlap: this "
+                  "one starts on 2026-06-01, before the previous one ends on 2027-01-01\n" E
+                  "sched.yaml:14:9: teams[0].slots[1]: a change has either at (a step) or from and to (a ramp), "
+                  "not both\n" E "sched.yaml:15:32: teams[0].slots[2].to: expected a date on or after from "
+                  "(2027-06-01), got 2027-05-01\n" E "sched.yaml:16:9: teams[0].slots[3]: missing key \"from\"\n" E
+                  "sched.yaml:17:14: teams[0].slots[4].at: expected a date YYYY-MM-DD, got \"2027-13-01\"\n");
+}
+
+Test(conf_errors, yaml_syntax_error)
+{
+    expect_file(E "syntax.yaml", E "syntax.yaml:5:4: YAML syntax error: did not find expected '-' indicator (while "
+                                   "parsing a block collection)\n");
+    const char *t = "start: 2026-04-01\nend: \x01\n";
+    expect_buffer("c.yaml", t, strlen(t), "c.yaml:2:6: YAML syntax error: control characters are not allowed\n");
+}
+
+Test(conf_errors, structure_errors)
+{
+    expect_file(E "two_docs.yaml", E "two_docs.yaml:3:1: a scenario file holds one YAML document, found a second\n");
+    expect_file(E "top_list.yaml", E "top_list.yaml:1:1: expected a mapping of keys at the top level, got a list\n");
+    expect_file(E "complex_key.yaml", E "complex_key.yaml:3:3: mapping keys must be plain text, got a list\n");
+    expect_file(E "nul_escape.yaml", E "nul_escape.yaml:3:8: title: text must not contain a NUL character\n");
+    expect_file(E "alias_unknown.yaml",
+                E "alias_unknown.yaml:2:6: alias *nothing names no anchor (write &nothing before it is used)\n");
+    expect_file(E "alias_bomb.yaml", E "alias_bomb.yaml:1:14: too many values: a scenario may hold at most 200000 "
+                                      "(an alias counts each time it is used)\n");
+    expect_file(E "deep.yaml", E "deep.yaml:1:71: nesting is too deep (more than 64 levels)\n");
+    const char *t = "a: &x [1, *x]\n";
+    expect_buffer("r.yaml", t, strlen(t), "r.yaml:1:11: alias *x is used inside the value it names\n");
+    t = "just text\n";
+    expect_buffer("s.yaml", t, strlen(t), "s.yaml:1:1: expected a mapping of keys at the top level, got \"just text\"\n");
+}
+
+Test(conf_errors, control_characters_escaped)
+{
+    expect_file(E "control.yaml", E "control.yaml:5:10: teams[0].wte: expected whole-time equivalents such as 0.8 "
+                                    "wte or 0.8, got \"three\\n\\x07\"\n");
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\n\"a\\tb\\u0001\": 1\n";
+    expect_buffer("k.yaml", t, strlen(t), "k.yaml:3:1: a\\tb\\x01: unknown key \"a\\tb\\x01\" (expected one of: "
+                                          "title, start, end, review, seed, verbose, target, dna, demand, costs, "
+                                          "teams, lead)\n");
+}
+
+Test(conf_errors, empty_file)
+{
+    expect_file(E "empty.yaml", E "empty.yaml: empty scenario: the file has no keys\n");
+    expect_buffer("e.yaml", "", 0, "e.yaml: empty scenario: the file has no keys\n");
+    expect_buffer("e.yaml", "---\n...\n", 8, "e.yaml: empty scenario: the file has no keys\n");
+    expect_buffer("e.yaml", "{}\n", 3, "e.yaml: empty scenario: the file has no keys\n");
+}
+
+Test(conf_errors, binary_file)
+{
+    expect_buffer("b.yaml", "start: 2026\0-04-01\n", 19, "b.yaml: binary file, not YAML text\n");
+    expect_buffer("b.yaml", "title: \xff\xfe\n", 10, "b.yaml: binary file, not YAML text\n");
+    expect_buffer("b.yaml", "title: \xed\xa0\x80\n", 11, "b.yaml: binary file, not YAML text\n");
+    char *dir = fix_tmpdir();
+    cr_assert_not_null(dir);
+    char *path = fix_write(dir, "bin.yaml", "\x7f" "ELF\x02\x01\x01\0\0\0", 10);
+    cr_assert_not_null(path);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: binary file, not YAML text\n", path);
+    expect_file(path, want);
+    const char *names[] = {"bin.yaml"};
+    fix_rmdir(dir, names, 1);
+    free(path);
+    free(dir);
+}
+
+Test(conf_errors, huge_file)
+{
+    size_t n = 2 * 1024 * 1024;
+    char *big = malloc(n);
+    cr_assert_not_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = i % 64 == 63 ? '\n' : '#';
+    char *dir = fix_tmpdir();
+    cr_assert_not_null(dir);
+    char *path = fix_write(dir, "big.yaml", big, n);
+    cr_assert_not_null(path);
+    char want[4200];
+    snprintf(want, sizeof want, "%s: file is too large: 2097152 bytes (the limit is 1 MiB)\n", path);
+    expect_file(path, want);
+    expect_buffer("big", big, CONF_MAX_FILE_BYTES + 1, "big: file is too large: 1048577 bytes (the limit is 1 MiB)\n");
+    const char *names[] = {"big.yaml"};
+    fix_rmdir(dir, names, 1);
+    free(path);
+    free(dir);
+    free(big);
+}
+
+Test(conf_errors, cannot_open)
+{
+    expect_file(E "no_such_file.yaml", E "no_such_file.yaml: cannot open: No such file or directory\n");
+    expect_file(E, E ": cannot open: Is a directory\n");
+}
+
+Test(conf_errors, too_many_errors)
+{
+    char text[4096];
+    size_t len = (size_t)snprintf(text, sizeof text, "start: 2026-04-01\nend: 2031-03-31\n");
+    for (int i = 0; i < 60; i++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "bogus%02d: 1\n", i);
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "m.yaml", text, len, NULL, &b), -1);
+    cr_assert_eq(conf_error_count(ctx), CONF_MAX_ERRORS + 1);
+    cr_assert_str_eq(conf_error_text(ctx, CONF_MAX_ERRORS), "too many errors; stopping");
+    cr_assert_str_eq(conf_error_text(ctx, 49), "m.yaml:52:1: bogus49: unknown key \"bogus49\" (expected one of: "
+                                               "title, start, end, review, seed, verbose, target, dna, demand, "
+                                               "costs, teams, lead)");
+    conf_ctx_destroy(ctx);
+}
+
+Test(conf_errors, extends_cycle)
+{
+    expect_file(X "cycle_c.yaml", X "cycle_b.yaml:1:10: extends: cycle " X "cycle_a.yaml -> " X "cycle_b.yaml -> " X
+                                    "cycle_a.yaml\n");
+    expect_file(X "cycle_a.yaml", X "cycle_b.yaml:1:10: extends: cycle " X "cycle_a.yaml -> " X "cycle_b.yaml -> " X
+                                    "cycle_a.yaml\n");
+}
+
+Test(conf_errors, extends_missing_file)
+{
+    expect_file(X "missing.yaml",
+                X "missing.yaml:1:10: extends: cannot open " X "nowhere.yaml: No such file or directory\n");
+    expect_file(X "not_string.yaml", X "not_string.yaml:1:10: extends: expected the name of a scenario file, got a "
+                                       "list\n");
+}
+
+Test(conf_errors, extends_merge_errors)
+{
+    expect_file(X "remove_missing.yaml",
+                X "remove_missing.yaml:3:12: teams[0]: cannot remove \"west\": the base scenario has no such item\n");
+    expect_file(X "remove_extra.yaml",
+                X "remove_extra.yaml:3:33: teams[0]: an item with remove: true takes no other keys, got \"wte\"\n");
+    expect_file(X "dup_child.yaml", X "dup_child.yaml:4:12: teams[1].name: duplicate name \"core\" (first used at "
+                                      "line 3)\n");
+}
+
+Test(conf_errors, extends_errors_point_into_the_right_file)
+{
+    expect_file(X "child_error.yaml", X "child_error.yaml:4:12: teams[0].rooms: expected a whole number between 0 "
+                                        "and 1000, got \"many\"\n");
+    expect_file(X "base_error.yaml",
+                X "bad_base.yaml:7:5: teams[0].romos: unknown key \"romos\" (did you mean \"rooms\"?)\n");
+}
+
+Test(conf_errors, extends_too_deep)
+{
+    char *dir = fix_tmpdir();
+    cr_assert_not_null(dir);
+    enum { N = CONF_MAX_EXTENDS_DEPTH + 2 };
+    char names[N][16];
+    const char *np[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(names[i], sizeof names[i], "f%02d.yaml", i);
+        np[i] = names[i];
+        char text[64];
+        if (i + 1 < N)
+            snprintf(text, sizeof text, "extends: f%02d.yaml\n", i + 1);
+        else
+            snprintf(text, sizeof text, "start: 2026-04-01\nend: 2031-03-31\n");
+        free(fix_write(dir, names[i], text, strlen(text)));
+    }
+    char path[4200], want[4200];
+    snprintf(path, sizeof path, "%s/f00.yaml", dir);
+    snprintf(want, sizeof want, "%s/f%02d.yaml:1:10: extends: the chain of extended files is too long (more than %d)\n",
+             dir, CONF_MAX_EXTENDS_DEPTH, CONF_MAX_EXTENDS_DEPTH);
+    expect_file(path, want);
+    /* One file fewer is fine. */
+    snprintf(path, sizeof path, "%s/f01.yaml", dir);
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_file(ctx, &bank_schema, path, &b), 0);
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+    fix_rmdir(dir, np, N);
+    free(dir);
+}
+
+Test(conf_errors, empty_shares)
+{
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sources: {}\n  quantiles: []\n";
+    expect_buffer("t.yaml", t, strlen(t), "t.yaml:4:12: demand.sources: shares must sum to 100%, got 0%\n");
+}
+
+Test(conf_errors, file_names_are_escaped)
+{
+    const char *t = "extends: \"a\\nb.yaml\"\n";
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "x\ty.yaml", t, strlen(t), X, &b), -1);
+    cr_assert_str_eq(conf_error_text(ctx, 0),
+                     "x\\ty.yaml:1:10: extends: cannot open " X "a\\nb.yaml: No such file or directory");
+    conf_ctx_destroy(ctx);
+}
