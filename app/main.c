@@ -1,2 +1,39 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/*
+ * app/main.c: the iaptsim program: dispatches to a command (app/cli.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app/cli.h"
+#include "sim/rng.h"
+
+int main(int argc, char **argv)
+{
+    sim_rng_install_error_handler();
+    if (argc < 2) {
+        iapt_usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return iapt_cmd_run(argc - 2, argv + 2);
+    if (!strcmp(cmd, "check"))
+        return iapt_cmd_check(argc - 2, argv + 2);
+    if (!strcmp(cmd, "show"))
+        return iapt_cmd_show(argc - 2, argv + 2);
+    if (!strcmp(cmd, "schema"))
+        return iapt_cmd_schema(argc - 2, argv + 2);
+    if (!strcmp(cmd, "measures"))
+        return iapt_cmd_measures(argc - 2, argv + 2);
+    if (!strcmp(cmd, "--version")) {
+        printf("iaptsim %s\n", IAPTSIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        iapt_usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "iaptsim: unknown command \"%s\"\n", cmd);
+    iapt_usage(stderr);
+    return 2;
+}

@@ -1,0 +1,18 @@
+/*
+ * app/cli.h: the iaptsim commands. Each returns the process exit status:
+ * 0 success, 1 bad input (messages on stderr, nothing written), 2 bad
+ * usage, 3 the run itself failed (out of memory, numerical error).
+ */
+#ifndef APP_CLI_H
+#define APP_CLI_H
+
+#include <stdio.h>
+
+int iapt_cmd_run(int argc, char **argv);
+int iapt_cmd_check(int argc, char **argv);
+int iapt_cmd_show(int argc, char **argv);
+int iapt_cmd_schema(int argc, char **argv);
+int iapt_cmd_measures(int argc, char **argv);
+void iapt_usage(FILE *out);
+
+#endif

@@ -1,0 +1,326 @@
+/*
+ * app/report.c: summaries, the tidy CSV and the printed tables.
+ */
+#include "app/report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int iapt_results_summarise(iapt_results *r)
+{
+    size_t nout = iapt_model_nout(r->m);
+    r->ci = malloc(nout * sizeof *r->ci);
+    if (!r->ci)
+        return -1;
+    for (size_t k = 0; k < nout; k++)
+        r->ci[k] = sim_ci_column(r->x, r->nrep, nout, k, r->level);
+    return 0;
+}
+
+void iapt_results_free(iapt_results *r)
+{
+    free(r->x);
+    free(r->ci);
+    r->x = NULL;
+    r->ci = NULL;
+}
+
+static int nmonths(const iapt_results *r) { return r->m->layout.nmonths; }
+
+const sim_ci *iapt_results_get(const iapt_results *r, int measure, const char *group, int month)
+{
+    long s = iapt_series_find(&r->m->layout, iapt_measure_catalogue[measure].name, group);
+    if (s < 0 || month < 0 || month >= nmonths(r))
+        return NULL;
+    return &r->ci[(size_t)s * (size_t)nmonths(r) + (size_t)month];
+}
+
+static void month_label(const iapt_results *r, int m, char buf[8])
+{
+    char d[11];
+    sim_date_format(sim_date_add_months(r->m->layout.first_month, m), d);
+    memcpy(buf, d, 7);
+    buf[7] = '\0';
+}
+
+static void csv_value(FILE *out, double v)
+{
+    if (isnan(v))
+        fputs(",NA", out);
+    else
+        fprintf(out, ",%.10g", v);
+}
+
+int iapt_report_csv(const iapt_results *r, FILE *out)
+{
+    const iapt_layout *l = &r->m->layout;
+    fputs("month,measure,group,mean,ci_low,ci_high\n", out);
+    for (int m = 0; m < l->nmonths; m++) {
+        char ml[8];
+        month_label(r, m, ml);
+        for (size_t s = 0; s < l->nseries; s++) {
+            const sim_ci *c = &r->ci[s * (size_t)l->nmonths + (size_t)m];
+            fprintf(out, "%s,%s,%s", ml, iapt_measure_catalogue[l->series[s].measure].name, l->series[s].group);
+            csv_value(out, c->mean);
+            csv_value(out, c->lo);
+            csv_value(out, c->hi);
+            fputc('\n', out);
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- the printed tables --------------------------------------------------- */
+
+/* "mean ±half" in a field of `width`, with `dec` decimals. */
+static void cell(FILE *out, const sim_ci *c, int width, int dec)
+{
+    char buf[64];
+    if (!c || c->n == 0 || isnan(c->mean))
+        snprintf(buf, sizeof buf, "-");
+    else if (c->n < 2 || isnan(c->half) || c->half == 0)
+        snprintf(buf, sizeof buf, "%.*f", dec, c->mean);
+    else
+        snprintf(buf, sizeof buf, "%.*f ±%.*f", dec, c->mean, dec, c->half);
+    fprintf(out, " %*s", width, buf);
+}
+
+/* Mark of a measure against a target: met with confidence, missed, or
+ * uncertain (the interval straddles the target). */
+static const char *mark(const sim_ci *c, double target)
+{
+    if (!c || c->n == 0 || isnan(c->mean))
+        return " ";
+    if (c->lo >= target)
+        return "+";
+    if (c->hi < target)
+        return "-";
+    return "?";
+}
+
+static void monthly_table(const iapt_results *r, FILE *out)
+{
+    const iapt_service_cfg *sv = &r->m->sc->service;
+    fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "month", "referrals", "entered", "access FY %",
+            "waiting", "median wait", "<=6 weeks %", "<=18 weeks %", "recovery %", "staff WTE");
+    fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "", "", "treatment", "", "list", "days",
+            "(std 75%)", "(std 95%)", "(std 50%)", "in post");
+    for (int m = 0; m < nmonths(r); m++) {
+        char ml[8];
+        month_label(r, m, ml);
+        fprintf(out, "%-8s", ml);
+        cell(out, iapt_results_get(r, M_REFERRALS, "all", m), 12, 0);
+        cell(out, iapt_results_get(r, M_ENTERED, "all", m), 12, 0);
+        cell(out, iapt_results_get(r, M_ACCESS_FY, "all", m), 13, 1);
+        cell(out, iapt_results_get(r, M_WAITING, "all", m), 12, 0);
+        cell(out, iapt_results_get(r, M_WAIT_MEDIAN, "all", m), 11, 0);
+        const sim_ci *w6 = iapt_results_get(r, M_WITHIN_6W, "all", m), *w18 = iapt_results_get(r, M_WITHIN_18W, "all", m),
+                     *rec = iapt_results_get(r, M_RECOVERY, "all", m);
+        cell(out, w6, 12, 1);
+        fprintf(out, " %s", mark(w6, 100 * sv->standard_6_weeks));
+        cell(out, w18, 12, 1);
+        fprintf(out, " %s", mark(w18, 100 * sv->standard_18_weeks));
+        cell(out, rec, 12, 1);
+        fprintf(out, " %s", mark(rec, 100 * sv->recovery_target));
+        const sim_ci *q = iapt_results_get(r, M_WTE_QUALIFIED, "all", m), *t = iapt_results_get(r, M_WTE_TRAINEE, "all", m);
+        sim_ci staff = *q;
+        if (t && !isnan(t->mean)) {
+            staff.mean += t->mean;
+            staff.half = NAN; /* the sum's interval is not the sum of intervals; shown in the CSV separately */
+        }
+        cell(out, &staff, 13, 1);
+        fputc('\n', out);
+    }
+    fputs("  +: meets the standard with the stated confidence; -: misses it; ?: the interval straddles it\n", out);
+}
+
+/* ---- yearly summaries, computed per replication ----------------------------- */
+
+typedef struct year {
+    int first, last;  /* months */
+    char label[16];
+} year;
+
+static int financial_years(const iapt_results *r, year *y, int max)
+{
+    int n = 0;
+    for (int m = 0; m < nmonths(r) && n < max; m++) {
+        int yy, mm, dd;
+        sim_date_to_ymd(sim_date_add_months(r->m->layout.first_month, m), &yy, &mm, &dd);
+        int fy = mm >= 4 ? yy : yy - 1;
+        char label[16];
+        snprintf(label, sizeof label, "%d/%02d", fy, (fy + 1) % 100);
+        if (n == 0 || strcmp(y[n - 1].label, label) != 0) {
+            y[n].first = m;
+            memcpy(y[n].label, label, sizeof label);
+            n++;
+        }
+        y[n - 1].last = m;
+    }
+    return n;
+}
+
+static double value(const iapt_results *r, size_t rep, int measure, const char *group, int m)
+{
+    long s = iapt_series_find(&r->m->layout, iapt_measure_catalogue[measure].name, group);
+    if (s < 0)
+        return NAN;
+    return r->x[rep * iapt_model_nout(r->m) + (size_t)s * (size_t)nmonths(r) + (size_t)m];
+}
+
+typedef enum agg { SUM, LAST, WEIGHTED, RATIO } agg;
+
+typedef struct row {
+    const char *label;
+    int measure;
+    agg how;
+    int weight;        /* WEIGHTED: measure whose counts weight the monthly shares; RATIO: denominator */
+    double scale;      /* RATIO and SUM: multiply by (0 for SUM: 1) */
+    double target;     /* < 0: none; else a share in % (access: pro rata per year) */
+    int dec;
+} row;
+
+/* The year's value of a row in one replication. */
+static double year_value(const iapt_results *r, size_t rep, const row *w, const year *y)
+{
+    double num = 0, den = 0;
+    for (int m = y->first; m <= y->last; m++) {
+        double v = value(r, rep, w->measure, "all", m);
+        switch (w->how) {
+        case SUM: num += v; den = 1; break;
+        case LAST: num = v; den = 1; break;
+        case WEIGHTED: {
+            double wt = value(r, rep, w->weight, "all", m);
+            if (!isnan(v) && wt > 0)
+                num += v * wt, den += wt;
+            break;
+        }
+        case RATIO:
+            num += v;
+            den += value(r, rep, w->weight, "all", m);
+            break;
+        }
+    }
+    if (w->how == RATIO)
+        return den > 0 ? w->scale * num / den : NAN;
+    if (w->how == SUM && w->scale != 0)
+        num *= w->scale;
+    return den > 0 ? num / den : NAN;
+}
+
+static const row year_rows[] = {
+    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0},
+    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1},
+    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1},
+    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1},
+    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0},
+    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0},
+    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1},
+    {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1},
+    {"treated: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_TREATED_EXITS, 0, -1, 1},
+    {"treated: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_TREATED_EXITS, 0, -1, 1},
+    {"treated: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_TREATED_EXITS, 0, -1, 1},
+    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1},
+    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0},
+    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1},
+    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1},
+    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1},
+    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0},
+    {"cost per finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0},
+};
+
+/* Target of a row for a year: coded as negative numbers for the service's
+ * standards so that scenario changes to the standards are honoured. */
+static double row_target(const iapt_results *r, const row *w, const year *y)
+{
+    const iapt_service_cfg *sv = &r->m->sc->service;
+    switch ((int)w->target) {
+    case -2: return 100 * sv->access_target * (y->last - y->first + 1) / 12.0;
+    case -3: return 100 * sv->standard_6_weeks;
+    case -4: return 100 * sv->standard_18_weeks;
+    case -5: return 100 * sv->recovery_target;
+    default: return NAN;
+    }
+}
+
+static void year_row(const iapt_results *r, const row *w, const year *y, int ny, double *tmp, FILE *out)
+{
+    fprintf(out, "%-38s", w->label);
+    for (int k = 0; k < ny; k++) {
+        for (size_t rep = 0; rep < r->nrep; rep++)
+            tmp[rep] = year_value(r, rep, w, &y[k]);
+        sim_ci c = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
+        double target = row_target(r, w, &y[k]);
+        cell(out, &c, 16, w->dec);
+        fprintf(out, " %s", isnan(target) ? " " : mark(&c, target));
+    }
+    fputc('\n', out);
+}
+
+static void yearly_table(const iapt_results *r, FILE *out)
+{
+    year y[64];
+    int ny = financial_years(r, y, 64);
+    double *tmp = malloc((r->nrep ? r->nrep : 1) * sizeof *tmp);
+    if (!tmp)
+        return;
+    for (int first = 0; first < ny; first += 5) {
+        int n = ny - first < 5 ? ny - first : 5;
+        fprintf(out, "\n%-38s", "financial year");
+        for (int k = 0; k < n; k++) {
+            char head[32];
+            int months = y[first + k].last - y[first + k].first + 1;
+            snprintf(head, sizeof head, "%s%s", y[first + k].label, months < 12 ? " (part)" : "");
+            fprintf(out, " %16s  ", head);
+        }
+        fputc('\n', out);
+        for (size_t i = 0; i < sizeof year_rows / sizeof year_rows[0]; i++)
+            year_row(r, &year_rows[i], y + first, n, tmp, out);
+    }
+    fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
+            100 * r->m->sc->service.access_target);
+    free(tmp);
+}
+
+static void workforce_table(const iapt_results *r, FILE *out)
+{
+    const iapt_layout *l = &r->m->layout;
+    int last = nmonths(r) - 1;
+    char ml[8];
+    month_label(r, last, ml);
+    fprintf(out, "\nworkforce at %s            %14s %14s %14s %14s %14s\n", ml, "funded WTE", "qualified WTE",
+            "trainee WTE", "vacancies WTE", "caseload/WTE");
+    for (size_t s = 0; s < l->nseries; s++) {
+        if (l->series[s].measure != M_ESTABLISHMENT || strncmp(l->series[s].group, "team:", 5) != 0)
+            continue;
+        const char *g = l->series[s].group;
+        const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, last), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, last),
+                     *t = iapt_results_get(r, M_WTE_TRAINEE, g, last);
+        if ((!est || est->mean == 0) && (!q || q->mean == 0) && (!t || t->mean == 0))
+            continue;
+        fprintf(out, "  %-34s", g);
+        cell(out, est, 14, 1);
+        cell(out, q, 14, 1);
+        cell(out, t, 14, 1);
+        cell(out, iapt_results_get(r, M_VACANCIES, g, last), 14, 1);
+        cell(out, iapt_results_get(r, M_CASELOAD_PER_WTE, g, last), 14, 1);
+        fputc('\n', out);
+    }
+}
+
+void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *out)
+{
+    const iapt_scenario *sc = r->m->sc;
+    char a[11], b[11];
+    sim_date_format(sc->run.start, a);
+    sim_date_format(sc->run.end, b);
+    fprintf(out, "iaptsim %s: %s (%s)\n", IAPTSIM_VERSION, sc->name, scenario_path);
+    fprintf(out, "service: %s; run %s to %s; %zu replications, seed %ld; values are means ±%.0f%% CI half-widths\n\n",
+            sc->service.name, a, b, r->nrep, sc->run.seed, 100 * r->level);
+    monthly_table(r, out);
+    yearly_table(r, out);
+    workforce_table(r, out);
+}

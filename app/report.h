@@ -1,0 +1,42 @@
+/*
+ * app/report.h: turning replications into what planners read.
+ *
+ * Every series of every month is summarised across replications as a mean
+ * and a Student-t confidence interval (sim/replicate.h). Yearly figures
+ * (financial years, April to March) are computed inside each replication
+ * first (sums of counts, shares weighted by their monthly denominators) and
+ * only then summarised, so their intervals are honest too.
+ */
+#ifndef APP_REPORT_H
+#define APP_REPORT_H
+
+#include <stdio.h>
+
+#include "models/model.h"
+#include "sim/replicate.h"
+
+typedef struct iapt_results {
+    const iapt_model *m;
+    size_t nrep;
+    double *x;       /* nrep x nout values (owned) */
+    sim_ci *ci;      /* per output: series * nmonths + month (owned) */
+    double level;
+    int target_met;  /* automatic replication count: target met (or -1 if not used) */
+} iapt_results;
+
+/* Computes ci[] from x. 0, or -1 on OOM. */
+int iapt_results_summarise(iapt_results *r);
+void iapt_results_free(iapt_results *r);
+
+/* The summary of (measure, group) in month m, or NULL if no such series. */
+const sim_ci *iapt_results_get(const iapt_results *r, int measure, const char *group, int month);
+
+/* Writes the tidy CSV: month,measure,group,mean,ci_low,ci_high (NA where a
+ * value is undefined). Returns 0, or -1 on a write error. */
+int iapt_report_csv(const iapt_results *r, FILE *out);
+
+/* Prints the monthly table against the national standards, the yearly
+ * summary and the workforce summary. */
+void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *out);
+
+#endif

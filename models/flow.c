@@ -1,0 +1,722 @@
+/*
+ * models/flow.c: referrals, assessment, allocation, sessions and the end of
+ * a course (the numbered steps in models/flow.h).
+ *
+ * Random draws per event are fixed in number and order, each from the
+ * stream of its own source (opt-in and eligibility, routing, course
+ * length, DNA, drop-out, outcome, cadence), so two scenarios that differ in
+ * one respect keep common random numbers everywhere else.
+ */
+#include "models/flow.h"
+
+#include <assert.h>
+#include <math.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/groups.h"
+#include "models/people.h"
+#include "models/staff.h"
+
+static const iapt_pathway_cfg *pathway_of(const state *st, const person *ps)
+{
+    return IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, ps->pathway);
+}
+
+static const iapt_modality_cfg *modality_of(const state *st, const person *ps)
+{
+    return IAPT_ITEM(st->sc->steps[ps->step].modalities, iapt_modality_cfg, ps->modality);
+}
+
+static tstep *ts_of(state *st, int32_t team, int step) { return &st->ts[team * IAPT_NSTEPS + step]; }
+
+static plist *assess_list(state *st, const person *ps)
+{
+    int32_t ng = (int32_t)st->sc->workforce.grades.n;
+    int32_t g = pathway_of(st, ps)->assessment.grade.index;
+    return &st->assess_wait[(ps->team * ng + g) * NMASKS + ps->req];
+}
+
+/* ---- arrivals ----------------------------------------------------------- */
+
+double iapt_flow_next_arrival(state *st, int32_t a, double t)
+{
+    arrivals *ar = &st->arr[a];
+    /* Rates are constant within a day; the process is memoryless, so at a
+     * day boundary it restarts with the next day's rate. */
+    for (int32_t d = iapt_day_of(t); d < st->m->ndays; d++, t = d) {
+        double rate = ar->rate[d];
+        if (rate > 0) {
+            double tn = t + gsl_ran_exponential(ar->rng, 1.0 / rate);
+            if (tn < d + 1)
+                return tn;
+        }
+    }
+    return INFINITY;
+}
+
+void iapt_flow_referral(state *st, int32_t a)
+{
+    double now = sim_now(st->s);
+    double next = iapt_flow_next_arrival(st, a, now);
+    if (next < st->end)
+        sim_at(st->s, next, PRIO_ARRIVAL, EV_ARRIVAL, (uint64_t)a);
+    int32_t p = iapt_people_new(st);
+    if (p == IAPT_NONE)
+        return;
+    person *ps = &st->p[p];
+    const arrivals *ar = &st->arr[a];
+    ps->pathway = (int16_t)ar->pathway;
+    ps->source = (int16_t)ar->source;
+    const iapt_pathway_cfg *pc = pathway_of(st, ps);
+    ps->team = (int16_t)pc->team.index;
+    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (pc->complex ? CAP_COMPLEX : 0));
+    ps->referral = ps->wait_start = ps->joined = now;
+    st->stock_in++;
+    iapt_rec(st, M_REFERRALS, G_ALL, 0, 1);
+    iapt_rec(st, M_REFERRALS, G_PATHWAY, ps->pathway, 1);
+    iapt_rec(st, M_REFERRALS, G_SOURCE, ps->source, 1);
+    double u_case = gsl_rng_uniform(st->r_optin), u_opt = gsl_rng_uniform(st->r_optin),
+           u_elig = gsl_rng_uniform(st->r_optin);
+    if (u_case < pc->case_at_start)
+        ps->flags |= PF_CASE;
+    if (u_opt >= pc->opt_in) {
+        iapt_rec(st, M_OPTED_OUT, G_ALL, 0, 1);
+        iapt_people_exit(st, p, 0);
+    } else if (u_elig >= pc->eligible) {
+        iapt_rec(st, M_INELIGIBLE, G_ALL, 0, 1);
+        iapt_people_exit(st, p, 0);
+    } else {
+        iapt_flow_start_wait(st, p, now);
+        iapt_flow_join_assessment(st, p);
+    }
+}
+
+/* ---- drop-out while waiting ------------------------------------------- */
+
+/* Cumulative hazard after waiting w days. */
+static double cum_hazard(const conf_list *h, double w)
+{
+    double total = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const iapt_hazard_cfg *a = IAPT_ITEM(*h, iapt_hazard_cfg, i);
+        double to = i + 1 < h->n ? IAPT_ITEM(*h, iapt_hazard_cfg, i + 1)->after : INFINITY;
+        if (w <= a->after)
+            break;
+        total += a->per_week / 7 * (fmin(w, to) - a->after);
+    }
+    return total;
+}
+
+/* The wait w at which the cumulative hazard reaches `target` (inverse of
+ * cum_hazard), or +INFINITY if it never does. */
+static double inverse_hazard(const conf_list *h, double target)
+{
+    double total = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const iapt_hazard_cfg *a = IAPT_ITEM(*h, iapt_hazard_cfg, i);
+        double to = i + 1 < h->n ? IAPT_ITEM(*h, iapt_hazard_cfg, i + 1)->after : INFINITY;
+        double rate = a->per_week / 7;
+        if (rate > 0 && total + rate * (to - a->after) >= target)
+            return a->after + (target - total) / rate;
+        if (rate > 0)
+            total += rate * (to - a->after);
+    }
+    return INFINITY;
+}
+
+void iapt_flow_start_wait(state *st, int32_t p, double wait_start)
+{
+    person *ps = &st->p[p];
+    const conf_list *h = &st->sc->service.dropout_waiting;
+    double now = sim_now(st->s), e = gsl_ran_exponential(st->r_drop_wait, 1.0);
+    if (ps->drop)
+        sim_cancel(st->s, ps->drop);
+    ps->drop = 0;
+    ps->wait_start = wait_start;
+    /* Conditional on still waiting now: the hazard from here on. */
+    double w = inverse_hazard(h, cum_hazard(h, now - wait_start) + e);
+    if (isfinite(w) && wait_start + w < st->end)
+        ps->drop = sim_at(st->s, fmax(wait_start + w, now), PRIO_DROP, EV_DROP, (uint64_t)p);
+}
+
+/* ---- booking ------------------------------------------------------------ */
+
+int32_t iapt_flow_minutes(const state *st, const person *ps, int assessment, int first)
+{
+    const iapt_pathway_cfg *pc = pathway_of(st, ps);
+    if (assessment)
+        return (int32_t)floor(pc->assessment.duration_min + 0.5);
+    const iapt_modality_cfg *mc = modality_of(st, ps);
+    double m = (first ? mc->first_min : mc->session_min) * pc->session_factor + mc->admin_min;
+    return (int32_t)floor(m + 0.5);
+}
+
+/* A day for an appointment that found no room: the first clinic day from
+ * d0 within the window, else the window's last day. */
+static int32_t overbook_day(state *st, int32_t c, int32_t d0)
+{
+    for (int32_t d = d0 > st->today ? d0 : st->today; d < st->today + IAPT_DIARY_DAYS; d++)
+        if (iapt_diary_capacity(st, c, d) > 0)
+            return d;
+    return st->today + IAPT_DIARY_DAYS - 1;
+}
+
+/* Appends p to the appointment list of day d (start of the day). */
+static void day_append(state *st, int32_t p, int32_t d)
+{
+    person *ps = &st->p[p];
+    int32_t r = d & (IAPT_DIARY_DAYS - 1);
+    ps->anext = IAPT_NONE;
+    ps->aprev = st->day_tail[r];
+    if (st->day_tail[r] != IAPT_NONE)
+        st->p[st->day_tail[r]].anext = p;
+    else
+        st->day_head[r] = p;
+    st->day_tail[r] = p;
+    ps->in_day = 1;
+}
+
+static void day_remove(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    int32_t r = ps->appt_day & (IAPT_DIARY_DAYS - 1);
+    if (ps->aprev != IAPT_NONE)
+        st->p[ps->aprev].anext = ps->anext;
+    else
+        st->day_head[r] = ps->anext;
+    if (ps->anext != IAPT_NONE)
+        st->p[ps->anext].aprev = ps->aprev;
+    else
+        st->day_tail[r] = ps->aprev;
+    ps->in_day = 0;
+}
+
+void iapt_flow_day_appointments(state *st, int32_t d)
+{
+    int32_t r = d & (IAPT_DIARY_DAYS - 1);
+    while (st->day_head[r] != IAPT_NONE) {
+        int32_t p = st->day_head[r];
+        day_remove(st, p);
+        iapt_flow_appointment(st, p);
+    }
+    st->day_done = d;
+}
+
+int iapt_flow_booked(const person *ps) { return ps->appt != 0 || ps->in_day; }
+
+void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes)
+{
+    person *ps = &st->p[p];
+    double now = sim_now(st->s);
+    if (t < now)
+        t = now;
+    int32_t d0 = iapt_day_of(t), d = IAPT_NONE;
+    if (d0 < st->today + IAPT_DIARY_DAYS)
+        d = iapt_diary_find(st, c, d0, minutes);
+    if (d == IAPT_NONE) {
+        iapt_rec(st, M_OVERBOOKED, G_ALL, 0, 1);
+        d = d0 < st->today + IAPT_DIARY_DAYS ? overbook_day(st, c, d0) : d0;
+    }
+    if (d < st->today + IAPT_DIARY_DAYS)
+        iapt_diary_take(st, c, d, minutes);
+    ps->appt_day = d;
+    ps->appt_min = minutes;
+    double at = d == d0 ? t : (double)d;
+    /* At the start of a day within the window whose list has not run yet:
+     * the day's list; at a time within a day, beyond the window, or for a
+     * day whose list already ran: an event of its own. */
+    if (at == (double)d && d > st->day_done && d < st->today + IAPT_DIARY_DAYS)
+        day_append(st, p, d);
+    else
+        ps->appt = sim_at(st->s, at, PRIO_APPT, EV_APPT, (uint64_t)p);
+}
+
+/* Cancels p's booked appointment and returns its minutes to the diary. */
+static void unbook(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    if (iapt_flow_booked(ps)) {
+        if (ps->in_day)
+            day_remove(st, p);
+        else
+            sim_cancel(st->s, ps->appt);
+        ps->appt = 0;
+        iapt_diary_give(st, ps->clin, ps->appt_day, (int32_t)ps->appt_min);
+    }
+    ps->appt_day = IAPT_NONE;
+}
+
+/* ---- assessment ---------------------------------------------------------- */
+
+static void route(state *st, int32_t p);
+
+void iapt_flow_join_assessment(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    if (pathway_of(st, ps)->assessment.grade.index < 0) {
+        route(st, p); /* this pathway has no assessment step */
+        return;
+    }
+    iapt_people_set_state(st, p, P_WAIT_ASSESS);
+    iapt_plist_insert(st, assess_list(st, ps), p);
+}
+
+/* Assessors of one list, ordered by their earliest day with room. */
+typedef struct slot_heap {
+    int32_t *clin, *day, *order;
+    int32_t n;
+} slot_heap;
+
+static int heap_less(const slot_heap *h, int32_t a, int32_t b)
+{
+    return h->day[a] < h->day[b] || (h->day[a] == h->day[b] && h->order[a] < h->order[b]);
+}
+
+static void heap_swap(slot_heap *h, int32_t a, int32_t b)
+{
+    int32_t t;
+    t = h->clin[a], h->clin[a] = h->clin[b], h->clin[b] = t;
+    t = h->day[a], h->day[a] = h->day[b], h->day[b] = t;
+    t = h->order[a], h->order[a] = h->order[b], h->order[b] = t;
+}
+
+static void heap_down(slot_heap *h, int32_t i)
+{
+    for (;;) {
+        int32_t l = 2 * i + 1, m = i;
+        if (l < h->n && heap_less(h, l, m))
+            m = l;
+        if (l + 1 < h->n && heap_less(h, l + 1, m))
+            m = l + 1;
+        if (m == i)
+            return;
+        heap_swap(h, i, m);
+        i = m;
+    }
+}
+
+/* Builds the heap of active assessors of (team, grade) able to take people
+ * with requirement `req`, each at their first day in [from, to] with
+ * `minutes` free. */
+static void heap_build(state *st, slot_heap *h, int32_t team, int32_t grade, uint8_t req, int32_t from, int32_t to,
+                       int32_t minutes)
+{
+    h->n = 0;
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (!cl->active || cl->grade != grade || cl->team_share[team] <= 0 || (req & ~cl->caps))
+            continue;
+        int32_t d = iapt_diary_find(st, c, from, minutes);
+        if (d == IAPT_NONE || d > to)
+            continue;
+        h->clin[h->n] = c;
+        h->day[h->n] = d;
+        h->order[h->n] = (c - st->assess_rr[team] + st->nc) % st->nc;
+        h->n++;
+    }
+    for (int32_t i = h->n / 2; i-- > 0;)
+        heap_down(h, i);
+}
+
+static void book_assessment(state *st, int32_t p, int32_t c, int32_t d)
+{
+    person *ps = &st->p[p];
+    iapt_clin_link(st, c, p);
+    iapt_people_set_state(st, p, P_ASSESS_BOOKED);
+    iapt_flow_book(st, p, c, (double)d, iapt_flow_minutes(st, ps, 1, 0));
+}
+
+/* Books one assessment list in order, earliest free assessor day first. */
+static void book_list(state *st, plist *l, int32_t team, int32_t grade, uint8_t req, slot_heap *h)
+{
+    int32_t from = st->today + 1;
+    int32_t to = st->today + (int32_t)floor(st->sc->service.booking_horizon);
+    if (to >= st->today + IAPT_DIARY_DAYS)
+        to = st->today + IAPT_DIARY_DAYS - 1;
+    heap_build(st, h, team, grade, req, from, to, iapt_flow_minutes(st, &st->p[l->head], 1, 0));
+    while (l->n && h->n) {
+        int32_t p = l->head, minutes = iapt_flow_minutes(st, &st->p[p], 1, 0);
+        int32_t c = h->clin[0], d = h->day[0];
+        if (iapt_diary_free(st, c, d) < minutes)
+            d = iapt_diary_find(st, c, d, minutes);
+        if (d != IAPT_NONE && d <= to && d == h->day[0]) {
+            iapt_plist_remove(st, l, p);
+            book_assessment(st, p, c, d);
+            st->assess_rr[team] = (c + 1) % st->nc;
+            d = iapt_diary_find(st, c, d, minutes);
+        }
+        if (d == IAPT_NONE || d > to) {
+            heap_swap(h, 0, --h->n);
+        } else {
+            h->day[0] = d;
+        }
+        heap_down(h, 0);
+    }
+}
+
+void iapt_flow_book_assessments(state *st)
+{
+    int32_t nt = (int32_t)st->sc->workforce.teams.n, ng = (int32_t)st->sc->workforce.grades.n;
+    slot_heap h = {st->heap_clin, st->heap_day, st->heap_order, 0};
+    for (int32_t t = 0; t < nt; t++)
+        for (int32_t g = 0; g < ng; g++)
+            for (int mask = 0; mask < NMASKS; mask++) {
+                plist *l = &st->assess_wait[(t * ng + g) * NMASKS + mask];
+                if (l->n)
+                    book_list(st, l, t, g, (uint8_t)mask, &h);
+            }
+}
+
+static void assessment(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    const iapt_pathway_cfg *pc = pathway_of(st, ps);
+    st->acc.appts++;
+    iapt_clin_unlink(st, ps->clin, p);
+    ps->appt_day = IAPT_NONE;
+    if (gsl_rng_uniform(st->r_dna) < pc->assessment.dna) {
+        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
+        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+            iapt_people_exit(st, p, 0);
+        } else {
+            iapt_people_set_state(st, p, P_WAIT_ASSESS);
+            iapt_plist_insert(st, assess_list(st, ps), p);
+        }
+        return;
+    }
+    ps->dnas = 0;
+    iapt_rec(st, M_ASSESSED, G_ALL, 0, 1);
+    iapt_rec(st, M_ASSESSED, G_PATHWAY, ps->pathway, 1);
+    route(st, p);
+}
+
+static void route(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    const iapt_assessment_cfg *a = &pathway_of(st, ps)->assessment;
+    double u = gsl_rng_uniform(st->r_route);
+    if (u < a->to_step2) {
+        iapt_flow_join_step(st, p, IAPT_STEP2);
+    } else if (u < a->to_step2 + a->to_step3) {
+        iapt_flow_join_step(st, p, IAPT_STEP3);
+    } else if (u < a->to_step2 + a->to_step3 + a->to_step2_then_3) {
+        ps->flags |= PF_PLAN_HI;
+        iapt_flow_join_step(st, p, IAPT_STEP2);
+    } else {
+        iapt_rec(st, M_SIGNPOSTED, G_ALL, 0, 1);
+        iapt_people_exit(st, p, 0);
+    }
+}
+
+/* ---- treatment ------------------------------------------------------------ */
+
+static void allocate(state *st, int32_t p, int32_t k)
+{
+    membership *mb = &st->mem[k];
+    person *ps = &st->p[p];
+    mb->load++;
+    iapt_free_update(st, k);
+    ps->mem = k;
+    iapt_clin_link(st, mb->clin, p);
+    int first = ps->sessions == 0;
+    iapt_people_set_state(st, p, first ? P_BOOKED_FIRST : P_IN_TREATMENT);
+    double t = first ? sim_now(st->s) + sim_dist_sample(&st->sc->service.first_lead, st->r_cadence)
+                     : fmax(sim_now(st->s), ps->resume);
+    iapt_flow_book(st, p, mb->clin, t, iapt_flow_minutes(st, ps, 0, first));
+}
+
+/* Puts p (state already set) on its (team, step) list or straight onto a
+ * free place. */
+static void seek_place(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    int32_t k = iapt_free_pick(st, ps->team, ps->step, ps->req);
+    if (k != IAPT_NONE)
+        allocate(st, p, k);
+    else
+        iapt_plist_insert(st, &ts_of(st, ps->team, ps->step)->wait[ps->req], p);
+}
+
+static int pick_modality(const iapt_step_cfg *sc, double u)
+{
+    double cum = 0;
+    for (size_t i = 0; i < sc->modalities.n; i++) {
+        cum += IAPT_ITEM(sc->modalities, iapt_modality_cfg, i)->share;
+        if (u < cum)
+            return (int)i;
+    }
+    return (int)sc->modalities.n - 1;
+}
+
+void iapt_flow_course(state *st, int32_t p, int step, int individual_only)
+{
+    person *ps = &st->p[p];
+    const iapt_step_cfg *sc = &st->sc->steps[step];
+    ps->step = (uint8_t)step;
+    ps->sessions = 0;
+    ps->dnas = 0;
+    int m = pick_modality(sc, gsl_rng_uniform(st->r_route));
+    if (individual_only && IAPT_ITEM(sc->modalities, iapt_modality_cfg, m)->kind == IAPT_MOD_GROUP)
+        for (size_t i = 0; i < sc->modalities.n; i++)
+            if (IAPT_ITEM(sc->modalities, iapt_modality_cfg, i)->kind != IAPT_MOD_GROUP) {
+                m = (int)i;
+                break;
+            }
+    ps->modality = (int16_t)m;
+    const iapt_modality_cfg *mc = modality_of(st, ps);
+    double planned = floor(sim_dist_sample(&mc->sessions, st->r_course) * pathway_of(st, ps)->course_factor + 0.5);
+    ps->planned = (int16_t)(planned < 1 ? 1 : planned > 999 ? 999 : planned);
+}
+
+void iapt_flow_wait_for_place(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    if (modality_of(st, ps)->kind == IAPT_MOD_GROUP) {
+        iapt_groups_join(st, p);
+        return;
+    }
+    iapt_people_set_state(st, p, P_WAIT_TREAT);
+    seek_place(st, p);
+}
+
+void iapt_flow_join_step(state *st, int32_t p, int step)
+{
+    iapt_flow_course(st, p, step, 0);
+    st->p[p].joined = sim_now(st->s);
+    iapt_flow_wait_for_place(st, p);
+}
+
+void iapt_flow_offer_place(state *st, int32_t k)
+{
+    for (;;) {
+        membership *mb = &st->mem[k];
+        const clinician *cl = &st->c[mb->clin];
+        if (!cl->active || mb->load >= mb->cap)
+            return;
+        tstep *t = ts_of(st, mb->team, mb->step);
+        int32_t best = IAPT_NONE;
+        int bm = 0;
+        for (int mask = 0; mask < NMASKS; mask++) {
+            int32_t h = t->wait[mask].head;
+            if ((mask & ~cl->caps) || h == IAPT_NONE)
+                continue;
+            if (best == IAPT_NONE || st->p[h].joined < st->p[best].joined ||
+                (st->p[h].joined == st->p[best].joined && h < best))
+                best = h, bm = mask;
+        }
+        if (best == IAPT_NONE)
+            return;
+        iapt_plist_remove(st, &t->wait[bm], best);
+        allocate(st, best, k);
+    }
+}
+
+/* Gives up p's caseload place; returns the membership freed or IAPT_NONE. */
+static int32_t release_place(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    int32_t k = ps->mem;
+    if (k != IAPT_NONE) {
+        st->mem[k].load--;
+        iapt_free_update(st, k);
+        ps->mem = IAPT_NONE;
+    }
+    if (ps->clin != IAPT_NONE)
+        iapt_clin_unlink(st, ps->clin, p);
+    return k;
+}
+
+/* The outcome of a course for someone with >= 2 sessions in the episode. */
+static void outcome(state *st, int32_t p, uint8_t clin_caps)
+{
+    person *ps = &st->p[p];
+    const iapt_step_cfg *sc = &st->sc->steps[ps->step];
+    const iapt_outcome_cfg *o = pathway_of(st, ps)->kind == IAPT_PATHWAY_CORE ? &sc->core
+                                : (clin_caps & CAP_LTC)                        ? &sc->ltc_skilled
+                                                                               : &sc->ltc_unskilled;
+    double u = gsl_rng_uniform(st->r_outcome);
+    ps->flags &= (uint16_t) ~(PF_RECOVERED | PF_IMPROVED);
+    ps->flags |= PF_HAS_OUTCOME;
+    if (u < o->reliable_improvement)
+        ps->flags |= PF_IMPROVED;
+    if ((ps->flags & PF_CASE) && u < o->recovery)
+        ps->flags |= PF_RECOVERED;
+}
+
+void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps)
+{
+    person *ps = &st->p[p];
+    int32_t k = release_place(st, p);
+    ps->last_step = ps->step;
+    if (ps->total_sessions >= 2 && ps->sessions >= 1)
+        outcome(st, p, clin_caps);
+    int moved = 0;
+    if (how == END_COMPLETED && ps->step == IAPT_STEP2) {
+        st->acc.step2_completions++;
+        int more = (ps->flags & PF_CASE) ? !(ps->flags & PF_RECOVERED) : !(ps->flags & PF_IMPROVED);
+        double u = gsl_rng_uniform(st->r_outcome);
+        if ((ps->flags & PF_PLAN_HI) || (more && u < st->sc->steps[IAPT_STEP2].step_up)) {
+            iapt_rec(st, M_STEPPED_UP, G_ALL, 0, 1);
+            ps->flags |= PF_STEPPED_UP;
+            iapt_flow_start_wait(st, p, sim_now(st->s));
+            iapt_flow_join_step(st, p, IAPT_STEP3);
+            moved = 1;
+        }
+    }
+    if (!moved) {
+        if (how == END_DROPOUT) {
+            int stage = ps->sessions <= 1 ? DROP_FIRST_SECOND : DROP_LATER;
+            iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
+            iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, stage, 1);
+        }
+        iapt_people_exit(st, p, how == END_DROPOUT);
+    }
+    if (k != IAPT_NONE)
+        iapt_flow_offer_place(st, k);
+}
+
+/* Bookkeeping of an attended treatment session (individual or group). */
+void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
+{
+    person *ps = &st->p[p];
+    double now = sim_now(st->s);
+    ps->sessions++;
+    ps->total_sessions++;
+    iapt_people_set_state(st, p, (pstate)ps->state); /* a group member's first session: now in treatment */
+    ps->flags |= ps->step == IAPT_STEP2 ? PF_HAD_LI : PF_HAD_HI;
+    if (c != IAPT_NONE) {
+        int32_t ng = (int32_t)st->sc->workforce.grades.n;
+        st->acc.delivered_min[ps->team * ng + st->c[c].grade] += minutes;
+    }
+    if (ps->sessions == 1) {
+        ps->course_start = now;
+        iapt_rec(st, M_ENTERED, G_STEP, ps->step, 1);
+        if (ps->drop) {
+            sim_cancel(st->s, ps->drop);
+            ps->drop = 0;
+        }
+    }
+    if (!(ps->flags & PF_ENTERED)) {
+        ps->flags |= PF_ENTERED;
+        ps->first_session = now;
+        long wait = iapt_day_of(now) - iapt_day_of(ps->referral);
+        sim_icount_add(&st->acc.wait_all, wait > 0 ? wait : 0);
+        sim_icount_add(&st->acc.wait_pw[ps->pathway], wait > 0 ? wait : 0);
+        iapt_rec(st, M_ENTERED, G_ALL, 0, 1);
+        iapt_rec(st, M_ENTERED, G_PATHWAY, ps->pathway, 1);
+        st->fy_entered++;
+    } else if (ps->total_sessions == 2) {
+        long hidden = iapt_day_of(now) - iapt_day_of(ps->first_session);
+        sim_icount_add(&st->acc.hidden, hidden > 0 ? hidden : 0);
+    }
+}
+
+static void session(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    const iapt_modality_cfg *mc = modality_of(st, ps);
+    const iapt_step_cfg *sc = &st->sc->steps[ps->step];
+    int32_t c = ps->clin;
+    double now = sim_now(st->s);
+    st->acc.appts++;
+    ps->appt_day = IAPT_NONE;
+    if (gsl_rng_uniform(st->r_dna) < mc->dna) {
+        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
+        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+            iapt_flow_end_course(st, p, END_DNA, st->c[c].caps);
+            return;
+        }
+        double next = now + sim_dist_sample(&mc->cadence, st->r_cadence);
+        iapt_flow_book(st, p, c, next, iapt_flow_minutes(st, ps, 0, ps->sessions == 0));
+        return;
+    }
+    iapt_flow_attended(st, p, c, ps->appt_min);
+    if (ps->state == P_BOOKED_FIRST)
+        iapt_people_set_state(st, p, P_IN_TREATMENT);
+    double next = now + sim_dist_sample(&mc->cadence, st->r_cadence);
+    double u = gsl_rng_uniform(st->r_drop_treat);
+    if (ps->sessions >= ps->planned || (mc->max_course > 0 && next - ps->course_start > mc->max_course)) {
+        iapt_flow_end_course(st, p, END_COMPLETED, st->c[c].caps);
+    } else if (u < (ps->sessions == 1 ? sc->dropout_first : sc->dropout_later)) {
+        iapt_flow_end_course(st, p, END_DROPOUT, st->c[c].caps);
+    } else {
+        iapt_flow_book(st, p, c, next, iapt_flow_minutes(st, ps, 0, 0));
+    }
+}
+
+void iapt_flow_appointment(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    ps->appt = 0;
+    if (ps->state == P_ASSESS_BOOKED)
+        assessment(st, p);
+    else
+        session(st, p);
+}
+
+void iapt_flow_drop_waiting(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    int32_t k = IAPT_NONE;
+    ps->drop = 0;
+    switch ((pstate)ps->state) {
+    case P_WAIT_ASSESS: iapt_plist_remove(st, assess_list(st, ps), p); break;
+    case P_ASSESS_BOOKED:
+        unbook(st, p);
+        iapt_clin_unlink(st, ps->clin, p);
+        break;
+    case P_WAIT_TREAT: iapt_plist_remove(st, &ts_of(st, ps->team, ps->step)->wait[ps->req], p); break;
+    case P_WAIT_GROUP:
+    case P_IN_GROUP: iapt_groups_remove(st, p); break;
+    case P_BOOKED_FIRST:
+        unbook(st, p);
+        k = release_place(st, p);
+        break;
+    case P_IN_TREATMENT:
+    case P_FREE: assert(0 && "drop-out event of someone not waiting"); return;
+    }
+    iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
+    iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, DROP_WAITING, 1);
+    iapt_people_exit(st, p, 1);
+    if (k != IAPT_NONE)
+        iapt_flow_offer_place(st, k);
+}
+
+/* ---- capacity changes under existing bookings --------------------------- */
+
+void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d)
+{
+    for (int32_t p = st->c[c].people; p != IAPT_NONE && iapt_diary_free(st, c, d) < 0;) {
+        int32_t next = st->p[p].cnext;
+        person *ps = &st->p[p];
+        if (iapt_flow_booked(ps) && ps->appt_day == d) {
+            int32_t minutes = (int32_t)ps->appt_min;
+            unbook(st, p);
+            iapt_flow_book(st, p, c, (double)(d + 1), minutes);
+        }
+        p = next;
+    }
+}
+
+void iapt_flow_release_clinician(state *st, int32_t c)
+{
+    iapt_groups_facilitator_left(st, c);
+    while (st->c[c].people != IAPT_NONE) {
+        int32_t p = st->c[c].people;
+        person *ps = &st->p[p];
+        unbook(st, p);
+        if (ps->state == P_ASSESS_BOOKED) {
+            iapt_clin_unlink(st, c, p);
+            iapt_people_set_state(st, p, P_WAIT_ASSESS);
+            iapt_plist_insert(st, assess_list(st, ps), p);
+            continue;
+        }
+        /* Caseload: back to the list at their original place; the course
+         * goes on with whoever takes them. */
+        int32_t k = release_place(st, p);
+        (void)k;
+        iapt_people_set_state(st, p, P_WAIT_TREAT);
+        seek_place(st, p);
+    }
+}

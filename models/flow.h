@@ -1,0 +1,91 @@
+/*
+ * models/flow.h: what happens to a referral, from arrival to discharge.
+ *
+ *  1. A referral arrives (a source of a pathway) and is a clinical case or
+ *     not; it may never opt in, or fail the local eligibility filter.
+ *  2. It joins its team's assessment list; each morning assessments are
+ *     booked into assessors' diaries up to the booking horizon, earliest
+ *     free day first. While waiting, drop-out runs at a hazard that rises
+ *     with the wait.
+ *  3. At the assessment (which can be missed: DNA, rebook, discharge after
+ *     repeated DNAs) the person is routed to step 2, step 3, step 2 then 3,
+ *     or signposted out, and given a modality and a planned course length.
+ *  4. One-to-one and digital care need a caseload place with a clinician of
+ *     the step (with LTC skill where the pathway needs it; trainees may not
+ *     take complex cases); the person waits on the (team, step) list until
+ *     a place is free, then the first session is booked in that clinician's
+ *     diary. Groups start when enough people wait (models/groups.h).
+ *  5. Sessions recur at the modality's cadence with the same clinician; each
+ *     can be missed; after the first and each later session the person may
+ *     drop out. The course ends when the planned sessions are done or the
+ *     maximum course length is reached.
+ *  6. At the end of a course with at least two sessions in the episode an
+ *     outcome is drawn (recovered, reliably improved). A step 2 completer
+ *     who did not recover may be stepped up to the step 3 list; otherwise
+ *     the person is discharged (a finished course if >= 2 sessions).
+ */
+#ifndef IAPT_FLOW_H
+#define IAPT_FLOW_H
+
+#include "models/state.h"
+
+/* EV_ARRIVAL: a referral from arrival stream a; schedules the next one. */
+void iapt_flow_referral(state *st, int32_t a);
+/* The first arrival of stream a after time t (+INFINITY if none). */
+double iapt_flow_next_arrival(state *st, int32_t a, double t);
+/* Daily: books waiting people into assessment slots. */
+void iapt_flow_book_assessments(state *st);
+/* EV_APPT: a booked assessment or session for person p. */
+void iapt_flow_appointment(state *st, int32_t p);
+/* EV_DAY_APPTS: every appointment booked at the start of day d, in booking
+ * order (appointments booked meanwhile for the same instant join the end). */
+void iapt_flow_day_appointments(state *st, int32_t d);
+/* Whether p has an appointment booked. */
+int iapt_flow_booked(const person *ps);
+/* EV_DROP: p drops out while waiting. */
+void iapt_flow_drop_waiting(state *st, int32_t p);
+
+/* Puts p on the assessment list (waiting since wait_start). */
+void iapt_flow_join_assessment(state *st, int32_t p);
+/* Puts p into treatment at `step`: a group list or the (team, step) list,
+ * taking a free caseload place at once if there is one. */
+void iapt_flow_join_step(state *st, int32_t p, int step);
+/* Sets up p's course at `step`: modality (by share; with individual_only
+ * a group pick is replaced by the first individual modality) and planned
+ * sessions. */
+void iapt_flow_course(state *st, int32_t p, int step, int individual_only);
+/* Puts p, course set up and `joined` set, on the group or treatment list,
+ * or straight onto a free caseload place. */
+void iapt_flow_wait_for_place(state *st, int32_t p);
+/* Starts p's drop-out-while-waiting clock for a wait that began at
+ * wait_start, conditional on p still waiting now. */
+void iapt_flow_start_wait(state *st, int32_t p, double wait_start);
+
+/* Membership k has a free caseload place: give it to the longest-waiting
+ * eligible person. */
+void iapt_flow_offer_place(state *st, int32_t k);
+/* Clinician c's day d has fewer free minutes than booked: move bookings. */
+void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);
+/* Clinician c (already inactive) leaves: their assessments go back to the
+ * list, their caseload back to the treatment lists at their original
+ * places. */
+void iapt_flow_release_clinician(state *st, int32_t c);
+
+/* How a course ended. */
+enum { END_COMPLETED, END_DROPOUT, END_DNA };
+
+/* Bookkeeping of an attended treatment session of p (c: the clinician whose
+ * delivered time it is, or IAPT_NONE when the caller accounts it). */
+void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes);
+/* Ends p's current course: releases any place, draws the outcome, steps up
+ * or discharges. clin_caps: capabilities of the treating clinician. */
+void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps);
+
+/* Minutes of an appointment for p: an assessment, or a (first) session. */
+int32_t iapt_flow_minutes(const state *st, const person *ps, int assessment, int first);
+/* Books the next appointment for p with clinician c at or after time t
+ * (the appointment is at t if its day has room, else at the start of the
+ * first day with room). */
+void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * models/groups.c: forming, running and ending groups.
+ */
+#include "models/groups.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/flow.h"
+#include "models/people.h"
+#include "models/staff.h"
+
+static plist *group_list(state *st, int32_t team, int step, int modality)
+{
+    return &st->group_wait[(team * IAPT_NSTEPS + step) * st->m->maxmod + modality];
+}
+
+static const iapt_modality_cfg *mod_cfg(const state *st, int step, int modality)
+{
+    return IAPT_ITEM(st->sc->steps[step].modalities, iapt_modality_cfg, modality);
+}
+
+static int32_t group_minutes(const iapt_modality_cfg *mc) { return (int32_t)floor(mc->session_min + mc->admin_min + 0.5); }
+
+static int32_t group_every(const iapt_modality_cfg *mc)
+{
+    double e = floor(sim_dist_mean(&mc->cadence) + 0.5);
+    return e < 1 ? 1 : (int32_t)e;
+}
+
+/* Whether clinician c can facilitate n sessions every `every` days from day
+ * d, `minutes` each, for members needing `req`. */
+static int can_facilitate(const state *st, int32_t c, int32_t team, int step, uint8_t req, int32_t d, int32_t n,
+                          int32_t every, int32_t minutes)
+{
+    const clinician *cl = &st->c[c];
+    if (!cl->active || cl->team_share[team] <= 0 || (req & ~cl->caps) || !(iapt_grade_steps(st, cl->grade) & (1u << step)))
+        return 0;
+    /* The first session needs them there; later sessions that fall in their
+     * leave weeks are covered by a co-facilitator, the others need room. */
+    if (iapt_diary_capacity(st, c, d) <= 0)
+        return 0;
+    for (int32_t k = 0; k < n; k++) {
+        int32_t day = d + k * every;
+        if (day >= st->today + IAPT_DIARY_DAYS)
+            break; /* beyond the diary window: cannot be checked or booked yet */
+        if (iapt_diary_capacity(st, c, day) > 0 && iapt_diary_free(st, c, day) < minutes)
+            return 0;
+    }
+    return 1;
+}
+
+/* Finds the first day with `need` facilitators; fills fac[]. Returns the
+ * day or IAPT_NONE. */
+static int32_t find_facilitators(state *st, int32_t team, int step, uint8_t req, int32_t n, int32_t every,
+                                 int32_t minutes, int32_t need, int32_t *fac)
+{
+    int32_t from = st->today + (int32_t)ceil(sim_dist_mean(&st->sc->service.first_lead));
+    int32_t to = st->today + (int32_t)floor(st->sc->service.booking_horizon);
+    if (from <= st->today)
+        from = st->today + 1;
+    for (int32_t d = from; d <= to && d < st->today + IAPT_DIARY_DAYS; d++) {
+        int32_t got = 0;
+        for (int32_t c = 0; c < st->nc && got < need; c++)
+            if (can_facilitate(st, c, team, step, req, d, n, every, minutes))
+                fac[got++] = c;
+        if (got == need)
+            return d;
+    }
+    return IAPT_NONE;
+}
+
+static int32_t new_group(state *st)
+{
+    for (int32_t g = 0; g < st->ngroups; g++)
+        if (!st->groups[g].active)
+            return g;
+    if (st->ngroups == st->gcap) {
+        int32_t ncap = st->gcap ? st->gcap * 2 : 16;
+        group_rec *ng = realloc(st->groups, (size_t)ncap * sizeof *ng);
+        if (!ng) {
+            sim_fail(st->s, -1);
+            return IAPT_NONE;
+        }
+        st->groups = ng;
+        st->gcap = ncap;
+    }
+    return st->ngroups++;
+}
+
+/* Union of the requirement bits of the first `n` people on a list. */
+static uint8_t members_req(const state *st, const plist *l, int32_t n)
+{
+    uint8_t req = 0;
+    for (int32_t p = l->head; p != IAPT_NONE && n-- > 0; p = st->p[p].next)
+        req |= st->p[p].req;
+    return req;
+}
+
+static void start_group(state *st, int32_t team, int step, int modality, int32_t day, const int32_t *fac,
+                        int32_t nfac)
+{
+    const iapt_modality_cfg *mc = mod_cfg(st, step, modality);
+    plist *l = group_list(st, team, step, modality);
+    int32_t g = new_group(st);
+    if (g == IAPT_NONE)
+        return;
+    group_rec *gr = &st->groups[g];
+    memset(gr, 0, sizeof *gr);
+    gr->team = team, gr->step = step, gr->modality = modality;
+    gr->active = 1;
+    gr->first_day = day;
+    gr->minutes = group_minutes(mc);
+    gr->total = st->p[l->head].planned;
+    int32_t every = group_every(mc);
+    for (int32_t f = 0; f < nfac; f++) {
+        gr->fac[gr->nfac++] = fac[f];
+        for (int32_t k = 0; k < gr->total; k++)
+            if (day + k * every < st->today + IAPT_DIARY_DAYS && iapt_diary_capacity(st, fac[f], day + k * every) > 0)
+                iapt_diary_take(st, fac[f], day + k * every, (int32_t)gr->minutes);
+    }
+    long max = mc->group_max < 64 ? mc->group_max : 64;
+    while (l->n && gr->nmembers < max) {
+        int32_t p = l->head;
+        iapt_plist_remove(st, l, p);
+        st->p[p].group = g;
+        st->p[p].planned = (int16_t)gr->total;
+        iapt_people_set_state(st, p, P_IN_GROUP);
+        gr->members[gr->nmembers++] = p;
+    }
+    gr->ev = sim_at(st->s, (double)day, PRIO_APPT, EV_GROUP, (uint64_t)g);
+}
+
+static void try_start(state *st, int32_t team, int step, int modality)
+{
+    const iapt_modality_cfg *mc = mod_cfg(st, step, modality);
+    plist *l = group_list(st, team, step, modality);
+    int32_t fac[4];
+    int32_t need = (int32_t)(mc->facilitators < 4 ? mc->facilitators : 4);
+    while (l->n >= mc->group_min && l->n > 0) {
+        int32_t n = st->p[l->head].planned;
+        uint8_t req = members_req(st, l, (int32_t)mc->group_max);
+        int32_t day = find_facilitators(st, team, step, req, n, group_every(mc), group_minutes(mc), need, fac);
+        if (day == IAPT_NONE)
+            return;
+        start_group(st, team, step, modality, day, fac, need);
+    }
+}
+
+void iapt_groups_join(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    iapt_people_set_state(st, p, P_WAIT_GROUP);
+    iapt_plist_insert(st, group_list(st, ps->team, ps->step, ps->modality), p);
+    try_start(st, ps->team, ps->step, ps->modality);
+}
+
+void iapt_groups_try_all(state *st)
+{
+    int32_t nt = (int32_t)st->sc->workforce.teams.n;
+    for (int32_t t = 0; t < nt; t++)
+        for (int s = 0; s < IAPT_NSTEPS; s++)
+            for (size_t m = 0; m < st->sc->steps[s].modalities.n; m++)
+                if (mod_cfg(st, s, (int)m)->kind == IAPT_MOD_GROUP && group_list(st, t, s, (int)m)->n)
+                    try_start(st, t, s, (int)m);
+}
+
+static void drop_member(group_rec *gr, int32_t p)
+{
+    for (int32_t i = 0; i < gr->nmembers; i++)
+        if (gr->members[i] == p)
+            gr->members[i] = IAPT_NONE;
+}
+
+void iapt_groups_remove(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    if (ps->state == P_WAIT_GROUP) {
+        iapt_plist_remove(st, group_list(st, ps->team, ps->step, ps->modality), p);
+    } else {
+        drop_member(&st->groups[ps->group], p);
+        ps->group = IAPT_NONE;
+    }
+}
+
+static uint8_t group_caps(const state *st, const group_rec *gr)
+{
+    return gr->nfac ? st->c[gr->fac[0]].caps : 0;
+}
+
+/* One member at one session: attend or miss, then perhaps drop out. */
+static void member_session(state *st, group_rec *gr, int32_t i)
+{
+    int32_t p = gr->members[i];
+    person *ps = &st->p[p];
+    const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
+    const iapt_step_cfg *sc = &st->sc->steps[gr->step];
+    st->acc.appts++;
+    if (gsl_rng_uniform(st->r_dna) < mc->dna) {
+        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
+        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+            gr->members[i] = IAPT_NONE;
+            ps->group = IAPT_NONE;
+            iapt_flow_end_course(st, p, END_DNA, group_caps(st, gr));
+        }
+        return;
+    }
+    iapt_flow_attended(st, p, IAPT_NONE, 0);
+    double u = gsl_rng_uniform(st->r_drop_treat);
+    if (gr->held < gr->total && u < (ps->sessions == 1 ? sc->dropout_first : sc->dropout_later)) {
+        gr->members[i] = IAPT_NONE;
+        ps->group = IAPT_NONE;
+        iapt_flow_end_course(st, p, END_DROPOUT, group_caps(st, gr));
+    }
+}
+
+void iapt_groups_session(state *st, int32_t g)
+{
+    group_rec *gr = &st->groups[g];
+    int32_t ng = (int32_t)st->sc->workforce.grades.n;
+    gr->ev = 0;
+    gr->held++;
+    for (int32_t f = 0; f < gr->nfac; f++)
+        st->acc.delivered_min[gr->team * ng + st->c[gr->fac[f]].grade] += gr->minutes;
+    for (int32_t i = 0; i < st->groups[g].nmembers; i++)
+        if (st->groups[g].members[i] != IAPT_NONE)
+            member_session(st, &st->groups[g], i);
+    gr = &st->groups[g];
+    if (gr->held < gr->total) {
+        int32_t every = group_every(mod_cfg(st, gr->step, gr->modality));
+        gr->ev = sim_at(st->s, (double)(gr->first_day + gr->held * every), PRIO_APPT, EV_GROUP, (uint64_t)g);
+        return;
+    }
+    /* Ending a course may step someone up into a new group, which can move
+     * the groups array: index it afresh each time; the slot stays taken
+     * until the loop is done. */
+    uint8_t caps = group_caps(st, gr);
+    for (int32_t i = 0; i < st->groups[g].nmembers; i++) {
+        int32_t p = st->groups[g].members[i];
+        if (p == IAPT_NONE)
+            continue;
+        st->groups[g].members[i] = IAPT_NONE;
+        st->p[p].group = IAPT_NONE;
+        iapt_flow_end_course(st, p, END_COMPLETED, caps);
+    }
+    st->groups[g].active = 0;
+}
+
+void iapt_groups_facilitator_left(state *st, int32_t c)
+{
+    for (int32_t g = 0; g < st->ngroups; g++) {
+        group_rec *gr = &st->groups[g];
+        if (!gr->active)
+            continue;
+        for (int32_t f = 0; f < gr->nfac; f++) {
+            if (gr->fac[f] != c)
+                continue;
+            const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
+            int32_t every = group_every(mc), left = gr->total - gr->held;
+            int32_t next = gr->first_day + gr->held * every;
+            int32_t repl = IAPT_NONE;
+            for (int32_t r = 0; r < st->nc && repl == IAPT_NONE; r++)
+                if (r != c && can_facilitate(st, r, gr->team, gr->step, 0, next, left, every, (int32_t)gr->minutes))
+                    repl = r;
+            for (int32_t k = 0; k < left; k++) {
+                int32_t day = next + k * every;
+                iapt_diary_give(st, c, day, (int32_t)gr->minutes);
+                if (repl != IAPT_NONE && day < st->today + IAPT_DIARY_DAYS && iapt_diary_capacity(st, repl, day) > 0)
+                    iapt_diary_take(st, repl, day, (int32_t)gr->minutes);
+            }
+            if (repl != IAPT_NONE) {
+                gr->fac[f] = repl;
+            } else {
+                gr->fac[f] = gr->fac[--gr->nfac];
+                if (!gr->nfac)
+                    iapt_rec(st, M_OVERBOOKED, G_ALL, 0, left);
+            }
+            break;
+        }
+    }
+}

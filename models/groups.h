@@ -1,0 +1,29 @@
+/*
+ * models/groups.h: group therapy (step 2 psycho-educational groups and the
+ * like). People assigned to a group modality wait on a (team, step,
+ * modality) list. A group starts when at least the minimum number wait and
+ * the required number of facilitators of the step's grades have room on the
+ * same day for every weekly session of the course; it takes up to the
+ * maximum number of people. Group sessions hold no caseload places; they
+ * take facilitators' diary time. Each member can miss sessions, drop out
+ * between sessions, or finish with the group.
+ */
+#ifndef IAPT_GROUPS_H
+#define IAPT_GROUPS_H
+
+#include "models/state.h"
+
+/* p (step and modality set) waits for a group; one starts if it can. */
+void iapt_groups_join(state *st, int32_t p);
+/* Tries to start groups for every list with enough people (daily). */
+void iapt_groups_try_all(state *st);
+/* p leaves a group list or a group before attending (drop-out). */
+void iapt_groups_remove(state *st, int32_t p);
+/* EV_GROUP: a session of group g. */
+void iapt_groups_session(state *st, int32_t g);
+/* Facilitator c leaves: replaced where someone has room, else the group
+ * carries on with the others (or, with none left, on cover time counted as
+ * overbooked). */
+void iapt_groups_facilitator_left(state *st, int32_t c);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * models/measures.c: the measure catalogue and the output layout.
+ */
+#include "models/measures.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GA G_ALL
+#define GP (G_ALL | G_PATHWAY)
+#define GW (G_ALL | G_GRADE | G_TEAM_GRADE)
+
+const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
+    [M_REFERRALS] = {"referrals", "people", GP | G_SOURCE, "referrals received in the month"},
+    [M_OPTED_OUT] = {"not_opted_in", "people", GA, "referrals that never opted in"},
+    [M_INELIGIBLE] = {"ineligible", "people", GA, "referrals rejected by the local eligibility filter"},
+    [M_ASSESSED] = {"assessed", "people", GP, "assessments attended"},
+    [M_SIGNPOSTED] = {"signposted", "people", GA, "assessed as not suitable or signposted elsewhere"},
+    [M_ENTERED] = {"entered_treatment", "people", GP | G_STEP,
+                   "first treatment sessions (access); by step: first session at that step"},
+    [M_ACCESS_ANNUALISED] = {"access_annualised", "%", GA,
+                             "entered treatment in the month x 12 / prevalence"},
+    [M_ACCESS_FY] = {"access_fy", "%", GA,
+                     "entered treatment since 1 April / prevalence (against the annual target)"},
+    [M_WAITING] = {"waiting", "people", GP | G_STAGE,
+                   "waiting at month end: for assessment, or for a first session at a step"},
+    [M_WAITING_18W] = {"waiting_over_18_weeks", "people", GA, "waiting at month end for more than 18 weeks"},
+    [M_WAIT_MEDIAN] = {"wait_median", "days", GP, "median referral to first treatment, by month entered"},
+    [M_WAIT_P90] = {"wait_p90", "days", GP, "90th percentile referral to first treatment"},
+    [M_WAIT_MEAN] = {"wait_mean", "days", GP, "mean referral to first treatment"},
+    [M_WITHIN_6W] = {"within_6_weeks", "%", GP, "entering treatment within 6 weeks of referral (standard 75%)"},
+    [M_WITHIN_18W] = {"within_18_weeks", "%", GP,
+                      "entering treatment within 18 weeks of referral (standard 95%)"},
+    [M_HIDDEN_MEDIAN] = {"hidden_wait_median", "days", GA, "median first to second treatment session"},
+    [M_HIDDEN_MEAN] = {"hidden_wait_mean", "days", GA, "mean first to second treatment session"},
+    [M_APPOINTMENTS] = {"appointments", "appointments", GA, "assessments and sessions held or missed"},
+    [M_DNAS] = {"dnas", "appointments", GA, "booked appointments missed"},
+    [M_DNA_RATE] = {"dna_rate", "%", GA, "missed / booked appointments held in the month"},
+    [M_DROPOUTS] = {"dropouts", "people", GA | G_DROPSTAGE,
+                    "drop-outs: while waiting, between first and second session, later in treatment"},
+    [M_FINISHED] = {"finished_courses", "people", GP | G_STEP,
+                    "discharged after at least 2 treatment sessions (by step of the last course)"},
+    [M_FINISHED_CASES] = {"finished_courses_cases", "people", GP | G_STEP,
+                          "finished courses of people who were a case at referral (the base of recovery)"},
+    [M_RECOVERY] = {"recovery_rate", "%", GP | G_STEP,
+                    "recovered / finished courses of people who were a case (target 50%)"},
+    [M_RELIABLE_IMPROVEMENT] = {"reliable_improvement_rate", "%", GP, "reliably improved / finished courses"},
+    [M_STEPPED_UP] = {"stepped_up", "people", GA, "moved from step 2 to the step 3 list"},
+    [M_STEP_UP_SHARE] = {"step_up_share", "%", GA, "stepped up / step 2 courses ended by completion"},
+    [M_TREATED_EXITS] = {"discharged_after_treatment", "people", GA,
+                         "people leaving after at least one treatment session (the base of the treated split)"},
+    [M_SPLIT_LI_ONLY] = {"treated_li_only", "%", GA, "of people discharged after treatment: low intensity only"},
+    [M_SPLIT_LI_HI] = {"treated_li_and_hi", "%", GA, "low then high intensity"},
+    [M_SPLIT_HI_ONLY] = {"treated_hi_only", "%", GA, "high intensity only"},
+    [M_IN_TREATMENT] = {"in_treatment", "people", GP, "in treatment at month end"},
+    [M_CASELOAD_UTIL] = {"caseload_utilisation", "%", GA | G_GRADE, "people held / caseload places, month end"},
+    [M_DIARY_UTIL] = {"diary_utilisation", "%", GA | G_GRADE, "booked / available clinic minutes"},
+    [M_OVERBOOKED] = {"overbooked", "appointments", GA,
+                      "appointments placed beyond a full diary (no free day within 128 days)"},
+    [M_STOCK_IN] = {"people_in", "people", GA, "starting waiting list and caseload plus referrals so far"},
+    [M_CUM_DISCHARGED] = {"discharged_total", "people", GA, "discharged so far (any reason but drop-out)"},
+    [M_CUM_DROPPED] = {"dropped_total", "people", GA, "dropped out so far"},
+    [M_ESTABLISHMENT] = {"establishment_wte", "wte", GW, "funded qualified posts"},
+    [M_HEADCOUNT] = {"headcount", "people", GW, "qualified staff in post (a person split across teams counts in each)"},
+    [M_TRAINEES] = {"trainees", "people", GW, "trainees in training, by the grade they train for"},
+    [M_WTE_QUALIFIED] = {"wte_qualified", "wte", GW, "qualified staff in post"},
+    [M_WTE_TRAINEE] = {"wte_trainee", "wte", GW, "trainees in post, by the grade they train for"},
+    [M_VACANCIES] = {"vacancies_wte", "wte", GW, "funded posts not filled by qualified staff"},
+    [M_STARTERS] = {"starters", "people", GW, "recruits starting (counted in their team)"},
+    [M_LEAVERS] = {"leavers", "people", GW, "qualified staff leaving (counted in their main team)"},
+    [M_TRAINEES_STARTED] = {"trainees_started", "people", GW, "trainees starting a course"},
+    [M_TRAINEES_QUALIFIED] = {"trainees_qualified", "people", GW, "trainees qualifying and taking a post"},
+    [M_TRAINEES_LEFT] = {"trainees_left", "people", GW,
+                         "trainees leaving (attrition, not retained at qualification, or no post to take)"},
+    [M_SECONDED] = {"seconded", "people", GW, "qualified staff leaving their post to train for another grade"},
+    [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", G_ALL | G_TEAM,
+                                "trainee supervision required, month end"},
+    [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", G_ALL | G_TEAM,
+                                 "supervision qualified staff can give, month end"},
+    [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM,
+                                 "required minus given; trainees' caseloads are capped in proportion"},
+    [M_CLINICAL_HOURS_PER_WTE] = {"clinical_hours_per_wte", "hours/week", G_ALL | G_TEAM_GRADE,
+                                  "attended session hours per week per WTE in post"},
+    [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", G_ALL | G_TEAM_GRADE,
+                            "people held at month end per WTE in post"},
+    [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", G_ALL | G_TEAM_GRADE,
+                               "clinic time lost to university days and top-up courses"},
+    [M_STAFF_COST] = {"staff_cost", "GBP", G_ALL | G_TEAM, "salaries and on-costs of staff in post"},
+    [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA, "staff cost / finished courses in the month"},
+};
+
+static int add_name(char ***names, int *n, const char *name)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*names)[i], name) == 0)
+            return 0;
+    char **nn = realloc(*names, (size_t)(*n + 1) * sizeof *nn);
+    if (!nn)
+        return -1;
+    *names = nn;
+    nn[*n] = strdup(name);
+    if (!nn[*n])
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+int iapt_layout_source(const iapt_layout *l, const char *name)
+{
+    for (int i = 0; i < l->nsources; i++)
+        if (strcmp(l->sources[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int months_of_run(const iapt_scenario *sc, sim_date *first)
+{
+    *first = sim_date_month_start(sc->run.start);
+    return sim_date_months_between(sc->run.start, sc->run.end) + 1;
+}
+
+/* Writes the group label of item i of grouping kind bit k. */
+static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned k, int i, char *buf, size_t n)
+{
+    static const char *const stages[] = {"assessment", "step2", "step3"};
+    static const char *const drops[] = {"waiting", "first_to_second", "in_treatment"};
+    const conf_list *pw = &sc->pathways, *gr = &sc->workforce.grades, *tm = &sc->workforce.teams;
+    int ng = (int)gr->n;
+    switch (k) {
+    case G_ALL: snprintf(buf, n, "all"); break;
+    case G_PATHWAY: snprintf(buf, n, "pathway:%s", IAPT_ITEM(*pw, iapt_pathway_cfg, i)->name); break;
+    case G_SOURCE: snprintf(buf, n, "source:%s", l->sources[i]); break;
+    case G_STEP: snprintf(buf, n, "step:%d", i + 2); break;
+    case G_STAGE: snprintf(buf, n, "stage:%s", stages[i]); break;
+    case G_GRADE: snprintf(buf, n, "grade:%s", IAPT_ITEM(*gr, iapt_grade_cfg, i)->name); break;
+    case G_TEAM: snprintf(buf, n, "team:%s", IAPT_ITEM(*tm, iapt_team_cfg, i)->name); break;
+    case G_TEAM_GRADE:
+        snprintf(buf, n, "team:%s/grade:%s", IAPT_ITEM(*tm, iapt_team_cfg, i / ng)->name,
+                 IAPT_ITEM(*gr, iapt_grade_cfg, i % ng)->name);
+        break;
+    case G_DROPSTAGE: snprintf(buf, n, "stage:%s", drops[i]); break;
+    default: assert(0);
+    }
+}
+
+static int collect_sources(iapt_layout *l, const iapt_scenario *sc)
+{
+    for (size_t p = 0; p < sc->pathways.n; p++) {
+        const conf_nummap *src = &IAPT_ITEM(sc->pathways, iapt_pathway_cfg, p)->sources;
+        for (size_t k = 0; k < src->n; k++)
+            if (add_name(&l->sources, &l->nsources, src->names[k]))
+                return -1;
+    }
+    return 0;
+}
+
+int iapt_layout_init(iapt_layout *l, const iapt_scenario *sc)
+{
+    memset(l, 0, sizeof *l);
+    l->nmonths = months_of_run(sc, &l->first_month);
+    if (collect_sources(l, sc))
+        goto fail;
+    int ng = (int)sc->workforce.grades.n, nt = (int)sc->workforce.teams.n;
+    const int count[G_NKINDS] = {1, (int)sc->pathways.n, l->nsources, 2, 3, ng, nt, nt * ng, NDROPSTAGES};
+    memcpy(l->count, count, sizeof count);
+    for (int m = 0; m < IAPT_NMEASURES; m++) {
+        l->base[m] = l->nseries;
+        for (int k = 0; k < G_NKINDS; k++) {
+            l->off[m][k] = l->nseries - l->base[m];
+            if (iapt_measure_catalogue[m].groups & (1u << k))
+                l->nseries += (size_t)count[k];
+        }
+    }
+    l->series = calloc(l->nseries, sizeof *l->series);
+    if (!l->series)
+        goto fail;
+    for (int m = 0; m < IAPT_NMEASURES; m++)
+        for (int k = 0; k < G_NKINDS; k++)
+            if (iapt_measure_catalogue[m].groups & (1u << k))
+                for (int i = 0; i < count[k]; i++) {
+                    iapt_series *s = &l->series[iapt_series_index(l, m, 1u << k, i)];
+                    s->measure = m;
+                    group_label(sc, l, 1u << k, i, s->group, sizeof s->group);
+                }
+    return 0;
+fail:
+    iapt_layout_free(l);
+    return -1;
+}
+
+void iapt_layout_free(iapt_layout *l)
+{
+    for (int i = 0; i < l->nsources; i++)
+        free(l->sources[i]);
+    free(l->sources);
+    free(l->series);
+    memset(l, 0, sizeof *l);
+}
+
+size_t iapt_series_index(const iapt_layout *l, int m, unsigned kind, int i)
+{
+    int k = __builtin_ctz(kind);
+    assert(iapt_measure_catalogue[m].groups & kind);
+    assert(i >= 0 && i < l->count[k]);
+    return l->base[m] + l->off[m][k] + (size_t)i;
+}
+
+long iapt_series_find(const iapt_layout *l, const char *measure, const char *group)
+{
+    for (size_t s = 0; s < l->nseries; s++)
+        if (strcmp(iapt_measure_catalogue[l->series[s].measure].name, measure) == 0 &&
+            strcmp(l->series[s].group, group) == 0)
+            return (long)s;
+    return -1;
+}

@@ -1,0 +1,141 @@
+/*
+ * models/measures.h: the catalogue of what the model reports, and the layout
+ * of one replication's outputs.
+ *
+ * A measure (referrals, wait to first treatment...) is reported for a set of
+ * groupings: the whole service ("all"), each pathway, each source, each step,
+ * each waiting stage, each grade, each team, each team and grade. A series
+ * is one (measure, group); a replication writes one value per series per
+ * reporting month into a flat array, series-major:
+ *   out[series * nmonths + month].
+ * Values undefined in a month (a median of no waits) are NaN.
+ */
+#ifndef IAPT_MEASURES_H
+#define IAPT_MEASURES_H
+
+#include <stddef.h>
+
+#include "models/scenario.h"
+
+typedef enum iapt_measure {
+    /* demand and flow */
+    M_REFERRALS,
+    M_OPTED_OUT,
+    M_INELIGIBLE,
+    M_ASSESSED,
+    M_SIGNPOSTED,
+    M_ENTERED,
+    M_ACCESS_ANNUALISED,
+    M_ACCESS_FY,
+    M_WAITING,
+    M_WAITING_18W,
+    M_WAIT_MEDIAN,
+    M_WAIT_P90,
+    M_WAIT_MEAN,
+    M_WITHIN_6W,
+    M_WITHIN_18W,
+    M_HIDDEN_MEDIAN,
+    M_HIDDEN_MEAN,
+    M_APPOINTMENTS,
+    M_DNAS,
+    M_DNA_RATE,
+    M_DROPOUTS,
+    M_FINISHED,
+    M_FINISHED_CASES,
+    M_RECOVERY,
+    M_RELIABLE_IMPROVEMENT,
+    M_STEPPED_UP,
+    M_STEP_UP_SHARE,
+    M_TREATED_EXITS,
+    M_SPLIT_LI_ONLY,
+    M_SPLIT_LI_HI,
+    M_SPLIT_HI_ONLY,
+    M_IN_TREATMENT,
+    M_CASELOAD_UTIL,
+    M_DIARY_UTIL,
+    M_OVERBOOKED,
+    /* conservation of people */
+    M_STOCK_IN,
+    M_CUM_DISCHARGED,
+    M_CUM_DROPPED,
+    /* workforce */
+    M_ESTABLISHMENT,
+    M_HEADCOUNT,
+    M_TRAINEES,
+    M_WTE_QUALIFIED,
+    M_WTE_TRAINEE,
+    M_VACANCIES,
+    M_STARTERS,
+    M_LEAVERS,
+    M_TRAINEES_STARTED,
+    M_TRAINEES_QUALIFIED,
+    M_TRAINEES_LEFT,
+    M_SECONDED,
+    M_SUPERVISION_REQUIRED,
+    M_SUPERVISION_AVAILABLE,
+    M_SUPERVISION_SHORTFALL,
+    M_CLINICAL_HOURS_PER_WTE,
+    M_CASELOAD_PER_WTE,
+    M_TRAINING_TIME_SHARE,
+    M_STAFF_COST,
+    M_COST_PER_COURSE,
+    IAPT_NMEASURES
+} iapt_measure;
+
+/* Groupings, as bits of a measure's `groups`. */
+enum {
+    G_ALL = 1 << 0,
+    G_PATHWAY = 1 << 1,
+    G_SOURCE = 1 << 2,
+    G_STEP = 1 << 3,
+    G_STAGE = 1 << 4,
+    G_GRADE = 1 << 5,
+    G_TEAM = 1 << 6,
+    G_TEAM_GRADE = 1 << 7,
+    G_DROPSTAGE = 1 << 8, /* waiting, first to second session, later in treatment */
+    G_NKINDS = 9
+};
+
+/* Drop-out stages for G_DROPSTAGE. */
+enum { DROP_WAITING, DROP_FIRST_SECOND, DROP_LATER, NDROPSTAGES };
+
+typedef struct iapt_measure_info {
+    const char *name;   /* CSV measure column, e.g. "wait_median" */
+    const char *unit;   /* "people", "%", "days", "hours", "GBP", "wte", "hours/week" */
+    unsigned groups;
+    const char *doc;    /* one line */
+} iapt_measure_info;
+
+extern const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES];
+
+typedef struct iapt_series {
+    int measure;
+    char group[96];     /* "all", "pathway:core", "team:ltc/grade:hit" */
+} iapt_series;
+
+typedef struct iapt_layout {
+    int nmonths;
+    sim_date first_month;          /* first day of month 0 */
+    int count[G_NKINDS];           /* items per grouping kind */
+    size_t base[IAPT_NMEASURES];   /* first series of each measure */
+    size_t off[IAPT_NMEASURES][G_NKINDS]; /* series offset of each grouping kind within a measure */
+    iapt_series *series;
+    size_t nseries;
+    char **sources;                /* distinct referral source names, in order of first use */
+    int nsources;
+} iapt_layout;
+
+/* Index of a source name in the layout, or -1. */
+int iapt_layout_source(const iapt_layout *l, const char *name);
+
+/* Builds the layout for a scenario. 0, or -1 on OOM. */
+int iapt_layout_init(iapt_layout *l, const iapt_scenario *sc);
+void iapt_layout_free(iapt_layout *l);
+
+/* Series index of measure m for grouping kind k (a G_* bit) and item i
+ * (0 for G_ALL). The measure must report that grouping (asserted). */
+size_t iapt_series_index(const iapt_layout *l, int m, unsigned kind, int i);
+/* Series index by names ("wait_median", "pathway:core"), or -1. */
+long iapt_series_find(const iapt_layout *l, const char *measure, const char *group);
+
+#endif

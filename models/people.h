@@ -1,0 +1,40 @@
+/*
+ * models/people.h: people in the service: the pool of person records,
+ * ordered waiting lists, the stocks kept for conservation and waiting-list
+ * measures, and the accounting done when someone leaves the service.
+ *
+ * Every state change goes through iapt_people_set_state, which moves the
+ * person between the stocks (waiting at a stage, in treatment), so the
+ * counts at any moment are exact and a monthly snapshot costs nothing.
+ */
+#ifndef IAPT_PEOPLE_H
+#define IAPT_PEOPLE_H
+
+#include "models/state.h"
+
+/* Records v against measure m for grouping kind (a G_* bit) and item i in
+ * the current month. */
+void iapt_rec(state *st, int m, unsigned kind, int i, double v);
+
+/* A new person record, zeroed with lists unlinked; -1 on OOM (the run
+ * fails). */
+int32_t iapt_people_new(state *st);
+
+/* Moves p to state `to` (or re-counts p in its own state after its sessions
+ * changed), keeping the stocks exact. */
+void iapt_people_set_state(state *st, int32_t p, pstate to);
+
+/* Waiting lists: insert in (joined, insertion) order; remove; pop head. */
+void iapt_plist_insert(state *st, plist *l, int32_t p);
+void iapt_plist_remove(state *st, plist *l, int32_t p);
+
+/* The person leaves the service: dropped (drop-out) or discharged. Records
+ * finished courses, outcomes and the treated split, and frees the record.
+ * The caller has already released lists, bookings and places. */
+void iapt_people_exit(state *st, int32_t p, int dropped);
+
+/* The stock a state counts in: 0..2 waiting at a stage, 3 in treatment,
+ * -1 none. */
+int iapt_people_stock(const person *ps);
+
+#endif

@@ -1,0 +1,663 @@
+/*
+ * models/scenario.c: the scenario language of the IAPT model: one schema
+ * table per struct of models/scenario.h, and the cross-field checks.
+ *
+ * Each field's default is the figure the domain brief gives (with its
+ * source in the doc line) or an explicit, labelled assumption; the key
+ * reference docs/scenario.md is generated from these tables
+ * (`iaptsim schema`), so it cannot drift from what the loader accepts.
+ */
+#include "models/scenario.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#define UNB 1, 0 /* min > max: unbounded */
+#define NUM(T, k, m, u, lo, hi, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, 0, def, ex, doc}
+#define NUMF(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
+#define INT(T, k, m, lo, hi, def, ex, doc) {k, CONF_INT, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, lo, hi, 0, def, ex, doc}
+#define BOOL(T, k, m, def, ex, doc) {k, CONF_BOOL, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, 0, def, ex, doc}
+#define STR(T, k, m, fl, def, ex, doc) {k, CONF_STR, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, fl, def, ex, doc}
+#define ENUM(T, k, m, names, def, ex, doc) {k, CONF_ENUM, CONF_U_NONE, offsetof(T, m), NULL, names, NULL, UNB, 0, def, ex, doc}
+#define DATE(T, k, m, fl, def, ex, doc) {k, CONF_DATE, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, fl, def, ex, doc}
+#define DAYS(T, k, m, def, ex, doc) {k, CONF_WEEKDAYS, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, 0, def, ex, doc}
+#define DIST(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_DIST, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
+#define SCHED(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_SCHED, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
+#define STRUCT(T, k, m, sub, doc) {k, CONF_STRUCT, CONF_U_NONE, offsetof(T, m), &sub, NULL, NULL, UNB, 0, NULL, NULL, doc}
+#define LIST(T, k, m, sub, fl, doc) {k, CONF_LIST, CONF_U_NONE, offsetof(T, m), &sub, NULL, NULL, UNB, fl, NULL, NULL, doc}
+#define NUMLIST(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_NUMLIST, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
+#define NUMMAP(T, k, m, u, lo, hi, fl, ref, def, ex, doc) {k, CONF_NUMMAP, u, offsetof(T, m), NULL, NULL, ref, lo, hi, fl, def, ex, doc}
+#define REF(T, k, m, ref, fl, def, ex, doc) {k, CONF_REF, CONF_U_NONE, offsetof(T, m), NULL, NULL, ref, UNB, fl, def, ex, doc}
+#define REFLIST(T, k, m, ref, def, ex, doc) {k, CONF_REFLIST, CONF_U_NONE, offsetof(T, m), NULL, NULL, ref, UNB, 0, def, ex, doc}
+#define SCHEMA(name, T, fields, check, doc) {name, sizeof(T), fields, sizeof fields / sizeof fields[0], check, doc}
+
+#define REQ CONF_F_REQUIRED
+/* A share or probability, 0% to 100%. */
+#define PCT(T, k, m, def, ex, doc) NUM(T, k, m, CONF_U_FRACTION, 0, 1, def, ex, doc)
+
+static const char *const pathway_kinds[] = {"core", "ltc", NULL};
+static const char *const modality_kinds[] = {"individual", "group", "digital", NULL};
+static const char *const stages[] = {"assessment", "step2", "step3", NULL};
+
+/* ---- run ------------------------------------------------------------------ */
+
+static int check_run(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_run_cfg *r = obj;
+    (void)root;
+    if (r->end < r->start) {
+        conf_error_at(ctx, &r->end, "expected an end on or after the start, got an end before it");
+        return -1;
+    }
+    if (r->end - r->start > 366 * 50) {
+        conf_error_at(ctx, &r->end, "expected a run of at most 50 years");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field run_fields[] = {
+    DATE(iapt_run_cfg, "start", start, REQ, NULL, "2027-04-01", "first simulated day"),
+    DATE(iapt_run_cfg, "end", end, REQ, NULL, "2030-03-31", "last simulated day (inclusive)"),
+    INT(iapt_run_cfg, "replications", replications, 1, 100000, "20", "50", "independent replications"),
+    INT(iapt_run_cfg, "seed", seed, 0, 9.2e18, "1", "12345",
+        "master seed; the same seed gives the same results bit for bit"),
+    INT(iapt_run_cfg, "threads", threads, 0, 1024, "0", "2", "threads to run replications on; 0 = all processors"),
+    NUM(iapt_run_cfg, "confidence", confidence, CONF_U_FRACTION, 0.5, 0.999, "95%", "90%",
+        "confidence level of the reported intervals"),
+    NUM(iapt_run_cfg, "target_half_width", target_half_width, CONF_U_FRACTION, 0, 1, "0%", "5%",
+        "if > 0, add replications until the headline measures' CI half-width is at most this share of "
+        "their mean"),
+    INT(iapt_run_cfg, "max_replications", max_replications, 1, 100000, "200", "500",
+        "upper limit when target_half_width is set"),
+};
+static const conf_schema run_schema = SCHEMA("run", iapt_run_cfg, run_fields, check_run,
+                                             "The simulated period, replications and random seed.");
+
+/* ---- service ------------------------------------------------------------- */
+
+static const conf_field hazard_fields[] = {
+    NUM(iapt_hazard_cfg, "after", after, CONF_U_WEEKS, 0, 3650, NULL, "6 weeks",
+        "from this long after the wait began"),
+    PCT(iapt_hazard_cfg, "per_week", per_week, "0%", "1.5%", "drop-out hazard per week of waiting from then on"),
+};
+
+static int check_hazards(conf_ctx *ctx, void *obj, const void *root)
+{
+    const conf_list *h = obj;
+    (void)root;
+    for (size_t i = 1; i < h->n; i++) {
+        const iapt_hazard_cfg *a = IAPT_ITEM(*h, iapt_hazard_cfg, i - 1), *b = IAPT_ITEM(*h, iapt_hazard_cfg, i);
+        if (b->after <= a->after) {
+            conf_error_at(ctx, &b->after, "expected each `after` later than the one before");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const conf_schema hazard_schema = SCHEMA("hazard", iapt_hazard_cfg, hazard_fields, NULL,
+                                                "One piece of a piecewise-constant drop-out hazard.");
+
+static int check_service(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_service_cfg *s = obj;
+    if (!s->working_days) {
+        conf_error_at(ctx, &s->working_days, "expected at least one clinic day, got none");
+        return -1;
+    }
+    return check_hazards(ctx, &s->dropout_waiting, root);
+}
+
+static const conf_field service_fields[] = {
+    STR(iapt_service_cfg, "name", name, 0, "\"NHS Talking Therapies service\"", "\"Anytown Talking Therapies\"",
+        "name shown in reports"),
+    NUM(iapt_service_cfg, "prevalence", prevalence, CONF_U_NONE, 0, 1e9, NULL, "30000",
+        "adults in the area with a common mental health problem (about 1 in 6 adults; domain brief s.2), people"),
+    PCT(iapt_service_cfg, "access_target", access_target, "25%", "22%",
+        "people entering treatment per year / prevalence; 25% by 2020/21 (domain brief s.3)"),
+    PCT(iapt_service_cfg, "standard_6_weeks", standard_6_weeks, "75%", "80%",
+        "share to enter treatment within 6 weeks of referral (national standard)"),
+    PCT(iapt_service_cfg, "standard_18_weeks", standard_18_weeks, "95%", "98%",
+        "share within 18 weeks (national standard)"),
+    PCT(iapt_service_cfg, "recovery_target", recovery_target, "50%", "52%",
+        "share of finished courses recovering (national standard)"),
+    DAYS(iapt_service_cfg, "working_days", working_days, "[mon, tue, wed, thu, fri]", "[mon, tue, wed, thu]",
+         "clinic days of the week"),
+    NUM(iapt_service_cfg, "booking_horizon", booking_horizon, CONF_U_WEEKS, 1, 120, "3 weeks", "2 weeks",
+        "how far ahead assessments and group starts are booked (assumption)"),
+    DIST(iapt_service_cfg, "first_appointment_lead", first_lead, CONF_U_DAYS, 0, 60, 0, "2 days",
+         "{dist: uniform, min: 1 day, max: 5 days}",
+         "notice between allocation to a clinician and the earliest first session (assumption)"),
+    INT(iapt_service_cfg, "dna_discharge_after", dna_discharge_after, 1, 100, "2", "3",
+        "missed appointments in a course (or before assessment) that end it (one service's planning model, "
+        "domain brief s.4)"),
+    LIST(iapt_service_cfg, "dropout_waiting", dropout_waiting, hazard_schema, 0,
+         "drop-out while waiting (for assessment or a first session): hazard per week by time waited, rising "
+         "with the wait; empty = nobody drops out while waiting"),
+    NUM(iapt_service_cfg, "on_costs", on_costs, CONF_U_FRACTION, 0, 2, "28%", "30%",
+        "employer costs on top of salary (National Insurance, pension; assumption)"),
+};
+static const conf_schema service_schema = SCHEMA("service", iapt_service_cfg, service_fields, check_service,
+                                                 "The service as a whole: area, standards, clinic days, booking.");
+
+/* ---- pathways ------------------------------------------------------------ */
+
+static int check_assessment(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_assessment_cfg *a = obj;
+    (void)root;
+    double sum = a->to_step2 + a->to_step3 + a->to_step2_then_3 + a->signposted;
+    if (fabs(sum - 1) > 1e-6) {
+        conf_error_at(ctx, &a->to_step2,
+                      "expected to_step2 + to_step3 + to_step2_then_3 + signposted to sum to 100%%, got %.4g%%",
+                      100 * sum);
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field assessment_fields[] = {
+    REF(iapt_assessment_cfg, "grade", grade, "workforce.grades", 0, NULL, "hit",
+        "grade that assesses this pathway; leave out for no assessment step (people go straight to treatment)"),
+    NUM(iapt_assessment_cfg, "duration", duration_min, CONF_U_MINUTES, 1, 600, "60 min", "90 min",
+        "assessment appointment, including write-up (telephone assessment 60 min: domain brief s.4)"),
+    PCT(iapt_assessment_cfg, "dna", dna, "10%", "15%", "share of assessment appointments missed (assumption: DNA about 10%)"),
+    PCT(iapt_assessment_cfg, "to_step2", to_step2, "55%", "50%", "assessed to step 2 (assumption)"),
+    PCT(iapt_assessment_cfg, "to_step3", to_step3, "25%", "30%", "assessed straight to step 3 (assumption)"),
+    PCT(iapt_assessment_cfg, "to_step2_then_3", to_step2_then_3, "0%", "5%",
+        "planned low intensity then high intensity"),
+    PCT(iapt_assessment_cfg, "signposted", signposted, "20%", "15%",
+        "not suitable, or signposted elsewhere (assumption)"),
+};
+static const conf_schema assessment_schema = SCHEMA("assessment", iapt_assessment_cfg, assessment_fields,
+                                                    check_assessment,
+                                                    "Who assesses a pathway, how long it takes, and where people go.");
+
+static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_pathway_cfg *p = obj;
+    (void)root;
+    if (p->seasonality.n != 0 && p->seasonality.n != 12) {
+        conf_error_at(ctx, &p->seasonality, "expected 12 monthly factors (January to December), got %zu",
+                      p->seasonality.n);
+        return -1;
+    }
+    if (p->seasonality.n == 12) {
+        double sum = 0;
+        for (size_t i = 0; i < 12; i++)
+            sum += p->seasonality.v[i];
+        if (fabs(sum / 12 - 1) > 0.005) {
+            conf_error_at(ctx, &p->seasonality, "expected factors averaging 100%%, got %.4g%%", 100 * sum / 12);
+            return -1;
+        }
+    }
+    if (p->sources.n == 0) {
+        conf_error_at(ctx, &p->sources, "expected at least one referral source with its share");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field pathway_fields[] = {
+    STR(iapt_pathway_cfg, "name", name, REQ | CONF_F_NAME, NULL, "diabetes", "pathway name (core, diabetes, copd...)"),
+    ENUM(iapt_pathway_cfg, "kind", kind, pathway_kinds, "core", "ltc",
+         "core service, or a long-term-condition (LTC) pathway"),
+    REF(iapt_pathway_cfg, "team", team, "workforce.teams", REQ, NULL, "ltc", "team that assesses and treats it"),
+    DATE(iapt_pathway_cfg, "go_live", go_live, CONF_F_IN_RUN, "none", "2027-10-01",
+         "first day referrals are accepted; none = live from the start"),
+    NUM(iapt_pathway_cfg, "ramp", ramp, CONF_U_WEEKS, 0, 3650, "0 days", "26 weeks",
+        "time from go-live to the full referral rate (linear ramp; LTC referrals built up slowly: domain brief s.4)"),
+    SCHED(iapt_pathway_cfg, "referrals", referrals, CONF_U_PER_MONTH, 0, 1e9, REQ, NULL,
+          "[1200 per month, {at: 2028-04-01, value: 1400 per month}]",
+          "referral rate before growth, seasonality and shocks; steps and ramps by date"),
+    NUM(iapt_pathway_cfg, "growth", growth, CONF_U_FRACTION_PER_YEAR, -0.9, 10, "0% per year", "5% per year",
+        "compound growth of referrals from the run start"),
+    NUMLIST(iapt_pathway_cfg, "seasonality", seasonality, CONF_U_FRACTION, 0, 10, 0, "[]",
+            "[110%, 105%, 105%, 100%, 95%, 95%, 90%, 85%, 100%, 105%, 105%, 105%]",
+            "12 monthly factors (January first) averaging 100%; empty = flat"),
+    NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100, NULL, NULL, "{self: 60%, gp: 40%}",
+           "referral sources and their shares (core services: 57.4% self-referral in 2016/17, domain brief s.4)"),
+    PCT(iapt_pathway_cfg, "opt_in", opt_in, "75%", "80%",
+        "share of referrals who opt in (one service's planning model: 75%, domain brief s.4)"),
+    PCT(iapt_pathway_cfg, "eligible", eligible, "100%", "85%",
+        "share passing a local eligibility filter (e.g. 'must interact with the LTC')"),
+    PCT(iapt_pathway_cfg, "case_at_start", case_at_start, "90%", "95%",
+        "share who are a clinical case at referral, the base of recovery (assumption)"),
+    STRUCT(iapt_pathway_cfg, "assessment", assessment, assessment_schema, "assessment and routing"),
+    NUM(iapt_pathway_cfg, "course_factor", course_factor, CONF_U_FRACTION, 0.1, 10, "100%", "125%",
+        "multiplies planned sessions (LTC pathways may set longer courses)"),
+    NUM(iapt_pathway_cfg, "session_factor", session_factor, CONF_U_FRACTION, 0.1, 10, "100%", "120%",
+        "multiplies session minutes (longer LTC sessions)"),
+    BOOL(iapt_pathway_cfg, "needs_ltc_skill", needs_ltc_skill, "false", "true",
+         "only clinicians with LTC top-up training may assess and treat"),
+    BOOL(iapt_pathway_cfg, "complex", complex, "false", "true",
+         "complex cases: trainees whose programme excludes complex cases may not take them"),
+};
+static const conf_schema pathway_schema = SCHEMA("pathway", iapt_pathway_cfg, pathway_fields, check_pathway,
+                                                 "A stream of referrals: the core service or an LTC pathway.");
+
+static int check_shock(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_shock_cfg *s = obj;
+    (void)root;
+    if (s->to < s->from) {
+        conf_error_at(ctx, &s->to, "expected `to` on or after `from`");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field shock_fields[] = {
+    DATE(iapt_shock_cfg, "from", from, REQ, NULL, "2027-01-01", "first day"),
+    DATE(iapt_shock_cfg, "to", to, REQ, NULL, "2027-03-31", "last day (inclusive)"),
+    NUM(iapt_shock_cfg, "factor", factor, CONF_U_FRACTION, 0, 100, "100%", "115%", "multiplies referrals"),
+    REFLIST(iapt_shock_cfg, "pathways", pathways, "pathways", "[]", "[core]", "pathways affected; empty = all"),
+};
+static const conf_schema shock_schema = SCHEMA("shock", iapt_shock_cfg, shock_fields, check_shock,
+                                               "A one-off change in referrals (e.g. a post-pandemic surge).");
+
+/* ---- steps ------------------------------------------------------------- */
+
+static int check_outcome(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_outcome_cfg *o = obj;
+    (void)root;
+    if (o->recovery > o->reliable_improvement) {
+        conf_error_at(ctx, &o->recovery,
+                      "expected recovery <= reliable_improvement (recovered people are taken to have improved)");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field outcome_fields[] = {
+    PCT(iapt_outcome_cfg, "recovery", recovery, "50%", "54%",
+        "recovered, among finished courses of people who were a case (51% nationally 2018/19)"),
+    PCT(iapt_outcome_cfg, "reliable_improvement", reliable_improvement, "66%", "70%",
+        "reliably improved, among all finished courses (67% nationally 2018/19)"),
+};
+static const conf_schema outcome_schema = SCHEMA("outcome", iapt_outcome_cfg, outcome_fields, check_outcome,
+                                                 "End-of-course outcome probabilities.");
+
+static int check_modality(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_modality_cfg *m = obj;
+    (void)root;
+    if (m->kind == IAPT_MOD_GROUP && m->group_min > m->group_max) {
+        conf_error_at(ctx, &m->group_min, "expected group_min <= group_max (%ld)", m->group_max);
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field modality_fields[] = {
+    STR(iapt_modality_cfg, "name", name, REQ | CONF_F_NAME, NULL, "guided_self_help", "name"),
+    ENUM(iapt_modality_cfg, "kind", kind, modality_kinds, "individual", "group",
+         "one-to-one, group, or digital (short support contacts)"),
+    NUMF(iapt_modality_cfg, "share", share, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100, "100%", "60%",
+         "share of the step's new starts; the step's modalities sum to 100%"),
+    DIST(iapt_modality_cfg, "sessions", sessions, CONF_U_NONE, 1, 200, 0, "6", "{dist: empirical, values: [4, 6, 8], "
+         "weights: [1, 2, 1]}",
+         "planned treatment sessions, rounded to whole numbers (step 2 about 6, step 3 about 12: domain brief s.4)"),
+    NUM(iapt_modality_cfg, "first_session", first_min, CONF_U_MINUTES, 0, 600, "45 min", "90 min",
+        "first session (step 2: 45 min; step 3 CBT: 90 min; domain brief s.4)"),
+    NUM(iapt_modality_cfg, "session", session_min, CONF_U_MINUTES, 0, 600, "30 min", "60 min",
+        "later sessions (step 2: 30 min; step 3: 60 min; groups: 4 hours)"),
+    NUM(iapt_modality_cfg, "admin", admin_min, CONF_U_MINUTES, 0, 600, "15 min", "10 min",
+        "clinician admin per session (15 min: domain brief s.4)"),
+    DIST(iapt_modality_cfg, "cadence", cadence, CONF_U_DAYS, 0, 120, 0, "7 days", "14 days",
+         "time between sessions (weekly; fortnightly for some)"),
+    NUM(iapt_modality_cfg, "max_course", max_course, CONF_U_WEEKS, 0, 520, "0 weeks", "16 weeks",
+        "longest course from first session; 0 = no limit (step 2: at most 16 weeks, domain brief s.4)"),
+    PCT(iapt_modality_cfg, "dna", dna, "10%", "12%", "share of sessions missed (10-22% by step: domain brief s.4)"),
+    INT(iapt_modality_cfg, "group_min", group_min, 1, 64, "7", "6",
+        "groups: people waiting before a group starts (7: domain brief s.4)"),
+    INT(iapt_modality_cfg, "group_max", group_max, 1, 64, "12", "10", "groups: most people in one group (assumption)"),
+    INT(iapt_modality_cfg, "facilitators", facilitators, 1, 4, "2", "1", "groups: clinicians running each session"),
+};
+static const conf_schema modality_schema = SCHEMA("modality", iapt_modality_cfg, modality_fields, check_modality,
+                                                  "A way of delivering a step: one-to-one, group or digital.");
+
+static int check_step(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_step_cfg *s = obj;
+    (void)root;
+    if (s->modalities.n == 0) {
+        conf_error_at(ctx, &s->modalities, "expected at least one modality");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field step_fields[] = {
+    REFLIST(iapt_step_cfg, "grades", grades, "workforce.grades", "[]", "[pwp]", "grades that treat at this step"),
+    LIST(iapt_step_cfg, "modalities", modalities, modality_schema, 0, "ways of delivering the step"),
+    PCT(iapt_step_cfg, "dropout_first_to_second", dropout_first, "10%", "12%",
+        "drop-out between first and second session (about 100,000 a year nationally: domain brief s.4)"),
+    PCT(iapt_step_cfg, "dropout_per_session", dropout_later, "3%", "4%",
+        "drop-out after each later session (assumption)"),
+    STRUCT(iapt_step_cfg, "core", core, outcome_schema, "outcomes of core-service courses"),
+    STRUCT(iapt_step_cfg, "ltc_skilled", ltc_skilled, outcome_schema,
+           "outcomes of LTC courses with a top-up trained clinician (LTC recovery about 54%: domain brief s.4)"),
+    STRUCT(iapt_step_cfg, "ltc_unskilled", ltc_unskilled, outcome_schema,
+           "outcomes of LTC courses with a clinician without top-up training"),
+    PCT(iapt_step_cfg, "step_up", step_up, "30%", "40%",
+        "step 2 only: share of people completing step 2 without recovering who are stepped up (assumption)"),
+};
+static const conf_schema step_schema = SCHEMA("step", iapt_step_cfg, step_fields, check_step,
+                                              "A step of stepped care: who delivers it, how, and with what outcomes.");
+
+typedef struct steps_pair {
+    iapt_step_cfg s[IAPT_NSTEPS];
+} steps_pair;
+
+static const conf_field steps_fields[] = {
+    {"step2", CONF_STRUCT, CONF_U_NONE, offsetof(steps_pair, s[0]), &step_schema, NULL, NULL, UNB, 0, NULL, NULL,
+     "step 2, low intensity (PWPs)"},
+    {"step3", CONF_STRUCT, CONF_U_NONE, offsetof(steps_pair, s[1]), &step_schema, NULL, NULL, UNB, 0, NULL, NULL,
+     "step 3, high intensity (HITs)"},
+};
+static const conf_schema steps_schema = SCHEMA("steps", steps_pair, steps_fields, NULL, "The two treatment steps.");
+
+/* ---- workforce ------------------------------------------------------------- */
+
+static const conf_field grade_fields[] = {
+    STR(iapt_grade_cfg, "name", name, REQ | CONF_F_NAME, NULL, "pwp", "grade name (pwp, hit, senior...)"),
+    NUM(iapt_grade_cfg, "clinical_hours", clinical_hours, CONF_U_HOURS_PER_WEEK, 0, 80, "22 hours per week",
+        "20 hours per week", "clinic hours per week per WTE (about 22: domain brief s.4)"),
+    NUM(iapt_grade_cfg, "caseload", caseload, CONF_U_NONE, 0, 500, "25", "35",
+        "caseload places per WTE (assumption)"),
+    PCT(iapt_grade_cfg, "leave", leave, "15%", "12%",
+        "share of contracted time on leave or sick (assumption: about 15%)"),
+    NUM(iapt_grade_cfg, "salary", salary, CONF_U_GBP_PER_YEAR, 0, 1e7, "£40,000 per year", "£48,000 per year",
+        "salary per WTE (assumption)"),
+    NUM(iapt_grade_cfg, "turnover", turnover, CONF_U_FRACTION_PER_YEAR, 0, 5, "15% per year", "20% per year",
+        "leavers per year as a share of staff (assumption: 10-20%)"),
+    DIST(iapt_grade_cfg, "recruitment", recruitment, CONF_U_DAYS, 0, 3650, 0,
+         "{dist: triangular, min: 60 days, mode: 90 days, max: 150 days}", "120 days",
+         "time from a vacancy to the recruit starting (assumption: 3-4 months)"),
+    NUM(iapt_grade_cfg, "supervision_capacity", supervision_capacity, CONF_U_HOURS_PER_WEEK, 0, 40,
+        "0 hours per week", "2 hours per week", "hours per week per WTE this grade can give to supervising trainees"),
+};
+static const conf_schema grade_schema = SCHEMA("grade", iapt_grade_cfg, grade_fields, NULL,
+                                               "A staff grade: hours, caseload, leave, pay, turnover, recruitment.");
+
+static const conf_field post_fields[] = {
+    REF(iapt_post_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
+    SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ, NULL, "[4 wte, {at: 2027-04-01, value: 6 wte}]",
+          "funded qualified WTE; steps and ramps by date"),
+};
+static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, NULL,
+                                              "Funded establishment of one grade in a team.");
+
+static const conf_field team_fields[] = {
+    STR(iapt_team_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc", "team name"),
+    LIST(iapt_team_cfg, "posts", posts, post_schema, 0, "funded posts by grade"),
+    BOOL(iapt_team_cfg, "recruits_ltc_skill", recruits_ltc_skill, "false", "true",
+         "recruits to this team already have LTC top-up training"),
+};
+static const conf_schema team_schema = SCHEMA("team", iapt_team_cfg, team_fields, NULL,
+                                              "A team (core, LTC, or one per pathway) and its funded posts.");
+
+static const conf_field staff_fields[] = {
+    REF(iapt_staff_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
+    INT(iapt_staff_cfg, "count", count, 0, 1000000, "1", "4", "people like this"),
+    NUM(iapt_staff_cfg, "wte", wte, CONF_U_WTE, 0.01, 1.5, "1 wte", "0.8 wte", "each person's WTE"),
+    NUMMAP(iapt_staff_cfg, "teams", teams, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100 | CONF_F_REF_KEYS, "workforce.teams", NULL,
+           "{core: 40%, ltc: 60%}",
+           "share of their time in each team (LTC practitioners averaged 62% LTC work: domain brief s.4)"),
+    BOOL(iapt_staff_cfg, "ltc_skill", ltc_skill, "false", "true", "has LTC top-up training"),
+};
+
+static int check_staff(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_staff_cfg *s = obj;
+    (void)root;
+    if (s->teams.n == 0) {
+        conf_error_at(ctx, &s->teams, "expected the team(s) these staff work in, e.g. {core: 100%%}");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_schema staff_schema = SCHEMA("staff", iapt_staff_cfg, staff_fields, check_staff,
+                                               "Qualified staff in post at the start, in groups of alike people.");
+
+static int check_programme(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_programme_cfg *p = obj;
+    (void)root;
+    if (p->intake_months.n == 0) {
+        conf_error_at(ctx, &p->intake_months, "expected at least one intake month, e.g. [9, 1]");
+        return -1;
+    }
+    if (p->supervision > 0 && p->supervisors.n == 0) {
+        conf_error_at(ctx, &p->supervisors, "expected the grades that supervise these trainees");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field programme_fields[] = {
+    STR(iapt_programme_cfg, "name", name, REQ | CONF_F_NAME, NULL, "hit_training", "programme name"),
+    REF(iapt_programme_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade trainees qualify into"),
+    NUM(iapt_programme_cfg, "duration", duration, CONF_U_WEEKS, 1, 3650, "52 weeks", "78 weeks",
+        "length of training (one year: domain brief s.4)"),
+    NUMLIST(iapt_programme_cfg, "intake_months", intake_months, CONF_U_NONE, 1, 12, CONF_F_INTEGER, "[9, 1]", "[10]",
+            "calendar months of intakes (September and January: domain brief s.4)"),
+    INT(iapt_programme_cfg, "intake_day", intake_day, 1, 31, "1", "15", "day of the month intakes start"),
+    DAYS(iapt_programme_cfg, "university_days", university_days, "[tue]", "[mon, tue]",
+         "weekdays at university (PWP about 1, HIT about 2: domain brief s.4)"),
+    NUM(iapt_programme_cfg, "caseload_factor", caseload_factor, CONF_U_FRACTION, 0, 1, "50%", "40%",
+        "caseload places as a share of a qualified clinician's (about half: domain brief s.4)"),
+    BOOL(iapt_programme_cfg, "excludes_complex", excludes_complex, "true", "false",
+         "trainees may not take complex or LTC cases ('not equivalent' backfill: domain brief s.4)"),
+    NUM(iapt_programme_cfg, "supervision", supervision, CONF_U_HOURS_PER_WEEK, 0, 40, "2 hours per week",
+        "3 hours per week", "supervision each trainee needs (assumption: more than 1 hour a week)"),
+    REFLIST(iapt_programme_cfg, "supervisors", supervisors, "workforce.grades", "[]", "[hit, senior]",
+            "grades whose qualified staff supervise these trainees"),
+    PCT(iapt_programme_cfg, "attrition", attrition, "10%", "15%", "share leaving during training (assumption)"),
+    PCT(iapt_programme_cfg, "retention", retention, "90%", "80%",
+        "share of those qualifying who stay in the service (assumption)"),
+    NUM(iapt_programme_cfg, "salary", salary, CONF_U_GBP_PER_YEAR, 0, 1e7, "£30,000 per year", "£33,000 per year",
+        "trainee salary (assumption)"),
+};
+static const conf_schema programme_schema = SCHEMA("programme", iapt_programme_cfg, programme_fields,
+                                                   check_programme, "A training programme (PWP or HIT training).");
+
+static const conf_field cohort_fields[] = {
+    STR(iapt_cohort_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc_backfill", "cohort name"),
+    REF(iapt_cohort_cfg, "programme", programme, "workforce.programmes", REQ, NULL, "hit_training", "programme"),
+    REF(iapt_cohort_cfg, "team", team, "workforce.teams", REQ, NULL, "core", "team funding the places"),
+    INT(iapt_cohort_cfg, "size", size, 0, 100000, "1", "4", "training places"),
+    NUM(iapt_cohort_cfg, "wte", wte, CONF_U_WTE, 0.01, 1.5, "1 wte", "0.8 wte", "WTE of each trainee"),
+    DATE(iapt_cohort_cfg, "approved", approved, REQ, NULL, "2027-06-15",
+         "date the places were approved; training starts at the first intake on or after it (the training delay)"),
+    NUM(iapt_cohort_cfg, "late", late, CONF_U_WEEKS, 0, 3650, "0 days", "8 weeks",
+        "places arriving this long after the intake"),
+    REF(iapt_cohort_cfg, "seconded_from", seconded_from, "workforce.grades", 0, NULL, "pwp",
+        "trainees are qualified staff of this grade seconded from the team (their posts fall vacant)"),
+    BOOL(iapt_cohort_cfg, "new_posts", new_posts, "true", "false",
+         "qualifiers take new funded posts (expansion, backfill); false = they fill vacancies, or leave if none"),
+};
+static const conf_schema cohort_schema = SCHEMA("cohort", iapt_cohort_cfg, cohort_fields, NULL,
+                                                "A cohort of trainees.");
+
+static int check_topup(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_topup_cfg *t = obj;
+    (void)root;
+    if (t->every < 1 || floor(t->every) != t->every) {
+        conf_error_at(ctx, &t->every, "expected a whole number of days >= 1");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field topup_fields[] = {
+    STR(iapt_topup_cfg, "name", name, REQ | CONF_F_NAME, NULL, "hit_topup_2027", "course name"),
+    REFLIST(iapt_topup_cfg, "grades", grades, "workforce.grades", "[]", "[hit]", "grades that attend"),
+    DATE(iapt_topup_cfg, "start", start, REQ | CONF_F_IN_RUN, NULL, "2027-05-03", "first course day"),
+    INT(iapt_topup_cfg, "days", days, 1, 365, "5", "10", "course days (about 5 for PWPs, 10 for HITs: domain brief s.2)"),
+    NUM(iapt_topup_cfg, "every", every, CONF_U_DAYS, 1, 365, "1 day", "7 days",
+        "days between course days (1 = consecutive days, 7 = one day a week)"),
+    INT(iapt_topup_cfg, "places", places, 0, 100000, "10", "6", "places on the course"),
+};
+static const conf_schema topup_schema = SCHEMA("topup", iapt_topup_cfg, topup_fields, check_topup,
+                                               "An LTC top-up course for qualified staff.");
+
+static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_transfer_cfg *t = obj;
+    const iapt_scenario *sc = root;
+    if (t->from.index == t->to.index && t->from.index >= 0) {
+        conf_error_at(ctx, &t->to, "expected a different team from `from`");
+        return -1;
+    }
+    if (t->backfill.index >= 0 &&
+        IAPT_ITEM(sc->workforce.cohorts, iapt_cohort_cfg, t->backfill.index)->team.index != t->from.index) {
+        conf_error_at(ctx, &t->backfill, "expected a cohort funded by team \"%s\" (the team staff move from)",
+                      t->from.name);
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field transfer_fields[] = {
+    DATE(iapt_transfer_cfg, "date", date, REQ | CONF_F_IN_RUN, NULL, "2027-04-01", "day of the move"),
+    REF(iapt_transfer_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade moved"),
+    NUM(iapt_transfer_cfg, "wte", wte, CONF_U_WTE, 0.01, 1e5, NULL, "3 wte", "WTE moved (with its funding)"),
+    REF(iapt_transfer_cfg, "from", from, "workforce.teams", REQ, NULL, "core", "team they leave"),
+    REF(iapt_transfer_cfg, "to", to, "workforce.teams", REQ, NULL, "ltc", "team they join"),
+    REF(iapt_transfer_cfg, "backfill", backfill, "workforce.cohorts", 0, NULL, "ltc_backfill",
+        "cohort funded to replace them in `from` (its qualifiers take new posts there)"),
+};
+static const conf_schema transfer_schema = SCHEMA("transfer", iapt_transfer_cfg, transfer_fields, check_transfer,
+                                                  "A scheduled move of staff from one team to another.");
+
+static const conf_field workforce_fields[] = {
+    LIST(iapt_workforce_cfg, "grades", grades, grade_schema, 0, "staff grades"),
+    LIST(iapt_workforce_cfg, "teams", teams, team_schema, 0, "teams and their funded posts"),
+    LIST(iapt_workforce_cfg, "staff", staff, staff_schema, 0, "staff in post at the start"),
+    LIST(iapt_workforce_cfg, "programmes", programmes, programme_schema, 0, "training programmes"),
+    LIST(iapt_workforce_cfg, "cohorts", cohorts, cohort_schema, 0, "trainee cohorts"),
+    LIST(iapt_workforce_cfg, "topups", topups, topup_schema, 0, "LTC top-up courses"),
+    LIST(iapt_workforce_cfg, "transfers", transfers, transfer_schema, 0, "moves between teams"),
+};
+static const conf_schema workforce_schema = SCHEMA("workforce", iapt_workforce_cfg, workforce_fields, NULL,
+                                                   "Grades, teams, staff, training and moves.");
+
+/* ---- starting state ---------------------------------------------------------- */
+
+static const conf_field waiting_fields[] = {
+    REF(iapt_waiting_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
+    ENUM(iapt_waiting_cfg, "stage", stage, stages, "assessment", "step2", "what they wait for"),
+    INT(iapt_waiting_cfg, "count", count, 0, 10000000, "0", "250", "people waiting"),
+    DIST(iapt_waiting_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "0 days",
+         "{dist: uniform, min: 0 days, max: 12 weeks}", "how long each has already waited (age of wait)"),
+};
+static const conf_schema waiting_schema = SCHEMA("waiting", iapt_waiting_cfg, waiting_fields, NULL,
+                                                 "People already waiting when the run starts.");
+
+static const conf_field treating_fields[] = {
+    REF(iapt_treating_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
+    INT(iapt_treating_cfg, "step", step, 2, 3, "2", "3", "step (2 or 3)"),
+    INT(iapt_treating_cfg, "count", count, 0, 10000000, "0", "120", "people in treatment"),
+    DIST(iapt_treating_cfg, "sessions_done", sessions_done, CONF_U_NONE, 1, 200, 0, "2",
+         "{dist: uniform, min: 1, max: 5}", "sessions each has already attended"),
+    DIST(iapt_treating_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "21 days", "35 days",
+         "referral to first session, for each"),
+};
+static const conf_schema treating_schema = SCHEMA("treating", iapt_treating_cfg, treating_fields, NULL,
+                                                  "People already in treatment when the run starts.");
+
+static const conf_field start_fields[] = {
+    LIST(iapt_start_cfg, "waiting", waiting, waiting_schema, 0, "the waiting list on day one"),
+    LIST(iapt_start_cfg, "treating", treating, treating_schema, 0, "the caseload on day one"),
+};
+static const conf_schema start_schema = SCHEMA("start", iapt_start_cfg, start_fields, NULL,
+                                               "The service as it is on the first day.");
+
+/* ---- root -------------------------------------------------------------------- */
+
+/* A group session must fit in one clinic day of some grade of its step. */
+static int check_group_fit(conf_ctx *ctx, const iapt_scenario *sc)
+{
+    int days = __builtin_popcount(sc->service.working_days), bad = 0;
+    for (int s = 0; s < IAPT_NSTEPS && days > 0; s++) {
+        const iapt_step_cfg *st = &sc->steps[s];
+        for (size_t m = 0; m < st->modalities.n; m++) {
+            const iapt_modality_cfg *mc = IAPT_ITEM(st->modalities, iapt_modality_cfg, m);
+            double need = mc->session_min + mc->admin_min, best = 0;
+            const char *best_name = "none";
+            if (mc->kind != IAPT_MOD_GROUP)
+                continue;
+            for (size_t g = 0; g < st->grades.n; g++) {
+                const iapt_grade_cfg *gc = IAPT_ITEM(sc->workforce.grades, iapt_grade_cfg, st->grades.index[g]);
+                if (gc->clinical_hours * 60 / days > best)
+                    best = gc->clinical_hours * 60 / days, best_name = gc->name;
+            }
+            if (need > best) {
+                conf_error_at(ctx, &mc->session_min,
+                              "expected a group session (%.0f min + %.0f min admin) that fits in one clinic day "
+                              "of a grade at this step; the longest is %s, %.0f min a day at 1.0 WTE",
+                              mc->session_min, mc->admin_min, best_name, best);
+                bad = 1;
+            }
+        }
+    }
+    return bad;
+}
+
+static int check_root(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_scenario *sc = obj;
+    (void)root;
+    int bad = 0;
+    if (sc->pathways.n == 0) {
+        conf_error_at(ctx, &sc->pathways, "expected at least one pathway");
+        bad = 1;
+    }
+    if (sc->workforce.teams.n == 0) {
+        conf_error_at(ctx, &sc->workforce.teams, "expected at least one team");
+        bad = 1;
+    }
+    if (sc->workforce.grades.n > 64 || sc->workforce.teams.n > 64) {
+        conf_error_at(ctx, &sc->workforce.grades, "expected at most 64 grades and 64 teams");
+        bad = 1;
+    }
+    if (check_group_fit(ctx, sc))
+        bad = 1;
+    conf_ctx_set_window(ctx, sc->run.start, sc->run.end);
+    if (conf_check_window(ctx, &iapt_scenario_schema, sc))
+        bad = 1;
+    return bad ? -1 : 0;
+}
+
+static const conf_field root_fields[] = {
+    STR(iapt_scenario, "name", name, 0, "\"unnamed scenario\"", "\"Core service with diabetes pathway\"",
+        "scenario name"),
+    STR(iapt_scenario, "description", description, 0, "\"\"", "\"What this variant tests\"",
+        "what the scenario is for, and where its numbers come from"),
+    STRUCT(iapt_scenario, "run", run, run_schema, "the simulated period and replications"),
+    STRUCT(iapt_scenario, "service", service, service_schema, "the service as a whole"),
+    LIST(iapt_scenario, "pathways", pathways, pathway_schema, 0, "referral streams"),
+    LIST(iapt_scenario, "shocks", shocks, shock_schema, 0, "one-off changes in referrals"),
+    {"steps", CONF_STRUCT, CONF_U_NONE, offsetof(iapt_scenario, steps), &steps_schema, NULL, NULL, UNB, 0, NULL,
+     NULL, "stepped care"},
+    STRUCT(iapt_scenario, "workforce", workforce, workforce_schema, "staff over time"),
+    STRUCT(iapt_scenario, "start", start, start_schema, "the starting waiting list and caseload"),
+};
+
+const conf_schema iapt_scenario_schema = SCHEMA(
+    "scenario", iapt_scenario, root_fields, check_root,
+    "A Talking Therapies service: demand, stepped care, workforce over time, and the starting state.");
+
+int iapt_scenario_load(conf_ctx *ctx, const char *path, iapt_scenario *sc)
+{
+    return conf_load_file(ctx, &iapt_scenario_schema, path, sc);
+}
+
+void iapt_scenario_free(iapt_scenario *sc) { conf_free(&iapt_scenario_schema, sc); }

@@ -1,0 +1,254 @@
+/*
+ * models/scenario.h: everything a planner can say about a Talking Therapies
+ * service, as the model reads it. The YAML schema in models/scenario.c binds
+ * each field to a key with a unit and a documented default (conf/schema.h);
+ * every number the model uses comes from here.
+ *
+ * Units as stored: durations in days unless named *_min (minutes); rates per
+ * month; shares and probabilities as fractions 0..1; money in pounds; dates
+ * as sim_date day numbers; time-varying values as sim_sched over day numbers.
+ * References to other items (a team, a grade) are conf_ref, resolved to an
+ * index into the named list after loading.
+ */
+#ifndef IAPT_SCENARIO_H
+#define IAPT_SCENARIO_H
+
+#include "conf/schema.h"
+#include "sim/calendar.h"
+#include "sim/dist.h"
+#include "sim/sched.h"
+
+/* Steps of stepped care: the model's step index is 0 for step 2 (low
+ * intensity) and 1 for step 3 (high intensity). */
+enum { IAPT_STEP2 = 0, IAPT_STEP3 = 1, IAPT_NSTEPS = 2 };
+
+typedef enum iapt_pathway_kind { IAPT_PATHWAY_CORE, IAPT_PATHWAY_LTC } iapt_pathway_kind;
+typedef enum iapt_modality_kind { IAPT_MOD_INDIVIDUAL, IAPT_MOD_GROUP, IAPT_MOD_DIGITAL } iapt_modality_kind;
+typedef enum iapt_stage { IAPT_STAGE_ASSESSMENT, IAPT_STAGE_STEP2, IAPT_STAGE_STEP3 } iapt_stage;
+
+typedef struct iapt_run_cfg {
+    sim_date start;          /* first simulated day */
+    sim_date end;            /* last simulated day (inclusive) */
+    long replications;
+    long seed;
+    long threads;            /* 0 = all processors */
+    double confidence;       /* level of reported intervals, e.g. 0.95 */
+    double target_half_width;/* > 0: add replications until the watched measures' relative
+                                half-width is at most this */
+    long max_replications;
+} iapt_run_cfg;
+
+typedef struct iapt_hazard_cfg {
+    double after;    /* days waited */
+    double per_week; /* drop-out hazard from then on, fraction per week */
+} iapt_hazard_cfg;
+
+typedef struct iapt_service_cfg {
+    char *name;
+    double prevalence;         /* adults with a common mental health problem (people) */
+    double access_target;      /* entering treatment per year / prevalence */
+    double standard_6_weeks;   /* share entering treatment within 6 weeks (75%) */
+    double standard_18_weeks;  /* within 18 weeks (95%) */
+    double recovery_target;    /* share of finished courses recovering (50%) */
+    unsigned working_days;     /* weekday mask of clinic days */
+    double booking_horizon;    /* days ahead assessments are booked */
+    sim_dist first_lead;       /* days between allocation and the earliest first session */
+    long dna_discharge_after;  /* DNAs in an episode that end it */
+    conf_list dropout_waiting; /* iapt_hazard_cfg: piecewise hazard by days waited */
+    double on_costs;           /* employer costs on top of salary, fraction */
+} iapt_service_cfg;
+
+typedef struct iapt_assessment_cfg {
+    conf_ref grade;            /* who assesses */
+    double duration_min;
+    double dna;
+    double to_step2;           /* outcome shares, sum 100% */
+    double to_step3;
+    double to_step2_then_3;    /* planned low then high intensity */
+    double signposted;         /* not suitable / signposted elsewhere */
+} iapt_assessment_cfg;
+
+typedef struct iapt_pathway_cfg {
+    char *name;
+    int kind;                  /* iapt_pathway_kind */
+    conf_ref team;             /* the team that assesses and treats it */
+    sim_date go_live;          /* CONF_DATE_NONE: live from the start */
+    double ramp;               /* days from go-live to the full referral rate */
+    sim_sched referrals;       /* per month, before growth, seasonality and shocks */
+    double growth;             /* compound, fraction per year from run start */
+    conf_numlist seasonality;  /* 12 monthly factors (Jan..Dec), empty = flat */
+    conf_nummap sources;       /* referral source shares, sum 100% */
+    double opt_in;
+    double eligible;           /* share passing the local eligibility filter */
+    double case_at_start;      /* share who are a clinical case at referral */
+    iapt_assessment_cfg assessment;
+    double course_factor;      /* multiplies planned sessions */
+    double session_factor;     /* multiplies session minutes */
+    int needs_ltc_skill;       /* only top-up trained clinicians may treat */
+    int complex;               /* trainees excluded when their programme says so */
+} iapt_pathway_cfg;
+
+typedef struct iapt_shock_cfg {
+    sim_date from, to;         /* inclusive */
+    double factor;             /* multiplies referrals */
+    conf_reflist pathways;     /* empty: all */
+} iapt_shock_cfg;
+
+typedef struct iapt_outcome_cfg {
+    double recovery;             /* among finished courses of people who were a case */
+    double reliable_improvement; /* among all finished courses; recovered implies improved */
+} iapt_outcome_cfg;
+
+typedef struct iapt_modality_cfg {
+    char *name;
+    int kind;                  /* iapt_modality_kind */
+    double share;              /* of the step's new starts, sum 100% over the step */
+    sim_dist sessions;         /* planned treatment sessions (whole numbers >= 1) */
+    double first_min;          /* first session, minutes */
+    double session_min;        /* later sessions, minutes */
+    double admin_min;          /* per session */
+    sim_dist cadence;          /* days between sessions */
+    double max_course;         /* days from first session; 0 = no limit */
+    double dna;
+    long group_min, group_max, facilitators;
+} iapt_modality_cfg;
+
+typedef struct iapt_step_cfg {
+    conf_reflist grades;       /* who treats at this step */
+    conf_list modalities;      /* iapt_modality_cfg */
+    double dropout_first;      /* between first and second session */
+    double dropout_later;      /* after each later session */
+    iapt_outcome_cfg core, ltc_skilled, ltc_unskilled;
+    double step_up;            /* step 2: share of not-recovered completers moved to step 3 */
+} iapt_step_cfg;
+
+typedef struct iapt_grade_cfg {
+    char *name;
+    double clinical_hours;     /* per week per WTE */
+    double caseload;           /* places per WTE */
+    double leave;              /* share of time on leave or sick */
+    double salary;             /* pounds per year per WTE */
+    double turnover;           /* leavers per year, fraction */
+    sim_dist recruitment;      /* days from vacancy to start */
+    double supervision_capacity; /* hours per week per WTE available to supervise trainees */
+} iapt_grade_cfg;
+
+typedef struct iapt_post_cfg {
+    conf_ref grade;
+    sim_sched wte;             /* funded qualified WTE over time */
+} iapt_post_cfg;
+
+typedef struct iapt_team_cfg {
+    char *name;
+    conf_list posts;           /* iapt_post_cfg */
+    int recruits_ltc_skill;    /* recruits arrive with LTC top-up training */
+} iapt_team_cfg;
+
+typedef struct iapt_staff_cfg {
+    conf_ref grade;
+    long count;
+    double wte;                /* each */
+    conf_nummap teams;         /* share of time per team, sum 100% */
+    int ltc_skill;
+} iapt_staff_cfg;
+
+typedef struct iapt_programme_cfg {
+    char *name;
+    conf_ref grade;            /* qualifies into */
+    double duration;           /* days */
+    conf_numlist intake_months;/* calendar months of intakes, 1..12 */
+    long intake_day;
+    unsigned university_days;  /* weekday mask */
+    double caseload_factor;
+    int excludes_complex;
+    double supervision;        /* hours per week per trainee */
+    conf_reflist supervisors;  /* grades that supervise */
+    double attrition;          /* share leaving during training */
+    double retention;          /* share staying on qualifying */
+    double salary;             /* pounds per year */
+} iapt_programme_cfg;
+
+typedef struct iapt_cohort_cfg {
+    char *name;
+    conf_ref programme;
+    conf_ref team;
+    long size;
+    double wte;
+    sim_date approved;         /* training starts at the first intake on or after this */
+    double late;               /* places arrive this many days after the intake */
+    conf_ref seconded_from;    /* grade whose qualified staff are seconded (opens vacancies) */
+    int new_posts;             /* qualifiers get new funded posts (else fill vacancies) */
+} iapt_cohort_cfg;
+
+typedef struct iapt_topup_cfg {
+    char *name;
+    conf_reflist grades;
+    sim_date start;
+    long days;
+    double every;              /* days between course days */
+    long places;
+} iapt_topup_cfg;
+
+typedef struct iapt_transfer_cfg {
+    sim_date date;
+    conf_ref grade;
+    double wte;
+    conf_ref from, to;
+    conf_ref backfill;         /* cohort funded to replace them, optional */
+} iapt_transfer_cfg;
+
+typedef struct iapt_waiting_cfg {
+    conf_ref pathway;
+    int stage;                 /* iapt_stage */
+    long count;
+    sim_dist waited;           /* days already waited */
+} iapt_waiting_cfg;
+
+typedef struct iapt_treating_cfg {
+    conf_ref pathway;
+    int step;                  /* 2 or 3 */
+    long count;
+    sim_dist sessions_done;
+    sim_dist waited;           /* days from referral to first session */
+} iapt_treating_cfg;
+
+typedef struct iapt_workforce_cfg {
+    conf_list grades;          /* iapt_grade_cfg */
+    conf_list teams;           /* iapt_team_cfg */
+    conf_list staff;           /* iapt_staff_cfg */
+    conf_list programmes;      /* iapt_programme_cfg */
+    conf_list cohorts;         /* iapt_cohort_cfg */
+    conf_list topups;          /* iapt_topup_cfg */
+    conf_list transfers;       /* iapt_transfer_cfg */
+} iapt_workforce_cfg;
+
+typedef struct iapt_start_cfg {
+    conf_list waiting;         /* iapt_waiting_cfg */
+    conf_list treating;        /* iapt_treating_cfg */
+} iapt_start_cfg;
+
+typedef struct iapt_scenario {
+    char *name;
+    char *description;
+    iapt_run_cfg run;
+    iapt_service_cfg service;
+    conf_list pathways;        /* iapt_pathway_cfg */
+    conf_list shocks;          /* iapt_shock_cfg */
+    iapt_step_cfg steps[IAPT_NSTEPS];
+    iapt_workforce_cfg workforce;
+    iapt_start_cfg start;
+} iapt_scenario;
+
+/* Typed access to list items. */
+#define IAPT_ITEM(list, type, i) (&((type *)(list).items)[i])
+
+/* The schema of a scenario file (models/scenario.c). */
+extern const conf_schema iapt_scenario_schema;
+
+/* Loads and validates a scenario file. Returns 0, or -1 with every problem
+ * collected in ctx (nothing printed). On success the caller frees sc with
+ * iapt_scenario_free. */
+int iapt_scenario_load(conf_ctx *ctx, const char *path, iapt_scenario *sc);
+void iapt_scenario_free(iapt_scenario *sc);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * models/staff.h: clinicians, their caseload places and their diaries.
+ *
+ * A clinician belongs to one or more teams (a share of their time in each)
+ * and, through their grade, treats at one or more steps; each (team, step)
+ * pair is a membership with its own caseload places, cap = floor(grade
+ * places per WTE x WTE x team share x caseload factor). Memberships with a
+ * free place sit on a free list of their (team, step) keyed by the
+ * clinician's capability bits, so finding an eligible clinician with a free
+ * place looks at no more than four list heads.
+ *
+ * A diary holds, for each of the next IAPT_DIARY_DAYS days, the clinic
+ * minutes available and still free. A clinic day holds the grade's weekly
+ * clinical hours x WTE / clinic days per week; leave and sickness take whole
+ * weeks out (a share `leave` of weeks). Availability is recomputed from the
+ * clinician's state (in post, clinic day, leave week, university day,
+ * top-up course day, supervision given), so changes take effect on every
+ * future day at once.
+ */
+#ifndef IAPT_STAFF_H
+#define IAPT_STAFF_H
+
+#include "models/state.h"
+
+/* Adds a clinician of `grade` with `wte`, time shares per team (nteams
+ * values summing to 1; copied), capability bits and training programme
+ * (IAPT_NONE if qualified), in post from time `start`. Creates their
+ * memberships and diary. Returns the index, or -1 on OOM. */
+int32_t iapt_staff_add(state *st, int32_t grade, double wte, const double *team_share, uint8_t caps,
+                       int32_t programme, double start);
+
+/* Recomputes the caseload places of every membership of c (after a change
+ * of WTE, activity, caseload factor or capability), keeps the free lists in
+ * step, and offers new free places to waiting people. */
+void iapt_staff_recap(state *st, int32_t c);
+
+/* Changes c's capability bits, keeping the free lists keyed correctly. */
+void iapt_staff_set_caps(state *st, int32_t c, uint8_t caps);
+
+/* Which steps a grade treats at: bit s set for step s. */
+unsigned iapt_grade_steps(const state *st, int32_t grade);
+
+/* Whether day d falls in one of clinician c's leave weeks. */
+int iapt_staff_on_leave(const state *st, int32_t c, int32_t d);
+/* Clinic minutes clinician c has on day d (0 when not working). */
+int32_t iapt_diary_capacity(const state *st, int32_t c, int32_t d);
+/* Free minutes on day d (d within the diary window), or INT32_MIN outside. */
+int32_t iapt_diary_free(const state *st, int32_t c, int32_t d);
+/* First day >= from within the window with at least `minutes` free, or
+ * IAPT_NONE. */
+int32_t iapt_diary_find(const state *st, int32_t c, int32_t from, int32_t minutes);
+void iapt_diary_take(state *st, int32_t c, int32_t d, int32_t minutes);
+void iapt_diary_give(state *st, int32_t c, int32_t d, int32_t minutes);
+/* Recomputes capacity for days >= from; appointments left beyond a day's
+ * capacity are moved to later days. */
+void iapt_diary_refresh(state *st, int32_t c, int32_t from);
+/* Day start: accounts the day that ended, opens the new last day of every
+ * diary. */
+void iapt_diary_roll(state *st);
+
+/* The membership with a free place in (team, step) that can take a person
+ * with requirement bits `req` and has waited longest, or IAPT_NONE. */
+int32_t iapt_free_pick(const state *st, int32_t team, int32_t step, uint8_t req);
+/* Puts membership k on or off its free list to match load < cap. */
+void iapt_free_update(state *st, int32_t k);
+
+/* The people booked with or held by a clinician: intrusive list. */
+void iapt_clin_link(state *st, int32_t c, int32_t p);
+void iapt_clin_unlink(state *st, int32_t c, int32_t p);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * models/start.c: the starting waiting list and caseload.
+ */
+#include "models/start.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/flow.h"
+#include "models/people.h"
+
+typedef struct starter {
+    double joined;
+    int32_t entry;
+} starter;
+
+static int by_joined(const void *a, const void *b)
+{
+    const starter *x = a, *y = b;
+    return x->joined < y->joined ? -1 : x->joined > y->joined ? 1 : x->entry - y->entry;
+}
+
+/* A new person of pathway pw, referred at time `referral`. */
+static int32_t new_person(state *st, int32_t pw, double referral)
+{
+    int32_t p = iapt_people_new(st);
+    if (p == IAPT_NONE)
+        return p;
+    person *ps = &st->p[p];
+    const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, pw);
+    ps->pathway = (int16_t)pw;
+    ps->team = (int16_t)pc->team.index;
+    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (pc->complex ? CAP_COMPLEX : 0));
+    ps->referral = ps->wait_start = ps->joined = referral;
+    /* Source by the pathway's shares. */
+    double u = gsl_rng_uniform(st->r_start), cum = 0;
+    ps->source = (int16_t)iapt_layout_source(&st->m->layout, pc->sources.names[pc->sources.n - 1]);
+    for (size_t k = 0; k < pc->sources.n; k++) {
+        cum += pc->sources.v[k];
+        if (u < cum) {
+            ps->source = (int16_t)iapt_layout_source(&st->m->layout, pc->sources.names[k]);
+            break;
+        }
+    }
+    if (gsl_rng_uniform(st->r_start) < pc->case_at_start)
+        ps->flags |= PF_CASE;
+    st->stock_in++;
+    return p;
+}
+
+static int place_waiting(state *st)
+{
+    const conf_list *w = &st->sc->start.waiting;
+    size_t total = 0;
+    for (size_t i = 0; i < w->n; i++)
+        total += (size_t)IAPT_ITEM(*w, iapt_waiting_cfg, i)->count;
+    starter *all = malloc((total ? total : 1) * sizeof *all);
+    if (!all)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < w->n; i++) {
+        const iapt_waiting_cfg *wc = IAPT_ITEM(*w, iapt_waiting_cfg, i);
+        for (long k = 0; k < wc->count; k++)
+            all[n++] = (starter){-fmax(0, sim_dist_sample(&wc->waited, st->r_start)), (int32_t)i};
+    }
+    /* Oldest first, so each list is built by appending. */
+    qsort(all, n, sizeof *all, by_joined);
+    for (size_t j = 0; j < n; j++) {
+        const iapt_waiting_cfg *wc = IAPT_ITEM(*w, iapt_waiting_cfg, all[j].entry);
+        int32_t p = new_person(st, wc->pathway.index, all[j].joined);
+        if (p == IAPT_NONE)
+            break;
+        iapt_flow_start_wait(st, p, all[j].joined);
+        if (wc->stage == IAPT_STAGE_ASSESSMENT) {
+            iapt_flow_join_assessment(st, p);
+        } else {
+            iapt_flow_course(st, p, wc->stage == IAPT_STAGE_STEP2 ? IAPT_STEP2 : IAPT_STEP3, 0);
+            iapt_flow_wait_for_place(st, p);
+        }
+    }
+    free(all);
+    return sim_failed(st->s) ? -1 : 0;
+}
+
+static void place_treating_one(state *st, const iapt_treating_cfg *tc)
+{
+    int step = tc->step == 2 ? IAPT_STEP2 : IAPT_STEP3;
+    double done = floor(fmax(1, sim_dist_sample(&tc->sessions_done, st->r_start)) + 0.5);
+    double waited = fmax(0, sim_dist_sample(&tc->waited, st->r_start));
+    int32_t pw = tc->pathway.index;
+    const iapt_step_cfg *sc = &st->sc->steps[step];
+    int32_t p = new_person(st, pw, 0);
+    if (p == IAPT_NONE)
+        return;
+    iapt_flow_course(st, p, step, 1);
+    person *ps = &st->p[p];
+    const iapt_modality_cfg *mc = IAPT_ITEM(sc->modalities, iapt_modality_cfg, ps->modality);
+    double first = -done * sim_dist_mean(&mc->cadence); /* first session `done` cadences ago */
+    ps->referral = ps->wait_start = ps->joined = first - waited;
+    ps->sessions = ps->total_sessions = (int16_t)done;
+    if (ps->planned <= ps->sessions)
+        ps->planned = (int16_t)(ps->sessions + 1);
+    ps->first_session = ps->course_start = first;
+    ps->flags |= PF_ENTERED | (step == IAPT_STEP2 ? PF_HAD_LI : PF_HAD_HI);
+    ps->resume = gsl_rng_uniform(st->r_start) * sim_dist_mean(&mc->cadence);
+    iapt_flow_wait_for_place(st, p);
+}
+
+static void place_treating(state *st)
+{
+    const conf_list *t = &st->sc->start.treating;
+    for (size_t i = 0; i < t->n; i++) {
+        const iapt_treating_cfg *tc = IAPT_ITEM(*t, iapt_treating_cfg, i);
+        for (long k = 0; k < tc->count && !sim_failed(st->s); k++)
+            place_treating_one(st, tc);
+    }
+}
+
+int iapt_start_place(state *st)
+{
+    /* People already in treatment take their places first. */
+    place_treating(st);
+    if (sim_failed(st->s))
+        return -1;
+    return place_waiting(st);
+}

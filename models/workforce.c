@@ -1,0 +1,813 @@
+/*
+ * models/workforce.c: posts, turnover, recruitment, trainees, supervision,
+ * top-up training and transfers (see the header).
+ *
+ * Costs: qualified WTE in post is recomputed by a pass over the clinicians
+ * (O(clinicians)) at each event that can open or fill a vacancy; supervision
+ * is recomputed for all teams at once (O(clinicians x teams)) when trainees
+ * or supervisors come and go and at each month start.
+ */
+#include "models/workforce.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/flow.h"
+#include "models/people.h"
+#include "models/staff.h"
+
+#define EPS 1e-6
+#define TOPUP_NOTICE 28.0 /* days before a course that its attendees are chosen (assumption) */
+
+typedef struct recruit {
+    int32_t team, grade;
+    double wte;
+} recruit;
+
+typedef struct workforce {
+    int32_t nt, ng;
+    double *extra;         /* team x grade: establishment moved by transfers and new posts */
+    double *pending;       /* team x grade: WTE being recruited */
+    recruit *rec;
+    int32_t nrec, reccap;
+    double *cost;          /* per team: staff cost this month */
+    double *sup_required, *sup_available, *sup_given; /* per team, hours per week */
+    double *cover;         /* per team: share of required supervision given */
+    uint8_t *team_ltc;     /* per team: serves an LTC pathway */
+    double *qual;          /* team x grade: qualified WTE in post (running total) */
+    int32_t ntrainees;     /* trainees in post */
+    int32_t nsupervising;  /* clinicians giving supervision time */
+    int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
+} workforce;
+
+static const iapt_workforce_cfg *wcfg(const state *st) { return &st->sc->workforce; }
+static const iapt_grade_cfg *grade_cfg(const state *st, int32_t g) { return IAPT_ITEM(wcfg(st)->grades, iapt_grade_cfg, g); }
+static const iapt_programme_cfg *prog_cfg(const state *st, int32_t p) { return IAPT_ITEM(wcfg(st)->programmes, iapt_programme_cfg, p); }
+static const iapt_cohort_cfg *cohort_cfg(const state *st, int32_t k) { return IAPT_ITEM(wcfg(st)->cohorts, iapt_cohort_cfg, k); }
+static int32_t day_from_date(const state *st, sim_date d) { return (int32_t)(d - st->sc->run.start); }
+
+static void record_tg(state *st, int m, int32_t team, int32_t grade, double v)
+{
+    iapt_rec(st, m, G_TEAM_GRADE, team * st->wf->ng + grade, v);
+    iapt_rec(st, m, G_GRADE, grade, v);
+    iapt_rec(st, m, G_ALL, 0, v);
+}
+
+/* The team holding the largest share of c's time. */
+static int32_t main_team(const state *st, int32_t c)
+{
+    int32_t best = 0;
+    for (int32_t t = 1; t < st->wf->nt; t++)
+        if (st->c[c].team_share[t] > st->c[c].team_share[best])
+            best = t;
+    return best;
+}
+
+double iapt_workforce_establishment(const state *st, int32_t team, int32_t grade, double t)
+{
+    const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team);
+    double date = (double)st->sc->run.start + t, w = 0;
+    for (size_t i = 0; i < tc->posts.n; i++) {
+        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
+        if (pc->grade.index == grade)
+            w += sim_sched_at(&pc->wte, date);
+    }
+    return w + st->wf->extra[team * st->wf->ng + grade];
+}
+
+static double qualified_wte(const state *st, int32_t team, int32_t grade)
+{
+    return st->wf->qual[team * st->wf->ng + grade];
+}
+
+/* Adds (sign +1) or removes (-1) clinician c from the running totals; call
+ * with -1 before changing whether c is active, qualified, their WTE or team
+ * shares, and with +1 after. */
+static void count_in(state *st, int32_t c, int sign)
+{
+    const clinician *cl = &st->c[c];
+    workforce *wf = st->wf;
+    if (!cl->active)
+        return;
+    if (cl->programme != IAPT_NONE) {
+        wf->ntrainees += sign;
+        return;
+    }
+    for (int32_t t = 0; t < wf->nt; t++)
+        wf->qual[t * wf->ng + cl->grade] += sign * cl->wte * cl->team_share[t];
+}
+
+/* ---- turnover and recruitment --------------------------------------------- */
+
+static void schedule_turnover(state *st, int32_t c)
+{
+    double rate = grade_cfg(st, st->c[c].grade)->turnover; /* per year */
+    double e = gsl_ran_exponential(st->r_turnover, 1.0);
+    if (rate <= 0)
+        return;
+    double t = sim_now(st->s) + e * SIM_DAYS_PER_YEAR / rate;
+    if (t < st->end)
+        sim_at(st->s, t, PRIO_STAFF, EV_LEAVE, (uint64_t)c);
+}
+
+static void check_vacancies(state *st, int32_t team, int32_t grade)
+{
+    workforce *wf = st->wf;
+    double now = sim_now(st->s);
+    double vac = iapt_workforce_establishment(st, team, grade, now) - qualified_wte(st, team, grade) -
+                 wf->pending[team * wf->ng + grade];
+    while (vac > EPS) {
+        double w = vac < 1 ? vac : 1;
+        if (wf->nrec == wf->reccap) {
+            int32_t n = wf->reccap ? wf->reccap * 2 : 16;
+            recruit *r = realloc(wf->rec, (size_t)n * sizeof *r);
+            if (!r) {
+                sim_fail(st->s, -1);
+                return;
+            }
+            wf->rec = r;
+            wf->reccap = n;
+        }
+        wf->rec[wf->nrec] = (recruit){team, grade, w};
+        double lead = sim_dist_sample(&grade_cfg(st, grade)->recruitment, st->r_recruit);
+        if (now + lead < st->end)
+            sim_at(st->s, now + lead, PRIO_STAFF, EV_STARTER, (uint64_t)wf->nrec);
+        wf->nrec++;
+        wf->pending[team * wf->ng + grade] += w;
+        vac -= w;
+    }
+}
+
+static void check_all_vacancies(state *st)
+{
+    for (int32_t t = 0; t < st->wf->nt; t++)
+        for (int32_t g = 0; g < st->wf->ng; g++)
+            check_vacancies(st, t, g);
+}
+
+static int32_t add_qualified(state *st, int32_t grade, double wte, const double *share, int ltc)
+{
+    int32_t c = iapt_staff_add(st, grade, wte, share, (uint8_t)(CAP_COMPLEX | (ltc ? CAP_LTC : 0)), IAPT_NONE,
+                               sim_now(st->s));
+    if (c < 0) {
+        sim_fail(st->s, -1);
+        return IAPT_NONE;
+    }
+    count_in(st, c, +1);
+    schedule_turnover(st, c);
+    return c;
+}
+
+static void supervision(state *st);
+
+static void on_starter(state *st, int32_t r)
+{
+    workforce *wf = st->wf;
+    recruit rc = wf->rec[r];
+    wf->pending[rc.team * wf->ng + rc.grade] -= rc.wte;
+    double vac = iapt_workforce_establishment(st, rc.team, rc.grade, sim_now(st->s)) -
+                 qualified_wte(st, rc.team, rc.grade);
+    if (vac < rc.wte - EPS)
+        return; /* the post was frozen or filled meanwhile */
+    double *share = calloc((size_t)wf->nt, sizeof *share);
+    if (!share) {
+        sim_fail(st->s, -1);
+        return;
+    }
+    share[rc.team] = 1;
+    const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, rc.team);
+    if (add_qualified(st, rc.grade, rc.wte, share, tc->recruits_ltc_skill) != IAPT_NONE)
+        record_tg(st, M_STARTERS, rc.team, rc.grade, 1);
+    free(share);
+    supervision(st);
+}
+
+/* c stops working here: off the free lists first (so nobody is handed
+ * back to them), then their people go back to the lists. */
+static void retire(state *st, int32_t c)
+{
+    count_in(st, c, -1);
+    if (st->c[c].supervising_min > 0) {
+        st->wf->nsupervising--;
+        st->c[c].supervising_min = 0;
+    }
+    st->c[c].active = 0;
+    iapt_staff_recap(st, c);
+    iapt_flow_release_clinician(st, c);
+    iapt_diary_refresh(st, c, st->today);
+}
+
+static void on_leave(state *st, int32_t c)
+{
+    clinician *cl = &st->c[c];
+    if (!cl->active)
+        return;
+    int trainee = cl->programme != IAPT_NONE;
+    record_tg(st, trainee ? M_TRAINEES_LEFT : M_LEAVERS, main_team(st, c), cl->grade, 1);
+    retire(st, c);
+    if (!trainee)
+        for (int32_t t = 0; t < st->wf->nt; t++)
+            if (st->c[c].team_share[t] > 0)
+                check_vacancies(st, t, st->c[c].grade);
+    supervision(st);
+}
+
+/* ---- trainees ------------------------------------------------------------------ */
+
+/* The first intake of programme p on or after date d. */
+static sim_date next_intake(const iapt_programme_cfg *p, sim_date d)
+{
+    int y, m, dd;
+    sim_date_to_ymd(d, &y, &m, &dd);
+    sim_date best = INT32_MAX;
+    for (size_t i = 0; i < p->intake_months.n; i++) {
+        int month = (int)p->intake_months.v[i];
+        for (int yy = y; yy <= y + 1; yy++) {
+            int day = (int)p->intake_day;
+            while (!sim_date_valid(yy, month, day))
+                day--;
+            sim_date cand = sim_date_from_ymd(yy, month, day);
+            if (cand >= d && cand < best)
+                best = cand;
+        }
+    }
+    return best;
+}
+
+/* A qualified clinician of `grade` in `team` to second, or IAPT_NONE. */
+static int32_t pick_secondee(const state *st, int32_t team, int32_t grade)
+{
+    int32_t best = IAPT_NONE;
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (cl->active && cl->programme == IAPT_NONE && cl->grade == grade && cl->team_share[team] > 0 &&
+            (best == IAPT_NONE || cl->team_share[team] > st->c[best].team_share[team]))
+            best = c;
+    }
+    return best;
+}
+
+static void start_trainee(state *st, int32_t k, const double *share)
+{
+    const iapt_cohort_cfg *kc = cohort_cfg(st, k);
+    int32_t pi = kc->programme.index;
+    const iapt_programme_cfg *pc = prog_cfg(st, pi);
+    double now = sim_now(st->s);
+    int32_t c = iapt_staff_add(st, pc->grade.index, kc->wte, share, pc->excludes_complex ? 0 : CAP_COMPLEX, pi, now);
+    if (c < 0) {
+        sim_fail(st->s, -1);
+        return;
+    }
+    count_in(st, c, +1);
+    st->c[c].cohort = k;
+    st->c[c].qualify = now + pc->duration;
+    st->c[c].cap_factor = pc->caseload_factor;
+    iapt_diary_refresh(st, c, st->today);
+    iapt_staff_recap(st, c);
+    record_tg(st, M_TRAINEES_STARTED, kc->team.index, pc->grade.index, 1);
+    double u = gsl_rng_uniform(st->r_training), when = gsl_rng_uniform(st->r_training);
+    if (u < pc->attrition) {
+        if (now + when * pc->duration < st->end)
+            sim_at(st->s, now + when * pc->duration, PRIO_STAFF, EV_LEAVE, (uint64_t)c);
+    } else if (now + pc->duration < st->end) {
+        sim_at(st->s, now + pc->duration, PRIO_STAFF, EV_QUALIFY, (uint64_t)c);
+    }
+}
+
+static void on_intake(state *st, int32_t k)
+{
+    const iapt_cohort_cfg *kc = cohort_cfg(st, k);
+    double *share = calloc((size_t)st->wf->nt, sizeof *share);
+    if (!share) {
+        sim_fail(st->s, -1);
+        return;
+    }
+    share[kc->team.index] = 1;
+    for (long i = 0; i < kc->size; i++) {
+        if (kc->seconded_from.index >= 0) {
+            int32_t s = pick_secondee(st, kc->team.index, kc->seconded_from.index);
+            if (s == IAPT_NONE)
+                continue; /* nobody left to second: the place goes unused */
+            record_tg(st, M_SECONDED, main_team(st, s), st->c[s].grade, 1);
+            retire(st, s);
+            check_vacancies(st, kc->team.index, kc->seconded_from.index);
+        }
+        start_trainee(st, k, share);
+    }
+    free(share);
+    supervision(st);
+}
+
+static void on_qualify(state *st, int32_t c)
+{
+    clinician *cl = &st->c[c];
+    if (!cl->active || cl->programme == IAPT_NONE)
+        return;
+    const iapt_programme_cfg *pc = prog_cfg(st, cl->programme);
+    int32_t k = cl->cohort, team = cohort_cfg(st, k)->team.index, grade = cl->grade;
+    workforce *wf = st->wf;
+    double u = gsl_rng_uniform(st->r_training);
+    int new_post = cohort_cfg(st, k)->new_posts || wf->backfill_of[k] != IAPT_NONE;
+    double vacant = iapt_workforce_establishment(st, team, grade, sim_now(st->s)) - qualified_wte(st, team, grade);
+    if (u >= pc->retention || (!new_post && vacant < cl->wte - EPS)) {
+        record_tg(st, M_TRAINEES_LEFT, team, grade, 1);
+        retire(st, c);
+        supervision(st);
+        return;
+    }
+    if (new_post)
+        wf->extra[team * wf->ng + grade] += cl->wte;
+    count_in(st, c, -1);
+    cl->programme = IAPT_NONE;
+    count_in(st, c, +1);
+    cl->cap_factor = 1;
+    iapt_staff_set_caps(st, c, (uint8_t)(st->c[c].caps | CAP_COMPLEX));
+    iapt_diary_refresh(st, c, st->today);
+    record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
+    schedule_turnover(st, c);
+    supervision(st);
+}
+
+/* ---- supervision -------------------------------------------------------------- */
+
+/* Grades that supervise trainees of any programme: bit g of mask[t] (the
+ * same for every team; kept per team for teams with their own rules). */
+static void supervisor_grades(const state *st, uint64_t *mask)
+{
+    uint64_t all = 0;
+    for (size_t p = 0; p < wcfg(st)->programmes.n; p++) {
+        const conf_reflist *sv = &prog_cfg(st, (int32_t)p)->supervisors;
+        for (size_t i = 0; i < sv->n; i++)
+            all |= UINT64_C(1) << sv->index[i];
+    }
+    for (int32_t t = 0; t < st->wf->nt; t++)
+        mask[t] = all;
+}
+
+static void supervision_totals(state *st, const uint64_t *mask)
+{
+    workforce *wf = st->wf;
+    for (int32_t t = 0; t < wf->nt; t++)
+        wf->sup_required[t] = wf->sup_available[t] = 0;
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (!cl->active)
+            continue;
+        for (int32_t t = 0; t < wf->nt; t++) {
+            double sh = cl->team_share[t];
+            if (sh <= 0)
+                continue;
+            if (cl->programme != IAPT_NONE)
+                wf->sup_required[t] += prog_cfg(st, cl->programme)->supervision * sh;
+            else if (mask[t] & (UINT64_C(1) << cl->grade))
+                wf->sup_available[t] += grade_cfg(st, cl->grade)->supervision_capacity * cl->wte * sh;
+        }
+    }
+    for (int32_t t = 0; t < wf->nt; t++) {
+        wf->sup_given[t] = fmin(wf->sup_required[t], wf->sup_available[t]);
+        wf->cover[t] = wf->sup_required[t] > 0 ? wf->sup_given[t] / wf->sup_required[t] : 1;
+    }
+}
+
+/* Whether any trainee is in post or anyone is still giving supervision
+ * time: if neither, there is nothing to share out. */
+static int supervision_matters(const state *st) { return st->wf->ntrainees > 0 || st->wf->nsupervising > 0; }
+
+/* Shares supervision out over supervisors and caps trainees by cover. */
+static void supervision(state *st)
+{
+    workforce *wf = st->wf;
+    uint64_t mask[64];
+    if (!supervision_matters(st)) {
+        for (int32_t t = 0; t < wf->nt; t++)
+            wf->sup_required[t] = wf->sup_given[t] = 0, wf->cover[t] = 1;
+        if (wcfg(st)->programmes.n == 0)
+            return;
+    }
+    assert(wf->nt <= 64 && wf->ng <= 64);
+    supervisor_grades(st, mask);
+    supervision_totals(st, mask);
+    for (int32_t c = 0; c < st->nc; c++) {
+        clinician *cl = &st->c[c];
+        if (!cl->active)
+            continue;
+        double give = 0, factor = 1;
+        for (int32_t t = 0; t < wf->nt; t++) {
+            double sh = cl->team_share[t];
+            if (sh <= 0)
+                continue;
+            if (cl->programme == IAPT_NONE && (mask[t] & (UINT64_C(1) << cl->grade)) && wf->sup_available[t] > 0)
+                give += wf->sup_given[t] * grade_cfg(st, cl->grade)->supervision_capacity * cl->wte * sh /
+                        wf->sup_available[t];
+            if (cl->programme != IAPT_NONE)
+                factor = prog_cfg(st, cl->programme)->caseload_factor * wf->cover[t];
+        }
+        double minutes = give * 60 / st->m->clinic_days_per_week;
+        if (fabs(minutes - cl->supervising_min) > 1e-9) {
+            wf->nsupervising += (minutes > 0) - (cl->supervising_min > 0);
+            cl->supervising_min = minutes;
+            iapt_diary_refresh(st, c, st->today);
+        }
+        if (cl->programme != IAPT_NONE && fabs(factor - cl->cap_factor) > 1e-12) {
+            cl->cap_factor = factor;
+            iapt_staff_recap(st, c);
+        }
+    }
+}
+
+/* ---- top-up training and transfers ------------------------------------------------ */
+
+static double ltc_share(const state *st, int32_t c)
+{
+    double s = 0;
+    for (int32_t t = 0; t < st->wf->nt; t++)
+        if (st->wf->team_ltc[t])
+            s += st->c[c].team_share[t];
+    return s;
+}
+
+/* Qualified, in post, without the LTC skill and not already booked on a
+ * course: eligible for top-up course tc. */
+static int topup_eligible(const state *st, int32_t c, const iapt_topup_cfg *tc)
+{
+    const clinician *cl = &st->c[c];
+    if (!cl->active || cl->programme != IAPT_NONE || (cl->caps & CAP_LTC) || cl->ntopup > 0)
+        return 0;
+    for (size_t i = 0; i < tc->grades.n; i++)
+        if (tc->grades.index[i] == cl->grade)
+            return 1;
+    return 0;
+}
+
+static void on_topup(state *st, int32_t k)
+{
+    const iapt_topup_cfg *tc = IAPT_ITEM(wcfg(st)->topups, iapt_topup_cfg, k);
+    double end = (double)day_from_date(st, tc->start) + (double)(tc->days - 1) * tc->every + 1;
+    for (long n = 0; n < tc->places; n++) {
+        /* Most LTC time first, then first in the staff list. */
+        int32_t best = IAPT_NONE;
+        for (int32_t c = 0; c < st->nc; c++)
+            if (topup_eligible(st, c, tc) && (best == IAPT_NONE || ltc_share(st, c) > ltc_share(st, best)))
+                best = c;
+        if (best == IAPT_NONE)
+            return;
+        st->c[best].topup[st->c[best].ntopup++] = k;
+        iapt_diary_refresh(st, best, st->today);
+        if (end < st->end)
+            sim_at(st->s, fmax(end, sim_now(st->s)), PRIO_STAFF, EV_SKILL, (uint64_t)best);
+    }
+}
+
+static void on_skill(state *st, int32_t c)
+{
+    if (st->c[c].active)
+        iapt_staff_set_caps(st, c, (uint8_t)(st->c[c].caps | CAP_LTC));
+}
+
+/* Candidates to move: LTC-skilled first, then the largest share in team a. */
+static int32_t pick_mover(const state *st, int32_t grade, int32_t a, const uint8_t *taken)
+{
+    int32_t best = IAPT_NONE;
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (taken[c] || !cl->active || cl->programme != IAPT_NONE || cl->grade != grade || cl->team_share[a] <= 0)
+            continue;
+        if (best == IAPT_NONE)
+            best = c;
+        int ltc = (cl->caps & CAP_LTC) != 0, bltc = (st->c[best].caps & CAP_LTC) != 0;
+        if (ltc > bltc || (ltc == bltc && cl->team_share[a] * cl->wte > st->c[best].team_share[a] * st->c[best].wte))
+            best = c;
+    }
+    return best;
+}
+
+static void on_transfer(state *st, int32_t k)
+{
+    const iapt_transfer_cfg *tc = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, k);
+    workforce *wf = st->wf;
+    int32_t g = tc->grade.index, a = tc->from.index, b = tc->to.index;
+    uint8_t *taken = calloc((size_t)st->nc + 1, 1);
+    if (!taken) {
+        sim_fail(st->s, -1);
+        return;
+    }
+    double left = tc->wte;
+    while (left > EPS) {
+        int32_t c = pick_mover(st, g, a, taken);
+        if (c == IAPT_NONE)
+            break;
+        taken[c] = 1;
+        clinician *cl = &st->c[c];
+        double move = fmin(left, cl->wte * cl->team_share[a]);
+        count_in(st, c, -1);
+        cl->team_share[a] -= move / cl->wte;
+        cl->team_share[b] += move / cl->wte;
+        count_in(st, c, +1);
+        left -= move;
+        iapt_staff_recap(st, c);
+    }
+    free(taken);
+    wf->extra[a * wf->ng + g] -= tc->wte;
+    wf->extra[b * wf->ng + g] += tc->wte;
+    check_vacancies(st, a, g);
+    check_vacancies(st, b, g);
+    supervision(st);
+}
+
+/* ---- events and accounting ------------------------------------------------------- */
+
+void iapt_workforce_event(state *st, const sim_ev *ev)
+{
+    int32_t x = (int32_t)ev->data;
+    switch (ev->kind) {
+    case EV_LEAVE: on_leave(st, x); break;
+    case EV_STARTER: on_starter(st, x); break;
+    case EV_INTAKE: on_intake(st, x); break;
+    case EV_QUALIFY: on_qualify(st, x); break;
+    case EV_TRANSFER: on_transfer(st, x); break;
+    case EV_TOPUP: on_topup(st, x); break;
+    case EV_POSTS: check_all_vacancies(st); break;
+    case EV_SKILL: on_skill(st, x); break;
+    default: assert(0 && "not a workforce event");
+    }
+}
+
+int iapt_workforce_away(const state *st, int32_t c, int32_t d)
+{
+    const clinician *cl = &st->c[c];
+    int wd = sim_date_weekday(st->sc->run.start + d);
+    if (cl->programme != IAPT_NONE && (double)d < cl->qualify &&
+        ((prog_cfg(st, cl->programme)->university_days >> wd) & 1u))
+        return 1;
+    for (int32_t i = 0; i < cl->ntopup; i++) {
+        const iapt_topup_cfg *tc = IAPT_ITEM(wcfg(st)->topups, iapt_topup_cfg, cl->topup[i]);
+        int32_t from = day_from_date(st, tc->start), every = (int32_t)floor(tc->every + 0.5);
+        if (d >= from && (d - from) % every == 0 && (d - from) / every < tc->days)
+            return 1;
+    }
+    return 0;
+}
+
+void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
+{
+    const clinician *cl = &st->c[c];
+    workforce *wf = st->wf;
+    if (!cl->active || (double)d < floor(cl->start))
+        return;
+    double salary = cl->programme != IAPT_NONE ? prog_cfg(st, cl->programme)->salary : grade_cfg(st, cl->grade)->salary;
+    double cost = salary * cl->wte * (1 + st->sc->service.on_costs) / SIM_DAYS_PER_YEAR;
+    int clinic = iapt_clinic_day(st, d), away = clinic && iapt_workforce_away(st, c, d);
+    for (int32_t t = 0; t < wf->nt; t++) {
+        double sh = cl->team_share[t];
+        if (sh <= 0)
+            continue;
+        wf->cost[t] += cost * sh;
+        if (clinic) {
+            st->acc.contracted_min[t * wf->ng + cl->grade] += cl->day_min * sh;
+            if (away)
+                st->acc.training_min[t * wf->ng + cl->grade] += cl->day_min * sh;
+        }
+    }
+}
+
+void iapt_workforce_month_start(state *st)
+{
+    check_all_vacancies(st);
+    supervision(st);
+}
+
+/* Month-end stocks of one team and grade, and of one grade over teams. */
+typedef struct wf_stock {
+    double est, qual, trainee, qual_head, trainee_head, load, vacancies;
+} wf_stock;
+
+static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
+{
+    memset(k, 0, sizeof *k);
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (!cl->active || cl->grade != g || cl->team_share[t] <= 0)
+            continue;
+        int q = cl->programme == IAPT_NONE;
+        *(q ? &k->qual : &k->trainee) += cl->wte * cl->team_share[t];
+        *(q ? &k->qual_head : &k->trainee_head) += 1;
+        for (int32_t m = cl->mem0; m < cl->mem0 + cl->nmem; m++)
+            if (st->mem[m].team == t)
+                k->load += st->mem[m].load;
+    }
+    /* The month ended just before midnight: read the schedule a millionth of
+     * a day earlier (a step on the 1st belongs to the new month; nextafter
+     * would be lost when the time is added to the calendar day number). */
+    k->est = iapt_workforce_establishment(st, t, g, sim_now(st->s) - 1e-6);
+    k->vacancies = fmax(0, k->est - k->qual);
+}
+
+/* Records one group's stocks; `minutes` are the group's delivered,
+ * training and contracted minutes this month. */
+static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, const double *minutes, double weeks)
+{
+    double wte = k->qual + k->trainee;
+    iapt_rec(st, M_ESTABLISHMENT, kind, i, k->est);
+    iapt_rec(st, M_HEADCOUNT, kind, i, k->qual_head);
+    iapt_rec(st, M_TRAINEES, kind, i, k->trainee_head);
+    iapt_rec(st, M_WTE_QUALIFIED, kind, i, k->qual);
+    iapt_rec(st, M_WTE_TRAINEE, kind, i, k->trainee);
+    iapt_rec(st, M_VACANCIES, kind, i, k->vacancies);
+    if (kind == G_GRADE)
+        return;
+    iapt_rec(st, M_CASELOAD_PER_WTE, kind, i, wte > 0 ? k->load / wte : NAN);
+    iapt_rec(st, M_CLINICAL_HOURS_PER_WTE, kind, i, wte > 0 ? minutes[0] / 60 / wte / weeks : NAN);
+    iapt_rec(st, M_TRAINING_TIME_SHARE, kind, i, minutes[2] > 0 ? 100 * minutes[1] / minutes[2] : NAN);
+}
+
+/* Headcounts of distinct people (split staff counted once) of grade g, or
+ * of every grade when g < 0. */
+static void distinct_heads(const state *st, int32_t g, wf_stock *k)
+{
+    k->qual_head = k->trainee_head = 0;
+    for (int32_t c = 0; c < st->nc; c++) {
+        const clinician *cl = &st->c[c];
+        if (cl->active && (g < 0 || cl->grade == g))
+            *(cl->programme == IAPT_NONE ? &k->qual_head : &k->trainee_head) += 1;
+    }
+}
+
+static void add_stock(wf_stock *sum, const wf_stock *k)
+{
+    sum->est += k->est, sum->qual += k->qual, sum->trainee += k->trainee, sum->load += k->load;
+    sum->vacancies += k->vacancies;
+}
+
+/* Stocks by team and grade, by grade, and for the service. */
+static void record_stocks(state *st, double weeks)
+{
+    workforce *wf = st->wf;
+    wf_stock all = {0};
+    double all_min[3] = {0, 0, 0};
+    for (int32_t g = 0; g < wf->ng; g++) {
+        wf_stock grade = {0};
+        for (int32_t t = 0; t < wf->nt; t++) {
+            wf_stock k;
+            size_t i = (size_t)(t * wf->ng + g);
+            double minutes[3] = {st->acc.delivered_min[i], st->acc.training_min[i], st->acc.contracted_min[i]};
+            stock_of(st, t, g, &k);
+            record_stock(st, G_TEAM_GRADE, (int)i, &k, minutes, weeks);
+            add_stock(&grade, &k);
+            for (int j = 0; j < 3; j++)
+                all_min[j] += minutes[j];
+        }
+        distinct_heads(st, g, &grade);
+        record_stock(st, G_GRADE, g, &grade, NULL, weeks);
+        add_stock(&all, &grade);
+    }
+    distinct_heads(st, -1, &all);
+    record_stock(st, G_ALL, 0, &all, all_min, weeks);
+}
+
+void iapt_workforce_record(state *st, double days_in_month, double finished)
+{
+    workforce *wf = st->wf;
+    double weeks = days_in_month / 7, cost = 0;
+    for (int32_t t = 0; t < wf->nt; t++) {
+        iapt_rec(st, M_SUPERVISION_REQUIRED, G_TEAM, t, wf->sup_required[t]);
+        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_TEAM, t, wf->sup_available[t]);
+        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_TEAM, t, wf->sup_required[t] - wf->sup_given[t]);
+        iapt_rec(st, M_STAFF_COST, G_TEAM, t, wf->cost[t]);
+        iapt_rec(st, M_SUPERVISION_REQUIRED, G_ALL, 0, wf->sup_required[t]);
+        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_ALL, 0, wf->sup_available[t]);
+        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_ALL, 0, wf->sup_required[t] - wf->sup_given[t]);
+        cost += wf->cost[t];
+        wf->cost[t] = 0;
+    }
+    record_stocks(st, weeks);
+    iapt_rec(st, M_STAFF_COST, G_ALL, 0, cost);
+    iapt_rec(st, M_COST_PER_COURSE, G_ALL, 0, finished > 0 ? cost / finished : NAN);
+}
+
+/* ---- set-up ------------------------------------------------------------------ */
+
+static int alloc_workforce(state *st)
+{
+    workforce *wf = calloc(1, sizeof *wf);
+    if (!wf)
+        return -1;
+    st->wf = wf;
+    wf->nt = (int32_t)wcfg(st)->teams.n;
+    wf->ng = (int32_t)wcfg(st)->grades.n;
+    size_t tg = (size_t)wf->nt * (size_t)wf->ng, nt = (size_t)wf->nt;
+    wf->extra = calloc(tg, sizeof(double));
+    wf->pending = calloc(tg, sizeof(double));
+    wf->cost = calloc(nt, sizeof(double));
+    wf->sup_required = calloc(nt, sizeof(double));
+    wf->sup_available = calloc(nt, sizeof(double));
+    wf->sup_given = calloc(nt, sizeof(double));
+    wf->cover = calloc(nt, sizeof(double));
+    wf->team_ltc = calloc(nt, 1);
+    wf->qual = calloc(tg, sizeof(double));
+    wf->backfill_of = malloc((wcfg(st)->cohorts.n + 1) * sizeof(int32_t));
+    if (!wf->extra || !wf->pending || !wf->cost || !wf->sup_required || !wf->sup_available || !wf->sup_given ||
+        !wf->cover || !wf->team_ltc || !wf->backfill_of || !wf->qual)
+        return -1;
+    for (size_t p = 0; p < st->sc->pathways.n; p++) {
+        const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p);
+        if (pc->kind == IAPT_PATHWAY_LTC)
+            wf->team_ltc[pc->team.index] = 1;
+    }
+    for (size_t k = 0; k < wcfg(st)->cohorts.n; k++)
+        wf->backfill_of[k] = IAPT_NONE;
+    for (size_t i = 0; i < wcfg(st)->transfers.n; i++) {
+        int32_t k = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, i)->backfill.index;
+        if (k >= 0)
+            wf->backfill_of[k] = (int32_t)i;
+    }
+    return 0;
+}
+
+static int add_starting_staff(state *st)
+{
+    double *share = malloc((size_t)st->wf->nt * sizeof *share);
+    if (!share)
+        return -1;
+    for (size_t i = 0; i < wcfg(st)->staff.n; i++) {
+        const iapt_staff_cfg *sc = IAPT_ITEM(wcfg(st)->staff, iapt_staff_cfg, i);
+        memset(share, 0, (size_t)st->wf->nt * sizeof *share);
+        for (size_t k = 0; k < sc->teams.n; k++)
+            share[sc->teams.ref[k]] = sc->teams.v[k];
+        for (long n = 0; n < sc->count; n++)
+            if (add_qualified(st, sc->grade.index, sc->wte, share, sc->ltc_skill) == IAPT_NONE) {
+                free(share);
+                return -1;
+            }
+    }
+    free(share);
+    return 0;
+}
+
+/* Schedules an event at day `day` if it falls within the run (events dated
+ * before the start happen at the start). */
+static void at_day(state *st, double day, int kind, int32_t data)
+{
+    if (day < st->end)
+        sim_at(st->s, day > 0 ? day : 0, PRIO_STAFF, (uint32_t)kind, (uint64_t)data);
+}
+
+static void schedule_events(state *st)
+{
+    const iapt_workforce_cfg *w = wcfg(st);
+    for (size_t k = 0; k < w->cohorts.n; k++) {
+        const iapt_cohort_cfg *kc = cohort_cfg(st, (int32_t)k);
+        sim_date intake = next_intake(prog_cfg(st, kc->programme.index), kc->approved);
+        at_day(st, (double)day_from_date(st, intake) + kc->late, EV_INTAKE, (int32_t)k);
+    }
+    for (size_t k = 0; k < w->topups.n; k++) {
+        const iapt_topup_cfg *tc = IAPT_ITEM(w->topups, iapt_topup_cfg, k);
+        at_day(st, (double)day_from_date(st, tc->start) - TOPUP_NOTICE, EV_TOPUP, (int32_t)k);
+    }
+    for (size_t k = 0; k < w->transfers.n; k++)
+        at_day(st, (double)day_from_date(st, IAPT_ITEM(w->transfers, iapt_transfer_cfg, k)->date), EV_TRANSFER,
+               (int32_t)k);
+    for (size_t t = 0; t < w->teams.n; t++) {
+        const iapt_team_cfg *tc = IAPT_ITEM(w->teams, iapt_team_cfg, t);
+        for (size_t i = 0; i < tc->posts.n; i++) {
+            const sim_sched *s = &IAPT_ITEM(tc->posts, iapt_post_cfg, i)->wte;
+            for (size_t j = 0; j < s->n; j++) {
+                at_day(st, s->seg[j].t0 - (double)st->sc->run.start, EV_POSTS, 0);
+                at_day(st, s->seg[j].t1 - (double)st->sc->run.start, EV_POSTS, 0);
+            }
+        }
+    }
+}
+
+int iapt_workforce_init(state *st)
+{
+    if (alloc_workforce(st) || add_starting_staff(st))
+        return -1;
+    schedule_events(st);
+    check_all_vacancies(st);
+    supervision(st);
+    return 0;
+}
+
+void iapt_workforce_free(state *st)
+{
+    workforce *wf = st->wf;
+    if (!wf)
+        return;
+    free(wf->extra);
+    free(wf->pending);
+    free(wf->rec);
+    free(wf->cost);
+    free(wf->sup_required);
+    free(wf->sup_available);
+    free(wf->sup_given);
+    free(wf->cover);
+    free(wf->team_ltc);
+    free(wf->backfill_of);
+    free(wf->qual);
+    free(wf);
+    st->wf = NULL;
+}

@@ -1,0 +1,56 @@
+/*
+ * models/workforce.h: the workforce over time.
+ *
+ * Posts: each team has a funded establishment of qualified WTE per grade
+ * (steps and ramps by date), moved by transfers and by cohorts that bring
+ * new posts. Whenever funded WTE exceeds qualified WTE in post plus WTE
+ * being recruited, recruitment starts; the recruit starts after a lead time
+ * drawn from the grade's distribution, if the post is still funded and
+ * vacant then (else the post stays frozen). Qualified staff leave at the
+ * grade's turnover hazard; their posts become vacancies.
+ *
+ * Trainees: a cohort starts at the first intake of its programme on or
+ * after the date its places were approved (plus any late arrival), in the
+ * team that funds it, possibly seconded from qualified staff (whose posts
+ * become vacant). While training they are away on university weekdays, hold
+ * a reduced caseload, may be barred from complex cases, and need
+ * supervision that qualified staff of the supervising grades give out of
+ * their clinic time; when supervision is short, trainees' caseloads shrink
+ * in proportion. Some leave during training; on qualifying some leave, the
+ * rest take a new post (backfill, expansion) or fill a vacancy.
+ *
+ * Top-up courses take their attendees out of clinic on course days and give
+ * them the LTC skill at the end. Transfers move WTE of a grade, and its
+ * funding, from one team to another on a date.
+ */
+#ifndef IAPT_WORKFORCE_H
+#define IAPT_WORKFORCE_H
+
+#include "models/state.h"
+
+/* Creates the starting staff and schedules every workforce event. 0, or -1
+ * on OOM. */
+int iapt_workforce_init(state *st);
+void iapt_workforce_free(state *st);
+
+/* Handles EV_LEAVE .. EV_SKILL. */
+void iapt_workforce_event(state *st, const sim_ev *ev);
+
+/* Whether clinician c is away from clinic on day d for training
+ * (university day, top-up course day). */
+int iapt_workforce_away(const state *st, int32_t c, int32_t d);
+
+/* Daily accounting for clinician c on a day that ended: cost, clinic time,
+ * time lost to training. */
+void iapt_workforce_account_day(state *st, int32_t c, int32_t d);
+
+/* Month start: re-examines vacancies and supervision. */
+void iapt_workforce_month_start(state *st);
+/* Month end: records the workforce measures for the month, which had
+ * days_in_month simulated days and `finished` finished courses. */
+void iapt_workforce_record(state *st, double days_in_month, double finished);
+
+/* Funded qualified WTE of (team, grade) at time t. */
+double iapt_workforce_establishment(const state *st, int32_t team, int32_t grade, double t);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * tests/test_model.c: checks of the IAPT model that cannot lie.
+ *
+ *  - conservation of people at every monthly snapshot of every replication,
+ *    exactly (counts are whole numbers held in doubles);
+ *  - the same seed gives the same outputs bit for bit on 1 or 2 threads;
+ *  - zero demand and zero staff behave as they must;
+ *  - reduced to one step with exponential times the model is an M/M/c queue
+ *    (tests/data/model/mmc.yaml explains why exactly), and its mean wait to
+ *    first treatment must match Erlang C plus the mean notice: the theory
+ *    must lie in the 99.9% Student-t interval of the replication means (a
+ *    correct model fails with probability 0.001; seeds are fixed). Waits are
+ *    whole days (date differences), unbiased for the continuous wait because
+ *    referral times are uniform within their days.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_sf_gamma.h>
+
+#include "model_support.h"
+
+static void check_conservation(const run_result *r)
+{
+    int nm = r->m->layout.nmonths;
+    for (size_t rep = 0; rep < r->nrep; rep++) {
+        for (int m = 0; m < nm; m++) {
+            double in = val(r, rep, "people_in", "all", m), dis = val(r, rep, "discharged_total", "all", m),
+                   drop = val(r, rep, "dropped_total", "all", m), wait = val(r, rep, "waiting", "all", m),
+                   treat = val(r, rep, "in_treatment", "all", m);
+            cr_assert_eq(in, dis + drop + wait + treat,
+                         "rep %zu month %d: people in %.0f != discharged %.0f + dropped %.0f + waiting %.0f + in "
+                         "treatment %.0f",
+                         rep, m, in, dis, drop, wait, treat);
+            double stages = val(r, rep, "waiting", "stage:assessment", m) + val(r, rep, "waiting", "stage:step2", m) +
+                            val(r, rep, "waiting", "stage:step3", m);
+            cr_assert_eq(wait, stages, "rep %zu month %d: waiting by stage", rep, m);
+            const char *stage[] = {"stage:assessment", "stage:step2", "stage:step3"};
+            for (int s = 0; s < 3; s++)
+                cr_assert_geq(val(r, rep, "waiting", stage[s], m), 0, "rep %zu month %d: %s", rep, m, stage[s]);
+            cr_assert_geq(treat, 0);
+        }
+    }
+}
+
+Test(model, conservation_default, .timeout = 120)
+{
+    run_result r;
+    run_scenario(&r, DATA("scenarios/default.yaml"), 3, 2);
+    check_conservation(&r);
+    /* and people actually flowed */
+    cr_assert_gt(val(&r, 0, "entered_treatment", "all", 12), 100);
+    cr_assert_gt(val(&r, 0, "finished_courses", "all", 12), 100);
+    run_free(&r);
+}
+
+Test(model, conservation_every_mechanism, .timeout = 120)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/small_ltc.yaml"), 3, 2);
+    check_conservation(&r);
+    int nm = r.m->layout.nmonths;
+    double ltc_entered = 0, groups = 0;
+    for (int m = 0; m < nm; m++) {
+        ltc_entered += val(&r, 0, "entered_treatment", "pathway:diabetes", m);
+        groups += val(&r, 0, "treated_li_only", "all", m);
+    }
+    cr_assert_gt(ltc_entered, 0, "the LTC pathway goes live and treats people");
+    cr_assert_eq(val(&r, 0, "referrals", "pathway:diabetes", 3), 0, "no LTC referrals before go-live (July)");
+    run_free(&r);
+}
+
+Test(model, same_seed_same_bits_any_threads, .timeout = 120)
+{
+    run_result a, b;
+    run_scenario(&a, DATA("tests/data/model/small_ltc.yaml"), 3, 1);
+    run_scenario(&b, DATA("tests/data/model/small_ltc.yaml"), 3, 2);
+    cr_assert_eq(memcmp(a.x, b.x, a.nrep * a.nout * sizeof(double)), 0, "1 thread and 2 threads differ");
+    run_free(&a);
+    run_free(&b);
+}
+
+Test(model, zero_demand, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/zero_demand.yaml"), 2, 2);
+    check_conservation(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            cr_assert_eq(val(&r, rep, "referrals", "all", m), 0);
+            cr_assert_eq(val(&r, rep, "entered_treatment", "all", m), 0);
+            cr_assert_eq(val(&r, rep, "waiting", "all", m), 0);
+            cr_assert_eq(val(&r, rep, "caseload_utilisation", "all", m), 0, "staff in post but nobody to treat");
+            cr_assert(isnan(val(&r, rep, "wait_median", "all", m)), "no waits: undefined, not 0");
+            cr_assert_gt(val(&r, rep, "wte_qualified", "all", m), 0);
+        }
+    run_free(&r);
+}
+
+Test(model, zero_staff, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/zero_staff.yaml"), 2, 2);
+    check_conservation(&r);
+    int nm = r.m->layout.nmonths;
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        double referred = 0, dropped = 0, out = 0;
+        for (int m = 0; m < nm; m++) {
+            cr_assert_eq(val(&r, rep, "entered_treatment", "all", m), 0, "nobody can be treated");
+            cr_assert_eq(val(&r, rep, "assessed", "all", m), 0, "nobody can be assessed");
+            referred += val(&r, rep, "referrals", "all", m);
+            dropped += val(&r, rep, "dropouts", "stage:waiting", m);
+            out += val(&r, rep, "not_opted_in", "all", m);
+        }
+        /* Everyone who opted in is still waiting for assessment or dropped out. */
+        cr_assert_eq(val(&r, rep, "waiting", "stage:assessment", nm - 1), referred - out - dropped);
+        cr_assert_gt(dropped, 0, "long waits lead to drop-out");
+        cr_assert_eq(val(&r, rep, "wte_qualified", "all", nm - 1), 0);
+    }
+    run_free(&r);
+}
+
+static double erlang_c(int c, double a)
+{
+    double sum = 0;
+    for (int k = 0; k < c; k++)
+        sum += pow(a, k) / gsl_sf_fact((unsigned)k);
+    double top = pow(a, c) / gsl_sf_fact((unsigned)c) * c / (c - a);
+    return top / (sum + top);
+}
+
+/* Mean wait to first treatment of each replication over the months after
+ * warm-up, weighted by people entering treatment; checked against theory. */
+static void check_wait(const run_result *r, int warm_months, double theory)
+{
+    double *w = malloc(r->nrep * sizeof *w);
+    for (size_t rep = 0; rep < r->nrep; rep++) {
+        double num = 0, den = 0;
+        for (int m = warm_months; m < r->m->layout.nmonths; m++) {
+            double n = val(r, rep, "entered_treatment", "all", m), mean = val(r, rep, "wait_mean", "all", m);
+            if (n > 0)
+                num += n * mean, den += n;
+        }
+        w[rep] = num / den;
+    }
+    sim_ci c = sim_ci_column(w, r->nrep, 1, 0, 0.999);
+    fprintf(stderr, "mean wait %.3f, 99.9%% CI [%.3f, %.3f], theory %.3f\n", c.mean, c.lo, c.hi, theory);
+    cr_assert(c.lo <= theory && theory <= c.hi, "mean wait: theory %.3f outside 99.9%% CI [%.3f, %.3f]", theory, c.lo,
+              c.hi);
+    free(w);
+}
+
+Test(model, reduces_to_mm3, .timeout = 300)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/mmc.yaml"), 0, 2);
+    double lambda = 0.24, mu = 0.1, wq = erlang_c(3, lambda / mu) / (3 * mu - lambda);
+    check_wait(&r, 24, wq + 1.0);
+    run_free(&r);
+}
+
+Test(model, reduces_to_mm1, .timeout = 300)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/mm1.yaml"), 0, 2);
+    check_wait(&r, 24, 0.8 / (0.1 - 0.08) + 1.0);
+    run_free(&r);
+}

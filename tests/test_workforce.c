@@ -1,0 +1,207 @@
+/*
+ * tests/test_workforce.c: the workforce over time.
+ *
+ * Deterministic mechanisms are checked with exact expected values on the
+ * fixtures in tests/data/workforce (no turnover, no leave, recruitment in
+ * exactly 61 days, no attrition): each file states the dates it produces.
+ * The headcount identity is checked on stochastic scenarios in every month
+ * of every replication. The backfill behaviour is checked as paired
+ * differences between scenarios run with the same seed (common random
+ * numbers), each required to be significant at 99%.
+ */
+#include <math.h>
+
+#include "model_support.h"
+
+#define WF(f) DATA("tests/data/workforce/" f)
+
+/* Month index of YYYY-MM in a run starting in April 2026. */
+static int mo(int y, int m) { return (y - 2026) * 12 + (m - 4); }
+
+static double initial_headcount(const iapt_scenario *sc, int grade)
+{
+    double n = 0;
+    for (size_t i = 0; i < sc->workforce.staff.n; i++) {
+        const iapt_staff_cfg *s = IAPT_ITEM(sc->workforce.staff, iapt_staff_cfg, i);
+        if (s->grade.index == grade)
+            n += (double)s->count;
+    }
+    return n;
+}
+
+/* Qualified: change in post = starters + trainees qualified - leavers -
+ * seconded. Trainees: change = started - qualified - left. By grade,
+ * every month, every replication, exactly. */
+static void check_headcount_identity(const run_result *r)
+{
+    const conf_list *grades = &r->sc.workforce.grades;
+    for (size_t rep = 0; rep < r->nrep; rep++)
+        for (size_t g = 0; g < grades->n; g++) {
+            char grp[96];
+            snprintf(grp, sizeof grp, "grade:%s", IAPT_ITEM(*grades, iapt_grade_cfg, g)->name);
+            double head = initial_headcount(&r->sc, (int)g), trainees = 0;
+            for (int m = 0; m < r->m->layout.nmonths; m++) {
+                double q = val(r, rep, "trainees_qualified", grp, m);
+                double in = val(r, rep, "starters", grp, m) + q - val(r, rep, "leavers", grp, m) -
+                            val(r, rep, "seconded", grp, m);
+                double tin = val(r, rep, "trainees_started", grp, m) - q - val(r, rep, "trainees_left", grp, m);
+                head += in;
+                trainees += tin;
+                cr_assert_eq(val(r, rep, "headcount", grp, m), head, "rep %zu %s month %d: in post %.0f, flows say %.0f",
+                             rep, grp, m, val(r, rep, "headcount", grp, m), head);
+                cr_assert_eq(val(r, rep, "trainees", grp, m), trainees, "rep %zu %s month %d: trainees", rep, grp, m);
+            }
+        }
+}
+
+Test(workforce, headcount_identity_with_turnover, .timeout = 120)
+{
+    run_result r;
+    run_scenario(&r, DATA("scenarios/ltc-backfill.yaml"), 4, 2);
+    check_headcount_identity(&r);
+    double leavers = 0, starters = 0;
+    for (int m = 0; m < r.m->layout.nmonths; m++)
+        leavers += val(&r, 0, "leavers", "all", m), starters += val(&r, 0, "starters", "all", m);
+    cr_assert_gt(leavers, 5, "turnover happens");
+    cr_assert_gt(starters, 5, "vacancies are recruited to");
+    run_free(&r);
+    run_scenario(&r, DATA("tests/data/model/small_ltc.yaml"), 3, 2);
+    check_headcount_identity(&r);
+    run_free(&r);
+}
+
+Test(workforce, training_delay_and_qualification)
+{
+    run_result r;
+    run_scenario(&r, WF("training_delay.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (int m = 0; m < r.m->layout.nmonths; m++)
+        cr_assert_eq(val(&r, 0, "trainees_started", "grade:hit", m), m == mo(2027, 1) ? 3 : 0, "month %d", m);
+    cr_assert_eq(val(&r, 0, "trainees", "grade:hit", mo(2026, 12)), 0);
+    cr_assert_eq(val(&r, 0, "trainees", "grade:hit", mo(2027, 6)), 3);
+    cr_assert_eq(val(&r, 0, "trainees_qualified", "grade:hit", mo(2027, 12)), 3);
+    cr_assert_eq(val(&r, 0, "headcount", "grade:hit", mo(2027, 11)), 10);
+    cr_assert_eq(val(&r, 0, "headcount", "grade:hit", mo(2027, 12)), 13);
+    cr_assert_eq(val(&r, 0, "establishment_wte", "team:core/grade:hit", mo(2027, 12)), 13, "new posts");
+    run_free(&r);
+}
+
+Test(workforce, late_places_start_later)
+{
+    run_result r;
+    run_scenario(&r, WF("late_places.yaml"), 0, 2);
+    for (int m = 0; m < r.m->layout.nmonths; m++)
+        cr_assert_eq(val(&r, 0, "trainees_started", "grade:hit", m), m == mo(2027, 2) ? 3 : 0, "month %d", m);
+    cr_assert_eq(val(&r, 1, "trainees_qualified", "grade:hit", mo(2028, 2)), 3);
+    run_free(&r);
+}
+
+Test(workforce, university_days_and_supervision_shortfall)
+{
+    run_result r;
+    run_scenario(&r, WF("supervision.yaml"), 0, 2);
+    int m = mo(2026, 12);
+    /* University on Monday and Tuesday: December 2026 has 9 of them among
+     * 23 clinic days; February 2027 is four whole weeks, 8 of 20. */
+    cr_assert_float_eq(val(&r, 0, "training_time_share", "team:school/grade:hit", m), 100.0 * 9 / 23, 1e-9);
+    cr_assert_float_eq(val(&r, 0, "training_time_share", "team:school/grade:hit", mo(2027, 2)), 40.0, 1e-9);
+    cr_assert_eq(val(&r, 0, "supervision_required", "team:school", m), 12);
+    cr_assert_eq(val(&r, 0, "supervision_available", "team:school", m), 6);
+    cr_assert_eq(val(&r, 0, "supervision_shortfall", "team:school", m), 6);
+    /* Caseload capped by the shortfall: floor(18 x 40% x 50%) = 3 places. */
+    cr_assert_eq(val(&r, 0, "caseload_per_wte", "team:school/grade:hit", m), 3);
+    cr_assert_eq(val(&r, 0, "supervision_shortfall", "team:school", mo(2027, 10)), 0, "qualified in September 2027");
+    run_free(&r);
+}
+
+Test(workforce, establishment_changes_recruitment_and_frozen_posts)
+{
+    run_result r;
+    run_scenario(&r, WF("posts.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "vacancies_wte", "team:core/grade:hit", mo(2026, 5)), 0);
+        cr_assert_eq(val(&r, rep, "vacancies_wte", "team:core/grade:hit", mo(2026, 6)), 2);
+        cr_assert_eq(val(&r, rep, "vacancies_wte", "team:core/grade:hit", mo(2026, 7)), 2);
+        cr_assert_eq(val(&r, rep, "starters", "team:core/grade:hit", mo(2026, 8)), 2, "1 June + 61 days = 1 August");
+        cr_assert_eq(val(&r, rep, "vacancies_wte", "team:core/grade:hit", mo(2026, 8)), 0);
+        cr_assert_eq(val(&r, rep, "establishment_wte", "team:core/grade:pwp", mo(2026, 7)), 11);
+        cr_assert_eq(val(&r, rep, "starters", "team:core/grade:pwp", mo(2026, 8)), 1, "one PWP post was frozen");
+        cr_assert_eq(val(&r, rep, "headcount", "grade:pwp", mo(2027, 3)), 11);
+    }
+    run_free(&r);
+}
+
+Test(workforce, topup_transfer_backfill_secondment)
+{
+    run_result r;
+    run_scenario(&r, WF("topup_transfer.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    /* 2 of 10 HITs away 5 of September's 22 clinic days. */
+    cr_assert_float_eq(val(&r, 0, "training_time_share", "team:core/grade:hit", mo(2026, 9)), 100.0 * 10 / 220, 1e-9);
+    for (int m = 0; m < mo(2026, 10); m++)
+        cr_assert_eq(val(&r, 0, "assessed", "pathway:diabetes", m), 0, "month %d: nobody to assess LTC referrals", m);
+    double assessed = 0;
+    for (int m = mo(2026, 10); m < r.m->layout.nmonths; m++)
+        assessed += val(&r, 0, "assessed", "pathway:diabetes", m);
+    cr_assert_gt(assessed, 0, "the top-up trained HITs moved and assess LTC referrals");
+    cr_assert_eq(val(&r, 0, "establishment_wte", "team:core/grade:hit", mo(2026, 9)), 10);
+    cr_assert_eq(val(&r, 0, "establishment_wte", "team:core/grade:hit", mo(2026, 10)), 8);
+    cr_assert_eq(val(&r, 0, "establishment_wte", "team:ltc/grade:hit", mo(2026, 10)), 2);
+    cr_assert_eq(val(&r, 0, "wte_qualified", "team:core/grade:hit", mo(2026, 10)), 8);
+    cr_assert_eq(val(&r, 0, "wte_qualified", "team:ltc/grade:hit", mo(2026, 10)), 2);
+    cr_assert_eq(val(&r, 0, "vacancies_wte", "team:core/grade:hit", mo(2026, 10)), 0, "the funding moved too");
+    cr_assert_eq(val(&r, 0, "seconded", "grade:pwp", mo(2027, 1)), 1);
+    cr_assert_eq(val(&r, 0, "vacancies_wte", "team:core/grade:pwp", mo(2027, 2)), 1);
+    cr_assert_eq(val(&r, 0, "starters", "team:core/grade:pwp", mo(2027, 3)), 1, "1 January + 61 days");
+    cr_assert_eq(val(&r, 0, "trainees_qualified", "grade:hit", mo(2027, 12)), 3);
+    cr_assert_eq(val(&r, 0, "establishment_wte", "team:core/grade:hit", mo(2027, 12)), 11, "8 + 2 backfill + 1 seconded");
+    run_free(&r);
+}
+
+/* Per-replication mean of core waits over months [a, b]. */
+static double core_wait(const run_result *r, size_t rep, int a, int b)
+{
+    double t = 0;
+    for (int m = a; m <= b; m++)
+        t += val(r, rep, "wait_mean", "pathway:core", m);
+    return t / (b - a + 1);
+}
+
+/* The paired difference f(rep) must have a 99% interval entirely above 0. */
+static void expect_positive(const double *d, size_t n, const char *what)
+{
+    sim_ci c = sim_ci_column(d, n, 1, 0, 0.99);
+    fprintf(stderr, "%s: %.2f days, 99%% CI [%.2f, %.2f]\n", what, c.mean, c.lo, c.hi);
+    cr_assert_gt(c.lo, 0, "%s: 99%% CI [%.3f, %.3f] does not exclude 0", what, c.lo, c.hi);
+}
+
+/* 60 replications: the recovery is about 2 days against a per-replication
+ * sd of about 4 days, so the 99% half-width is about 2.66 * 4 / sqrt(60) =
+ * 1.4 days: enough power to resolve it, measured once, not tuned. */
+#define NB 60
+
+Test(workforce, backfill_dip_recovery_and_delay, .timeout = 600)
+{
+    run_result a, b;
+    run_scenario(&a, DATA("scenarios/ltc-backfill.yaml"), NB, 2);
+    run_scenario(&b, DATA("scenarios/ltc-backfill-late.yaml"), NB, 2);
+    double rise[NB], fall[NB], delay[NB];
+    for (size_t rep = 0; rep < NB; rep++) {
+        /* Phases: before the April 2027 transfer; the months before the
+         * backfill qualifies (September 2028); the year after it does (up to
+         * the next September intake); and, for the late places, the months
+         * when only the on-time cohort has qualified. */
+        double before = core_wait(&a, rep, mo(2026, 10), mo(2027, 3));
+        double dip = core_wait(&a, rep, mo(2028, 1), mo(2028, 8));
+        double after = core_wait(&a, rep, mo(2028, 11), mo(2029, 8));
+        rise[rep] = dip - before;
+        fall[rep] = dip - after;
+        delay[rep] = core_wait(&b, rep, mo(2028, 11), mo(2029, 8)) - after;
+    }
+    expect_positive(rise, NB, "core waits rise after 3 WTE HITs move to the LTC team");
+    expect_positive(fall, NB, "core waits fall after the backfill cohort qualifies");
+    expect_positive(delay, NB, "with places 6 months late core waits stay higher for longer");
+    run_free(&a);
+    run_free(&b);
+}
