@@ -103,9 +103,9 @@ static void monthly_table(const iapt_results *r, FILE *out)
 {
     const iapt_service_cfg *sv = &r->m->sc->service;
     fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "month", "referrals", "entered", "access FY %",
-            "waiting", "median wait", "<=6 weeks %", "<=18 weeks %", "recovery %", "staff WTE");
+            "waiting", "median wait", "<=6 weeks %", "<=18 weeks %", "recovery %", "qualified");
     fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "", "", "treatment", "", "list", "days",
-            "(std 75%)", "(std 95%)", "(std 50%)", "in post");
+            "(std 75%)", "(std 95%)", "(std 50%)", "WTE in post");
     for (int m = 0; m < nmonths(r); m++) {
         char ml[8];
         month_label(r, m, ml);
@@ -123,13 +123,7 @@ static void monthly_table(const iapt_results *r, FILE *out)
         fprintf(out, " %s", mark(w18, 100 * sv->standard_18_weeks));
         cell(out, rec, 12, 1);
         fprintf(out, " %s", mark(rec, 100 * sv->recovery_target));
-        const sim_ci *q = iapt_results_get(r, M_WTE_QUALIFIED, "all", m), *t = iapt_results_get(r, M_WTE_TRAINEE, "all", m);
-        sim_ci staff = *q;
-        if (t && !isnan(t->mean)) {
-            staff.mean += t->mean;
-            staff.half = NAN; /* the sum's interval is not the sum of intervals; shown in the CSV separately */
-        }
-        cell(out, &staff, 13, 1);
+        cell(out, iapt_results_get(r, M_WTE_QUALIFIED, "all", m), 13, 1);
         fputc('\n', out);
     }
     fputs("  +: meets the standard with the stated confidence; -: misses it; ?: the interval straddles it\n", out);

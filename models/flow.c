@@ -566,7 +566,9 @@ void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps)
     }
     if (!moved) {
         if (how == END_DROPOUT) {
-            int stage = ps->sessions <= 1 ? DROP_FIRST_SECOND : DROP_LATER;
+            /* First to second treatment appointment of the episode (the
+             * national measure), not of each course. */
+            int stage = ps->total_sessions <= 1 ? DROP_FIRST_SECOND : DROP_LATER;
             iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
             iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, stage, 1);
         }

@@ -39,7 +39,8 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_DNAS] = {"dnas", "appointments", GA, "booked appointments missed"},
     [M_DNA_RATE] = {"dna_rate", "%", GA, "missed / booked appointments held in the month"},
     [M_DROPOUTS] = {"dropouts", "people", GA | G_DROPSTAGE,
-                    "drop-outs: while waiting, between first and second session, later in treatment"},
+                    "drop-outs: while waiting (for assessment or a course), between the first and second "
+                    "treatment session of the referral, later in treatment"},
     [M_FINISHED] = {"finished_courses", "people", GP | G_STEP,
                     "discharged after at least 2 treatment sessions (by step of the last course)"},
     [M_FINISHED_CASES] = {"finished_courses_cases", "people", GP | G_STEP,
