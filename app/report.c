@@ -312,8 +312,14 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
     sim_date_format(sc->run.start, a);
     sim_date_format(sc->run.end, b);
     fprintf(out, "iaptsim %s: %s (%s)\n", IAPTSIM_VERSION, sc->name, scenario_path);
-    fprintf(out, "service: %s; run %s to %s; %zu replications, seed %ld; values are means ±%.0f%% CI half-widths\n\n",
+    fprintf(out, "service: %s; run %s to %s; %zu replications, seed %ld; values are means ±%.0f%% CI half-widths\n",
             sc->service.name, a, b, r->nrep, sc->run.seed, 100 * r->level);
+    if (r->target_met >= 0)
+        fprintf(out, "replications chosen automatically: monthly entered treatment and waiting list %s ±%.3g%% of "
+                     "their means (%s)\n",
+                r->target_met ? "reached" : "did NOT reach", 100 * sc->run.target_half_width,
+                r->target_met ? "target met" : "stopped at max_replications");
+    fputc('\n', out);
     monthly_table(r, out);
     yearly_table(r, out);
     workforce_table(r, out);

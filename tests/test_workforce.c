@@ -159,6 +159,32 @@ Test(workforce, topup_transfer_backfill_secondment)
     run_free(&r);
 }
 
+/* Leavers per year of staff in post must match the grade's hazard. Staff
+ * time is the month-end headcount times the month's days (leavers in a
+ * month make the end-of-month count a little low, a bias near 1% against
+ * a 99% interval of about +-6% here). */
+Test(workforce, turnover_matches_the_hazard, .timeout = 120)
+{
+    run_result r;
+    run_scenario(&r, WF("turnover.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    double rate[20];
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        double leavers = 0, years = 0;
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            sim_date first = sim_date_add_months(r.m->layout.first_month, m);
+            double days = (double)(sim_date_add_months(first, 1) - first);
+            leavers += val(&r, rep, "leavers", "grade:hit", m);
+            years += val(&r, rep, "headcount", "grade:hit", m) * days / SIM_DAYS_PER_YEAR;
+        }
+        rate[rep] = leavers / years;
+    }
+    sim_ci c = sim_ci_column(rate, r.nrep, 1, 0, 0.99);
+    fprintf(stderr, "turnover: %.4f a year, 99%% CI [%.4f, %.4f], hazard 0.2\n", c.mean, c.lo, c.hi);
+    cr_assert(c.lo <= 0.2 && 0.2 <= c.hi, "turnover %.4f, 99%% CI [%.4f, %.4f], hazard 0.2", c.mean, c.lo, c.hi);
+    run_free(&r);
+}
+
 /* Per-replication mean of core waits over months [a, b]. */
 static double core_wait(const run_result *r, size_t rep, int a, int b)
 {
