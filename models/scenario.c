@@ -78,7 +78,7 @@ static const conf_schema run_schema = SCHEMA("run", iapt_run_cfg, run_fields, ch
 /* ---- service ------------------------------------------------------------- */
 
 static const conf_field hazard_fields[] = {
-    NUM(iapt_hazard_cfg, "after", after, CONF_U_WEEKS, 0, 3650, NULL, "6 weeks",
+    NUM(iapt_hazard_cfg, "after", after, CONF_U_WEEKS, 0, 3650, "0 weeks", "6 weeks",
         "from this long after the wait began"),
     PCT(iapt_hazard_cfg, "per_week", per_week, "0%", "1.5%", "drop-out hazard per week of waiting from then on"),
 };
@@ -113,7 +113,7 @@ static int check_service(conf_ctx *ctx, void *obj, const void *root)
 static const conf_field service_fields[] = {
     STR(iapt_service_cfg, "name", name, 0, "\"NHS Talking Therapies service\"", "\"Anytown Talking Therapies\"",
         "name shown in reports"),
-    NUM(iapt_service_cfg, "prevalence", prevalence, CONF_U_NONE, 0, 1e9, NULL, "30000",
+    NUMF(iapt_service_cfg, "prevalence", prevalence, CONF_U_NONE, 1, 1e9, REQ, NULL, "30000",
         "adults in the area with a common mental health problem (about 1 in 6 adults; domain brief s.2), people"),
     PCT(iapt_service_cfg, "access_target", access_target, "25%", "22%",
         "people entering treatment per year / prevalence; 25% by 2020/21 (domain brief s.3)"),

@@ -16,9 +16,9 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_sf_gamma.h>
 
 #include "model_support.h"
+#include "queueing_theory.h"
 
 static void check_conservation(const run_result *r)
 {
@@ -120,14 +120,6 @@ Test(model, zero_staff, .timeout = 60)
     run_free(&r);
 }
 
-static double erlang_c(int c, double a)
-{
-    double sum = 0;
-    for (int k = 0; k < c; k++)
-        sum += pow(a, k) / gsl_sf_fact((unsigned)k);
-    double top = pow(a, c) / gsl_sf_fact((unsigned)c) * c / (c - a);
-    return top / (sum + top);
-}
 
 /* Mean wait to first treatment of each replication over the months after
  * warm-up, weighted by people entering treatment; checked against theory. */

@@ -14,9 +14,9 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include <gsl/gsl_sf_gamma.h>
 
 #include "queue_model.h"
+#include "queueing_theory.h"
 #include "sim/replicate.h"
 
 enum { OUT_WAIT, OUT_QUEUE, OUT_SYSTEM, OUT_OVERLAP, OUT_LAMBDA, OUT_SOJOURN, OUT_UTIL, OUT_LITTLE_GAP, NOUT };
@@ -53,15 +53,6 @@ static void expect_in_ci(const double *x, int col, double theory, const char *wh
               theory, c.lo, c.hi, c.mean);
 }
 
-/* Erlang C: probability an arrival waits in M/M/c with offered load a. */
-static double erlang_c(int c, double a)
-{
-    double sum = 0;
-    for (int k = 0; k < c; k++)
-        sum += pow(a, k) / gsl_sf_fact((unsigned)k);
-    double top = pow(a, c) / gsl_sf_fact((unsigned)c) * c / (c - a);
-    return top / (sum + top);
-}
 
 Test(queueing, mm1_waits_and_queue_length, .timeout = 120)
 {
