@@ -1,18 +1,34 @@
 /*
  * sim/evq.c: 4-ary min-heap of 16-byte entries with lazy cancellation.
  *
- * Heap entry: {time, key} with key = prio (8 bits) | seq (32 bits) | slot
- * (24 bits). Comparing (time, key) is exactly the (time, priority, insertion)
- * rule, because seq is unique among pending events; the slot bits never
- * decide. The slot indexes a 16-byte record holding the payload and the
- * slot's generation, read once when the event is popped. When seq would wrap
- * after 2^32 pushes, pending events are renumbered in their current order
- * (O(n log n), once per four billion events), so FIFO order survives any run
- * length. At most 2^24 - 1 events can be pending at once.
+ * Heap entry: {tkey, key}. tkey is the event time's IEEE-754 bits mapped so
+ * that unsigned integer order is numeric order (-0.0 is folded into +0.0
+ * first); key = prio (8 bits) | seq (32 bits) | slot (24 bits). Comparing
+ * (tkey, key) as one 128-bit unsigned number is exactly the (time, priority,
+ * insertion) rule, because seq is unique among pending events; the slot bits
+ * never decide. Integer comparison lets the four children of a node be
+ * compared without branches. The slot indexes a 16-byte record holding the
+ * payload and the slot's generation, read once when the event is popped.
+ * When seq would wrap after 2^32 pushes, pending events are renumbered in
+ * their current order (O(n log n), once per four billion events), so FIFO
+ * order survives any run length. At most 2^24 - 1 events can be pending.
  *
- * Invariants: heap[0..n) is a heap under entry_less; a slot's info is
- * gen*2 + cancelled, and every handle issued for its current use carries gen.
- * A slot's gen is bumped when its entry leaves the heap.
+ * Layout: heap[1] starts a 64-byte cache line, so the four children of any
+ * node (4i+1 .. 4i+4) share one line. Entries from n up to cap + 3 hold a
+ * sentinel greater than any event, so a node's last child group never needs
+ * a bounds check.
+ *
+ * Deferred root removal: a pop leaves a hole at the root instead of moving
+ * the last entry up at once. The next push drops its entry into the hole
+ * and sifts it down (one pass instead of a sift-down and a sift-up, the
+ * common pattern of an event handler scheduling the next event); any other
+ * operation fills the hole from the last entry first.
+ *
+ * Invariants: heap[0..n) is a heap under entry_less, except that heap[0] is
+ * meaningless while `hole` is set (then n counts the hole); heap[n..cap+4)
+ * are sentinels; a slot's info is gen*2 + cancelled, and every handle issued
+ * for its current use carries gen. A slot's gen is bumped when its entry
+ * leaves the heap.
  */
 #include "sim/evq.h"
 
@@ -32,11 +48,16 @@
 #define SEQ_SHIFT SLOT_BITS
 #define PRIO_SHIFT (SLOT_BITS + SEQ_BITS)
 #define MAX_SLOTS ((size_t)SLOT_MASK) /* slot indices 0 .. 2^24 - 2 */
+#define LINE 64                        /* cache line bytes */
+#define LEAD 3                         /* entries before heap[0] so heap[1] is line-aligned */
+#define PAD 4                          /* sentinels after the last usable entry */
 
 typedef struct entry {
-    double time;
+    uint64_t tkey;
     uint64_t key;
 } entry;
+
+static const entry SENTINEL = {UINT64_MAX, UINT64_MAX};
 
 typedef struct slot_rec {
     uint64_t data;
@@ -45,8 +66,10 @@ typedef struct slot_rec {
 } slot_rec;
 
 struct sim_evq {
-    entry *heap;
+    entry *heap;        /* = base + LEAD */
+    entry *base;        /* line-aligned allocation */
     size_t n, cap;
+    int hole;           /* root removed, not yet refilled */
     slot_rec *slots;
     uint32_t *free;     /* stack of free slots */
     size_t nfree, nslots, slot_cap;
@@ -54,12 +77,58 @@ struct sim_evq {
     uint64_t seq;       /* next sequence number, < 2^32 */
 };
 
-static inline int entry_less(const entry *a, const entry *b)
+/* Order-preserving map of a non-NaN double to 64 bits. */
+static inline uint64_t time_key(double t)
 {
-    return a->time < b->time || (a->time == b->time && a->key < b->key);
+    t += 0.0; /* -0.0 becomes +0.0 */
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }
 
+static inline double key_time(uint64_t k)
+{
+    uint64_t b = (k >> 63) ? k & ~(UINT64_C(1) << 63) : ~k;
+    double t;
+    memcpy(&t, &b, sizeof t);
+    return t;
+}
+
+/* (tkey, key) < (tkey, key) lexicographically. As one 128-bit comparison
+ * where the compiler has the type (a compare and a subtract-with-borrow, no
+ * branch), else with bitwise operators so it stays branch-free. */
+#ifdef __SIZEOF_INT128__
+__extension__ typedef unsigned __int128 u128;
+static inline int entry_less(const entry *a, const entry *b)
+{
+    return (((u128)a->tkey << 64) | a->key) < (((u128)b->tkey << 64) | b->key);
+}
+#else
+static inline int entry_less(const entry *a, const entry *b)
+{
+    return (a->tkey < b->tkey) | ((a->tkey == b->tkey) & (a->key < b->key));
+}
+#endif
+
 static inline uint32_t entry_slot(const entry *e) { return (uint32_t)(e->key & SLOT_MASK); }
+
+/* Allocates a line-aligned heap array for cap entries plus lead and pad,
+ * copying the first `keep` entries of old (if any) and filling the rest with
+ * sentinels. Returns the new base or NULL. */
+static entry *heap_alloc(size_t cap, const entry *old, size_t keep)
+{
+    size_t bytes = (LEAD + cap + PAD) * sizeof(entry);
+    bytes = (bytes + LINE - 1) / LINE * LINE;
+    entry *base = aligned_alloc(LINE, bytes);
+    if (!base)
+        return NULL;
+    entry *h = base + LEAD;
+    if (keep)
+        memcpy(h, old, keep * sizeof *h);
+    for (size_t i = keep; i < cap + PAD; i++)
+        h[i] = SENTINEL;
+    return base;
+}
 
 sim_evq *sim_evq_create(size_t capacity)
 {
@@ -70,13 +139,14 @@ sim_evq *sim_evq_create(size_t capacity)
     if (q->cap > MAX_SLOTS)
         q->cap = MAX_SLOTS;
     q->slot_cap = q->cap;
-    q->heap = malloc(q->cap * sizeof *q->heap);
+    q->base = heap_alloc(q->cap, NULL, 0);
     q->slots = malloc(q->slot_cap * sizeof *q->slots);
     q->free = malloc(q->slot_cap * sizeof *q->free);
-    if (!q->heap || !q->slots || !q->free) {
+    if (!q->base || !q->slots || !q->free) {
         sim_evq_destroy(q);
         return NULL;
     }
+    q->heap = q->base + LEAD;
     return q;
 }
 
@@ -84,7 +154,7 @@ void sim_evq_destroy(sim_evq *q)
 {
     if (!q)
         return;
-    free(q->heap);
+    free(q->base);
     free(q->slots);
     free(q->free);
     free(q);
@@ -93,10 +163,12 @@ void sim_evq_destroy(sim_evq *q)
 static int grow_heap(sim_evq *q)
 {
     size_t ncap = q->cap * 2;
-    entry *h = realloc(q->heap, ncap * sizeof *h);
-    if (!h)
+    entry *nb = heap_alloc(ncap, q->heap, q->n);
+    if (!nb)
         return -1;
-    q->heap = h;
+    free(q->base);
+    q->base = nb;
+    q->heap = nb + LEAD;
     q->cap = ncap;
     return 0;
 }
@@ -149,23 +221,56 @@ static void sift_up(entry *h, size_t i, entry x)
     h[i] = x;
 }
 
+/* Index of the least of the four entries h[c..c+3] (sentinels past the end
+ * make a short group safe), found without branches. */
+static inline size_t least_of_four(const entry *h, size_t c)
+{
+    size_t a = c + (size_t)entry_less(&h[c + 1], &h[c]);
+    size_t b = c + 2 + (size_t)entry_less(&h[c + 3], &h[c + 2]);
+    return entry_less(&h[b], &h[a]) ? b : a;
+}
+
+/* Asks for the four cache lines holding the children of h[c..c+3] (entries
+ * 4c+1 .. 4c+16, contiguous), so the next level's loads overlap this
+ * level's comparisons. */
+static inline void prefetch_grandchildren(const entry *h, size_t n, size_t c)
+{
+#if defined(__GNUC__)
+    size_t g = 4 * c + 1;
+    if (g < n)
+        for (size_t k = 0; k < 16; k += 4)
+            __builtin_prefetch(&h[g + k]);
+#else
+    (void)h, (void)n, (void)c;
+#endif
+}
+
 static void sift_down(entry *h, size_t n, size_t i, entry x)
 {
     for (;;) {
         size_t c = 4 * i + 1;
         if (c >= n)
             break;
-        size_t m = c;
-        size_t end = c + 4 < n ? c + 4 : n;
-        for (size_t j = c + 1; j < end; j++)
-            if (entry_less(&h[j], &h[m]))
-                m = j;
+        prefetch_grandchildren(h, n, c);
+        size_t m = least_of_four(h, c);
         if (!entry_less(&h[m], &x))
             break;
         h[i] = h[m];
         i = m;
     }
     h[i] = x;
+}
+
+/* Refills a hole left at the root by a pop with the last entry. */
+static void fill_hole(sim_evq *q)
+{
+    if (!q->hole)
+        return;
+    q->hole = 0;
+    entry last = q->heap[--q->n];
+    q->heap[q->n] = SENTINEL;
+    if (q->n)
+        sift_down(q->heap, q->n, 0, last);
 }
 
 static int cmp_entries(const void *a, const void *b)
@@ -178,6 +283,7 @@ static int cmp_entries(const void *a, const void *b)
  * their current order. A sorted array is a valid heap. */
 static void renumber(sim_evq *q)
 {
+    fill_hole(q);
     qsort(q->heap, q->n, sizeof *q->heap, cmp_entries);
     for (size_t i = 0; i < q->n; i++) {
         uint64_t k = q->heap[i].key;
@@ -196,7 +302,7 @@ sim_handle sim_evq_push(sim_evq *q, double time, unsigned prio, uint32_t kind, u
 {
     assert(!isnan(time));
     assert(prio <= SIM_PRIO_MAX);
-    if (q->n == q->cap && grow_heap(q))
+    if (!q->hole && q->n == q->cap && grow_heap(q))
         return 0;
     uint32_t slot = take_slot(q);
     if (slot == UINT32_MAX)
@@ -206,28 +312,26 @@ sim_handle sim_evq_push(sim_evq *q, double time, unsigned prio, uint32_t kind, u
     slot_rec *r = &q->slots[slot];
     r->data = data;
     r->kind = kind;
-    entry x = {time, ((uint64_t)prio << PRIO_SHIFT) | (q->seq++ << SEQ_SHIFT) | slot};
-    sift_up(q->heap, q->n++, x);
+    entry x = {time_key(time), ((uint64_t)prio << PRIO_SHIFT) | (q->seq++ << SEQ_SHIFT) | slot};
+    if (q->hole) {
+        q->hole = 0;
+        sift_down(q->heap, q->n, 0, x);
+    } else {
+        sift_up(q->heap, q->n++, x);
+    }
     return make_handle(q, slot, prio);
 }
 
-/* Removes the root entry (the heap must be non-empty). */
-static entry remove_root(sim_evq *q)
-{
-    entry top = q->heap[0];
-    entry last = q->heap[--q->n];
-    if (q->n)
-        sift_down(q->heap, q->n, 0, last);
-    return top;
-}
-
-/* Discards cancelled entries at the top; afterwards the root, if any, is live. */
+/* Discards cancelled entries at the top; afterwards there is no hole and
+ * the root, if any, is live. */
 static void skip_cancelled(sim_evq *q)
 {
+    fill_hole(q);
     while (q->n && (q->slots[entry_slot(&q->heap[0])].info & 1u)) {
-        entry e = remove_root(q);
-        drop_slot(q, entry_slot(&e));
+        drop_slot(q, entry_slot(&q->heap[0]));
         q->ncancelled--;
+        q->hole = 1;
+        fill_hole(q);
     }
 }
 
@@ -236,11 +340,15 @@ int sim_evq_pop(sim_evq *q, sim_ev *out) { return sim_evq_pop_until(q, INFINITY,
 int sim_evq_pop_until(sim_evq *q, double until, sim_ev *out)
 {
     skip_cancelled(q);
-    if (!q->n || !(q->heap[0].time <= until))
+    if (!q->n)
         return 0;
-    entry e = remove_root(q);
+    const entry e = q->heap[0];
+    double t = key_time(e.tkey);
+    if (!(t <= until))
+        return 0;
+    q->hole = 1;
     uint32_t slot = entry_slot(&e);
-    out->time = e.time;
+    out->time = t;
     out->data = q->slots[slot].data;
     out->kind = q->slots[slot].kind;
     out->prio = (unsigned)(e.key >> PRIO_SHIFT);
@@ -251,7 +359,7 @@ int sim_evq_pop_until(sim_evq *q, double until, sim_ev *out)
 double sim_evq_next_time(sim_evq *q)
 {
     skip_cancelled(q);
-    return q->n ? q->heap[0].time : INFINITY;
+    return q->n ? key_time(q->heap[0].tkey) : INFINITY;
 }
 
 /* Slot of a handle if it names a pending, uncancelled event, else UINT32_MAX.
@@ -274,6 +382,7 @@ int sim_evq_pending(const sim_evq *q, sim_handle h) { return live_slot(q, h) != 
 /* Rebuilds the heap without cancelled entries (Floyd's heapify, O(n)). */
 static void compact(sim_evq *q)
 {
+    fill_hole(q);
     size_t k = 0;
     for (size_t i = 0; i < q->n; i++) {
         uint32_t slot = entry_slot(&q->heap[i]);
@@ -282,6 +391,8 @@ static void compact(sim_evq *q)
         else
             q->heap[k++] = q->heap[i];
     }
+    for (size_t i = k; i < q->n; i++)
+        q->heap[i] = SENTINEL;
     q->n = k;
     q->ncancelled = 0;
     if (k > 1)
@@ -313,6 +424,6 @@ sim_handle sim_evq_reschedule(sim_evq *q, sim_handle h, double time)
     return nh;
 }
 
-size_t sim_evq_size(const sim_evq *q) { return q->n - q->ncancelled; }
+size_t sim_evq_size(const sim_evq *q) { return q->n - (size_t)q->hole - q->ncancelled; }
 
 size_t sim_evq_capacity(const sim_evq *q) { return q->cap; }

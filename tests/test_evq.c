@@ -36,6 +36,25 @@ Test(evq, order_is_time_then_priority_then_insertion)
     sim_evq_destroy(q);
 }
 
+Test(evq, negative_zero_and_infinite_times_order_numerically)
+{
+    sim_evq *q = sim_evq_create(1);
+    /* -0.0 and 0.0 are the same time: priority, then insertion, decides. */
+    const double t[] = {INFINITY, 0.0, -1e-300, -0.0, 1e-300, -3.5, -INFINITY, 0.0};
+    const unsigned pr[] = {0, 2, 0, 1, 0, 0, 0, 1};
+    for (uint64_t i = 0; i < 8; i++)
+        cr_assert(sim_evq_push(q, t[i], pr[i], 0, i));
+    const uint64_t want[] = {6, 5, 2, 3, 7, 1, 4, 0};
+    sim_ev ev;
+    for (int i = 0; i < 8; i++) {
+        cr_assert(sim_evq_pop(q, &ev));
+        cr_assert_eq(ev.data, want[i], "pop %d: got event %llu, want %llu", i, (unsigned long long)ev.data,
+                     (unsigned long long)want[i]);
+        cr_assert(ev.time == t[want[i]], "pop %d: time %g, pushed as %g", i, ev.time, t[want[i]]);
+    }
+    sim_evq_destroy(q);
+}
+
 Test(evq, equal_keys_are_fifo_over_many_events)
 {
     sim_evq *q = sim_evq_create(2);
@@ -128,6 +147,7 @@ typedef struct ref_ev {
     uint64_t seq;
     sim_handle h;
     int live;
+    uint64_t data; /* payload: the push index of the event's first push */
 } ref_ev;
 
 static int ref_next(const ref_ev *r, size_t n)
@@ -159,8 +179,19 @@ Test(evq, random_operations_match_reference)
             double t = now + (double)gsl_rng_uniform_int(r, 20);
             unsigned pr = (unsigned)gsl_rng_uniform_int(r, 3);
             sim_handle h = sim_evq_push(q, t, pr, 0, nref);
-            ref[nref] = (ref_ev){t, pr, nref, h, 1};
+            ref[nref] = (ref_ev){t, pr, nref, h, 1, nref};
             nref++;
+        } else if (u < 0.52 && nref && nref < N) {
+            /* Reschedule: the event takes a new insertion sequence. */
+            size_t i = gsl_rng_uniform_int(r, nref);
+            double t = now + (double)gsl_rng_uniform_int(r, 20);
+            sim_handle h = sim_evq_reschedule(q, ref[i].h, t);
+            cr_assert_eq(h != 0, ref[i].live, "reschedule of event %zu", i);
+            if (h) {
+                ref[i].live = 0;
+                ref[nref] = (ref_ev){t, ref[i].prio, nref, h, 1, ref[i].data};
+                nref++;
+            }
         } else if (u < 0.6 && nref) {
             size_t i = gsl_rng_uniform_int(r, nref);
             int got = sim_evq_cancel(q, ref[i].h);
@@ -172,8 +203,9 @@ Test(evq, random_operations_match_reference)
             int got = sim_evq_pop(q, &ev);
             cr_assert_eq(got, want >= 0);
             if (want >= 0) {
-                cr_assert_eq(ev.data, (uint64_t)want, "step %d: popped %llu, reference says %d", step,
-                             (unsigned long long)ev.data, want);
+                cr_assert_eq(ev.data, ref[want].data, "step %d: popped %llu, reference says %llu", step,
+                             (unsigned long long)ev.data, (unsigned long long)ref[want].data);
+                cr_assert_eq(ev.time, ref[want].time);
                 ref[want].live = 0;
                 now = ev.time;
             }
