@@ -11,8 +11,6 @@
 #include <math.h>
 #include <string.h>
 
-#include <gsl/gsl_randist.h>
-
 #include "sim/resource.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -70,7 +68,7 @@ static void on_arrival(sim *s, const sim_ev *ev, void *ctx)
     if (++m->arrived == m->p->customers)
         sim_stop(s);
     else
-        sim_after(s, gsl_ran_exponential(m->arrivals, m->p->arrival_mean), 0, EV_ARRIVAL, 0);
+        sim_after(s, sim_rng_exponential(m->arrivals, m->p->arrival_mean), 0, EV_ARRIVAL, 0);
     uint64_t token = pack(ev->time);
     if (sim_resource_seize(m->tellers, token, 0) == 1)
         start_service(m, token);
@@ -140,7 +138,7 @@ int qm_run(const qm_params *p, uint64_t seed, uint64_t rep, qm_result *out)
     sim_tally_init(&m.sojourn);
     /* Warm-up runs before an arrival at the same instant (priority 0 < 1). */
     sim_at(m.s, p->warmup, 0, EV_WARM, 0);
-    sim_at(m.s, gsl_ran_exponential(m.arrivals, p->arrival_mean), 1, EV_ARRIVAL, 0);
+    sim_at(m.s, sim_rng_exponential(m.arrivals, p->arrival_mean), 1, EV_ARRIVAL, 0);
     sim_run(m.s, INFINITY);
     if (sim_failed(m.s) || !m.warm)
         goto out;

@@ -5,6 +5,7 @@
  * Triangular uses the inverse CDF; the rest call GSL directly.
  */
 #include "sim/dist.h"
+#include "sim/rng.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT: return d->p[0];
-    case SIM_DIST_EXPONENTIAL: return gsl_ran_exponential(r, d->p[0]);
+    case SIM_DIST_EXPONENTIAL: return sim_rng_exponential(r, d->p[0]);
     case SIM_DIST_GAMMA: return gsl_ran_gamma(r, d->d[0], d->d[1]);
     case SIM_DIST_LOGNORMAL: return gsl_ran_lognormal(r, d->d[0], d->d[1]);
     case SIM_DIST_WEIBULL: return gsl_ran_weibull(r, d->p[1], d->p[0]);

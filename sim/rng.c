@@ -1,9 +1,10 @@
 /*
- * sim/rng.c: xoshiro256** as a GSL generator type, stream seeding, and the
- * GSL error handler.
+ * sim/rng.c: xoshiro256** as a GSL generator type, stream seeding, the
+ * ziggurat exponential sampler, and the GSL error handler.
  */
 #include "sim/rng.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,82 @@ gsl_rng *sim_rng_create(uint64_t master, uint64_t rep, uint64_t stream)
 void sim_rng_seed(gsl_rng *r, uint64_t master, uint64_t rep, uint64_t stream)
 {
     gsl_rng_set(r, sim_rng_key(master, rep, stream));
+}
+
+uint64_t sim_rng_u64(gsl_rng *r)
+{
+    if (r->type == &xo_type)
+        return xo_next(r->state);
+    /* Other generators: keep the top 32 bits of each of two draws scaled to
+     * their range (GSL generators return at least 24 good bits; the exact
+     * bit pattern only matters for the engine's own generator). */
+    uint64_t hi = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
+    uint64_t lo = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
+    return hi << 32 | lo;
+}
+
+/* ---- ziggurat exponential ------------------------------------------------
+ * f(x) = exp(-x) is covered by ZN layers of equal area ZV. Layer 0 is the
+ * base: the box [0, ZR] x [0, f(ZR)] plus the tail x > ZR, drawn as one box
+ * of width x[0] = ZV / f(ZR). Layer i >= 1 is the box [0, x[i]] x [f(x[i]),
+ * f(x[i+1])] with x[1] = ZR and x[i+1] = f^-1(f(x[i]) + ZV / x[i]), down to
+ * x[ZN] = 0. A draw picks a layer i and a point u * x[i]; it lies under the
+ * curve for sure when u < x[i+1] / x[i] (the fast path); otherwise the tail
+ * or a wedge test decides. ZR and ZV are Marsaglia and Tsang's constants for
+ * 256 layers. */
+#define ZN 256
+#define ZR 7.69711747013104972
+#define ZV 3.949659822581572e-3
+#define Z53 9007199254740992.0 /* 2^53 */
+
+static struct {
+    uint64_t k[ZN];   /* fast-path bound: 2^53 * x[i+1] / x[i] */
+    double w[ZN];     /* x[i] / 2^53 */
+    double f[ZN + 1]; /* f(x[i]) */
+} zig;
+
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void zig_build(void)
+{
+    double x[ZN + 1];
+    x[0] = ZV / exp(-ZR);
+    x[1] = ZR;
+    for (int i = 1; i < ZN - 1; i++)
+        x[i + 1] = -log(exp(-x[i]) + ZV / x[i]);
+    x[ZN] = 0;
+    for (int i = 0; i < ZN; i++) {
+        zig.k[i] = (uint64_t)(Z53 * (x[i + 1] / x[i]));
+        zig.w[i] = x[i] / Z53;
+    }
+    for (int i = 0; i <= ZN; i++)
+        zig.f[i] = exp(-x[i]);
+    zig.f[0] = 0; /* the base box starts at height 0 */
+}
+
+/* A standard (mean 1) exponential variate. */
+static double zig_draw(gsl_rng *r)
+{
+    for (;;) {
+        uint64_t b = sim_rng_u64(r);
+        unsigned i = (unsigned)(b & (ZN - 1));
+        uint64_t u = b >> 11;                 /* 53 bits, independent of i */
+        double x = (double)u * zig.w[i];
+        if (u < zig.k[i])
+            return x;                         /* inside the curve: about 98.9% */
+        if (i == 0)                           /* the tail beyond ZR: memoryless */
+            return ZR - log1p(-gsl_rng_uniform(r));
+        /* The wedge between x[i+1] and x[i]: accept under the curve. */
+        double y = zig.f[i] + gsl_rng_uniform(r) * (zig.f[i + 1] - zig.f[i]);
+        if (y < exp(-x))
+            return x;
+    }
+}
+
+double sim_rng_exponential(gsl_rng *r, double mean)
+{
+    pthread_once(&zig_once, zig_build);
+    return mean * zig_draw(r);
 }
 
 static _Thread_local unsigned gsl_error_count;

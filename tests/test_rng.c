@@ -119,6 +119,41 @@ Test(rng, uniform_passes_chi_square)
     gsl_rng_free(r);
 }
 
+/* The ziggurat exponential against the exponential CDF: 1000 bins of equal
+ * probability (edges -log(1 - k/1000)), so the base box, every layer's
+ * wedge and the tail beyond 7.697 all fall in tested bins; the tail's own
+ * frequency, exp(-7.697) = 4.5e-4, as a binomial count; and the tail's shape:
+ * beyond 7.697 the excess is again exponential with mean 1 (about 9,000
+ * tail draws, standard error 0.011). Each allows 4.5 standard errors. */
+Test(rng, ziggurat_exponential_matches_the_cdf)
+{
+    enum { BINS = 1000 };
+    const int n = 20000000;
+    static long count[BINS];
+    long tail = 0;
+    double excess = 0;
+    gsl_rng *r = sim_rng_create(77, 0, 9);
+    for (int i = 0; i < n; i++) {
+        double x = sim_rng_exponential(r, 2.0) / 2.0;
+        cr_assert(x >= 0 && isfinite(x));
+        int b = (int)(-expm1(-x) * BINS);
+        count[b < BINS ? b : BINS - 1]++;
+        if (x > 7.69711747013104972) {
+            tail++;
+            excess += x - 7.69711747013104972;
+        }
+    }
+    double chi2 = 0, e = (double)n / BINS;
+    for (int i = 0; i < BINS; i++)
+        chi2 += (count[i] - e) * (count[i] - e) / e;
+    cr_assert_gt(gsl_cdf_chisq_Q(chi2, BINS - 1), 1e-6, "chi2 = %g", chi2);
+    double p = exp(-7.69711747013104972), se = sqrt(n * p * (1 - p));
+    cr_assert_leq(fabs((double)tail - n * p), Z * se, "tail count %ld, expected %g", tail, n * p);
+    double mean_excess = excess / (double)tail;
+    cr_assert_leq(fabs(mean_excess - 1), Z / sqrt((double)tail), "tail excess mean %g, expected 1", mean_excess);
+    gsl_rng_free(r);
+}
+
 /* Checks a sampler's mean and variance against theory, as described at the
  * top of the file. */
 static void check_moments(sim_dist d, const char *label)
