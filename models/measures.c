@@ -63,6 +63,14 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_STOCK_IN] = {"people_in", "people", GA, "starting waiting list and caseload plus referrals so far"},
     [M_CUM_DISCHARGED] = {"discharged_total", "people", GA, "discharged so far (any reason but drop-out)"},
     [M_CUM_DROPPED] = {"dropped_total", "people", GA, "dropped out so far"},
+    [M_RECORDS_IN_USE] = {"check_records_in_use", "people", GA,
+                          "check: person records in use at month end, counted from the person array"},
+    [M_RECOUNT_WAITING] = {"check_waiting_recount", "people", GA | G_STAGE,
+                           "check: people waiting at month end, recounted by walking every waiting list, "
+                           "diary booking and group (equals `waiting`)"},
+    [M_RECOUNT_IN_TREATMENT] = {"check_in_treatment_recount", "people", GA,
+                                "check: people in treatment at month end, recounted the same way (equals "
+                                "`in_treatment`)"},
     [M_ESTABLISHMENT] = {"establishment_wte", "wte", GW, "funded qualified posts"},
     [M_HEADCOUNT] = {"headcount", "people", GW, "qualified staff in post (a person split across teams counts in each)"},
     [M_TRAINEES] = {"trainees", "people", GW, "trainees in training, by the grade they train for"},

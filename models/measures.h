@@ -58,6 +58,9 @@ typedef enum iapt_measure {
     M_STOCK_IN,
     M_CUM_DISCHARGED,
     M_CUM_DROPPED,
+    M_RECORDS_IN_USE,
+    M_RECOUNT_WAITING,
+    M_RECOUNT_IN_TREATMENT,
     /* workforce */
     M_ESTABLISHMENT,
     M_HEADCOUNT,

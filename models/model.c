@@ -229,6 +229,13 @@ static void record_stocks(state *st)
         set(st, M_WAITING, G_PATHWAY, p, w[0] + w[1] + w[2]);
         set(st, M_IN_TREATMENT, G_PATHWAY, p, st->treating_pw[p]);
     }
+    double records, waiting[3], treating;
+    iapt_people_recount(st, &records, waiting, &treating);
+    set(st, M_RECORDS_IN_USE, G_ALL, 0, records);
+    set(st, M_RECOUNT_WAITING, G_ALL, 0, waiting[0] + waiting[1] + waiting[2]);
+    for (int s = 0; s < 3; s++)
+        set(st, M_RECOUNT_WAITING, G_STAGE, s, waiting[s]);
+    set(st, M_RECOUNT_IN_TREATMENT, G_ALL, 0, treating);
     set(st, M_STOCK_IN, G_ALL, 0, st->stock_in);
     set(st, M_CUM_DISCHARGED, G_ALL, 0, st->cum_discharged);
     set(st, M_CUM_DROPPED, G_ALL, 0, st->cum_dropped);

@@ -1,5 +1,6 @@
 /*
- * models/people.c: person records, waiting lists, stocks and exits.
+ * models/people.c: person records, waiting lists, stocks, exits and the
+ * month-end recount.
  */
 #include "models/people.h"
 
@@ -171,4 +172,61 @@ void iapt_people_exit(state *st, int32_t p, int dropped)
     iapt_people_set_state(st, p, P_FREE);
     ps->next = st->pfree;
     st->pfree = p;
+}
+
+/* ---- the recount ------------------------------------------------------- */
+
+typedef struct recount {
+    double waiting[3], treating;
+} recount;
+
+/* Someone waiting for a first session at their step, or mid-course. */
+static void count_course(recount *rc, const person *ps)
+{
+    if (ps->sessions > 0)
+        rc->treating++;
+    else
+        rc->waiting[ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3]++;
+}
+
+static void count_list(recount *rc, const state *st, const plist *l, int assessment)
+{
+    for (int32_t p = l->head; p != IAPT_NONE; p = st->p[p].next) {
+        if (assessment)
+            rc->waiting[IAPT_STAGE_ASSESSMENT]++;
+        else
+            count_course(rc, &st->p[p]);
+    }
+}
+
+void iapt_people_recount(const state *st, double *records, double waiting[3], double *treating)
+{
+    const iapt_scenario *sc = st->sc;
+    size_t nt = sc->workforce.teams.n, ng = sc->workforce.grades.n;
+    recount rc = {{0, 0, 0}, 0};
+    *records = 0;
+    for (int32_t p = 0; p < st->np; p++)
+        *records += st->p[p].state != P_FREE;
+    for (size_t i = 0; i < nt * ng * NMASKS; i++)
+        count_list(&rc, st, &st->assess_wait[i], 1);
+    for (size_t i = 0; i < nt * IAPT_NSTEPS; i++)
+        for (int k = 0; k < NMASKS; k++)
+            count_list(&rc, st, &st->ts[i].wait[k], 0);
+    for (size_t i = 0; i < nt * IAPT_NSTEPS * (size_t)st->m->maxmod; i++)
+        count_list(&rc, st, &st->group_wait[i], 0);
+    for (int32_t g = 0; g < st->ngroups; g++)
+        for (int32_t i = 0; st->groups[g].active && i < st->groups[g].nmembers; i++)
+            if (st->groups[g].members[i] != IAPT_NONE)
+                count_course(&rc, &st->p[st->groups[g].members[i]]);
+    /* A clinician's people: an assessment booking holds no caseload place. */
+    for (int32_t c = 0; c < st->nc; c++)
+        for (int32_t p = st->c[c].people; p != IAPT_NONE; p = st->p[p].cnext) {
+            if (st->p[p].mem == IAPT_NONE)
+                rc.waiting[IAPT_STAGE_ASSESSMENT]++;
+            else
+                count_course(&rc, &st->p[p]);
+        }
+    for (int s = 0; s < 3; s++)
+        waiting[s] = rc.waiting[s];
+    *treating = rc.treating;
 }

@@ -5,7 +5,9 @@
  *
  * Every state change goes through iapt_people_set_state, which moves the
  * person between the stocks (waiting at a stage, in treatment), so the
- * counts at any moment are exact and a monthly snapshot costs nothing.
+ * counts at any moment are exact and a monthly snapshot costs nothing. A
+ * month-end recount from the lists themselves (iapt_people_recount) checks
+ * them.
  */
 #ifndef IAPT_PEOPLE_H
 #define IAPT_PEOPLE_H
@@ -36,5 +38,14 @@ void iapt_people_exit(state *st, int32_t p, int dropped);
 /* The stock a state counts in: 0..2 waiting at a stage, 3 in treatment,
  * -1 none. */
 int iapt_people_stock(const person *ps);
+
+/* A recount for the conservation check, independent of the stocks kept by
+ * iapt_people_set_state: `records` is the person records in use (from the
+ * person array); waiting[stage] and *treating count the people found by
+ * walking every assessment, treatment and group list, every running group
+ * and every clinician's bookings and caseload, classified by where they
+ * were found and their own course fields. A person on two lists, or on
+ * none, makes the found total differ from `records`. O(people + lists). */
+void iapt_people_recount(const state *st, double *records, double waiting[3], double *treating);
 
 #endif
