@@ -376,8 +376,9 @@ static void assessment(state *st, int32_t p)
     iapt_clin_unlink(st, ps->clin, p);
     ps->appt_day = IAPT_NONE;
     if (gsl_rng_uniform(st->r_dna) < pc->assessment.dna) {
-        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
-        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+        if (iapt_flow_missed(st, p)) {
+            iapt_rec(st, M_DNA_DISCHARGED, G_ALL, 0, 1);
+            iapt_rec(st, M_DNA_DISCHARGED, G_STAGE, IAPT_STAGE_ASSESSMENT, 1);
             iapt_people_exit(st, p, 0);
         } else {
             iapt_people_set_state(st, p, P_WAIT_ASSESS);
@@ -385,10 +386,15 @@ static void assessment(state *st, int32_t p)
         }
         return;
     }
-    ps->dnas = 0;
     iapt_rec(st, M_ASSESSED, G_ALL, 0, 1);
     iapt_rec(st, M_ASSESSED, G_PATHWAY, ps->pathway, 1);
     route(st, p);
+}
+
+int iapt_flow_missed(state *st, int32_t p)
+{
+    iapt_rec(st, M_DNAS, G_ALL, 0, 1);
+    return ++st->p[p].dnas >= st->sc->service.dna_discharge_after;
 }
 
 static void route(state *st, int32_t p)
@@ -396,14 +402,19 @@ static void route(state *st, int32_t p)
     person *ps = &st->p[p];
     const iapt_assessment_cfg *a = &pathway_of(st, ps)->assessment;
     double u = gsl_rng_uniform(st->r_route);
-    if (u < a->to_step2) {
-        iapt_flow_join_step(st, p, IAPT_STEP2);
-    } else if (u < a->to_step2 + a->to_step3) {
-        iapt_flow_join_step(st, p, IAPT_STEP3);
-    } else if (u < a->to_step2 + a->to_step3 + a->to_step2_then_3) {
+    int r = u < a->to_step2                                      ? ROUTE_STEP2
+            : u < a->to_step2 + a->to_step3                      ? ROUTE_STEP3
+            : u < a->to_step2 + a->to_step3 + a->to_step2_then_3 ? ROUTE_STEP2_THEN_3
+                                                                 : ROUTE_SIGNPOSTED;
+    iapt_rec(st, M_ROUTED, G_ROUTE, r, 1);
+    switch (r) {
+    case ROUTE_STEP2: iapt_flow_join_step(st, p, IAPT_STEP2); break;
+    case ROUTE_STEP3: iapt_flow_join_step(st, p, IAPT_STEP3); break;
+    case ROUTE_STEP2_THEN_3:
         ps->flags |= PF_PLAN_HI;
         iapt_flow_join_step(st, p, IAPT_STEP2);
-    } else {
+        break;
+    default:
         iapt_rec(st, M_SIGNPOSTED, G_ALL, 0, 1);
         iapt_people_exit(st, p, 0);
     }
@@ -527,7 +538,12 @@ static int32_t release_place(state *st, int32_t p)
     return k;
 }
 
-/* The outcome of a course for someone with >= 2 sessions in the episode. */
+/* The outcome at the end of p's course (at least one session at its step):
+ * recovered (cases only) and reliably improved, with the step's
+ * probabilities for core, or for LTC with or without a top-up trained
+ * clinician. It replaces any earlier course's outcome: the referral's
+ * outcome is its last course's, as the national measure compares the first
+ * and last scores of the referral. */
 static void outcome(state *st, int32_t p, uint8_t clin_caps)
 {
     person *ps = &st->p[p];
@@ -542,21 +558,43 @@ static void outcome(state *st, int32_t p, uint8_t clin_caps)
         ps->flags |= PF_IMPROVED;
     if ((ps->flags & PF_CASE) && u < o->recovery)
         ps->flags |= PF_RECOVERED;
+    if (ps->flags & PF_CASE) {
+        st->acc.course_cases[ps->step]++;
+        iapt_rec(st, M_COURSE_RECOVERY, G_STEP, ps->step, (ps->flags & PF_RECOVERED) ? 1 : 0);
+    }
+}
+
+/* Whether a step 2 completer goes on to step 3: never if they recovered
+ * (non-cases: reliably improved); otherwise always if planned for step 2
+ * then 3, else with the step-up share. One draw per completion. */
+static int steps_up(state *st, const person *ps)
+{
+    double u = gsl_rng_uniform(st->r_step_up);
+    int better = (ps->flags & PF_CASE) ? (ps->flags & PF_RECOVERED) != 0 : (ps->flags & PF_IMPROVED) != 0;
+    return !better && ((ps->flags & PF_PLAN_HI) || u < st->sc->steps[IAPT_STEP2].step_up);
 }
 
 void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps)
 {
     person *ps = &st->p[p];
     int32_t k = release_place(st, p);
-    ps->last_step = ps->step;
-    if (ps->total_sessions >= 2 && ps->sessions >= 1)
+    /* A course without a session (say, stepped up, then discharged after
+     * missing the first step 3 sessions) leaves the referral's outcome and
+     * step as the previous course left them. */
+    if (ps->sessions >= 1) {
         outcome(st, p, clin_caps);
+        ps->last_step = ps->step;
+    }
+    if (how == END_ONE_SESSION)
+        iapt_rec(st, M_ONE_SESSION, G_STEP, ps->step, 1);
+    if (how == END_DNA) {
+        iapt_rec(st, M_DNA_DISCHARGED, G_ALL, 0, 1);
+        iapt_rec(st, M_DNA_DISCHARGED, G_STAGE, ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3, 1);
+    }
     int moved = 0;
     if (how == END_COMPLETED && ps->step == IAPT_STEP2) {
         st->acc.step2_completions++;
-        int more = (ps->flags & PF_CASE) ? !(ps->flags & PF_RECOVERED) : !(ps->flags & PF_IMPROVED);
-        double u = gsl_rng_uniform(st->r_outcome);
-        if ((ps->flags & PF_PLAN_HI) || (more && u < st->sc->steps[IAPT_STEP2].step_up)) {
+        if (steps_up(st, ps)) {
             iapt_rec(st, M_STEPPED_UP, G_ALL, 0, 1);
             ps->flags |= PF_STEPPED_UP;
             iapt_flow_start_wait(st, p, sim_now(st->s));
@@ -585,6 +623,8 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
     double now = sim_now(st->s);
     ps->sessions++;
     ps->total_sessions++;
+    if (st->sc->service.dna_counting == IAPT_DNA_CONSECUTIVE)
+        ps->dnas = 0;
     iapt_people_set_state(st, p, (pstate)ps->state); /* a group member's first session: now in treatment */
     ps->flags |= ps->step == IAPT_STEP2 ? PF_HAD_LI : PF_HAD_HI;
     if (c != IAPT_NONE) {
@@ -592,7 +632,10 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
         st->acc.delivered_min[ps->team * ng + st->c[c].grade] += minutes;
     }
     if (ps->sessions == 1) {
+        long step_wait = iapt_day_of(now) - iapt_day_of(ps->joined);
         ps->course_start = now;
+        sim_icount_add(&st->acc.step_wait[ps->step], step_wait > 0 ? step_wait : 0);
+        sim_icount_add(&st->acc.step_wait_pw[ps->pathway * IAPT_NSTEPS + ps->step], step_wait > 0 ? step_wait : 0);
         iapt_rec(st, M_ENTERED, G_STEP, ps->step, 1);
         if (ps->drop) {
             sim_cancel(st->s, ps->drop);
@@ -614,18 +657,31 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
     }
 }
 
+int iapt_flow_after_session(state *st, int32_t p, int done)
+{
+    const person *ps = &st->p[p];
+    const iapt_step_cfg *sc = &st->sc->steps[ps->step];
+    double u = gsl_rng_uniform(st->r_drop_treat);
+    double v = ps->total_sessions == 1 ? gsl_rng_uniform(st->r_one_session) : 1;
+    if (done)
+        return END_COMPLETED;
+    if (u < (ps->sessions == 1 ? sc->dropout_first : sc->dropout_later))
+        return END_DROPOUT;
+    if (v < sc->discharged_after_first)
+        return END_ONE_SESSION;
+    return END_NONE;
+}
+
 static void session(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     const iapt_modality_cfg *mc = modality_of(st, ps);
-    const iapt_step_cfg *sc = &st->sc->steps[ps->step];
     int32_t c = ps->clin;
     double now = sim_now(st->s);
     st->acc.appts++;
     ps->appt_day = IAPT_NONE;
     if (gsl_rng_uniform(st->r_dna) < mc->dna) {
-        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
-        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+        if (iapt_flow_missed(st, p)) {
             iapt_flow_end_course(st, p, END_DNA, st->c[c].caps);
             return;
         }
@@ -637,14 +693,12 @@ static void session(state *st, int32_t p)
     if (ps->state == P_BOOKED_FIRST)
         iapt_people_set_state(st, p, P_IN_TREATMENT);
     double next = now + sim_dist_sample(&mc->cadence, st->r_cadence);
-    double u = gsl_rng_uniform(st->r_drop_treat);
-    if (ps->sessions >= ps->planned || (mc->max_course > 0 && next - ps->course_start > mc->max_course)) {
-        iapt_flow_end_course(st, p, END_COMPLETED, st->c[c].caps);
-    } else if (u < (ps->sessions == 1 ? sc->dropout_first : sc->dropout_later)) {
-        iapt_flow_end_course(st, p, END_DROPOUT, st->c[c].caps);
-    } else {
+    int done = ps->sessions >= ps->planned || (mc->max_course > 0 && next - ps->course_start > mc->max_course);
+    int how = iapt_flow_after_session(st, p, done);
+    if (how != END_NONE)
+        iapt_flow_end_course(st, p, how, st->c[c].caps);
+    else
         iapt_flow_book(st, p, c, next, iapt_flow_minutes(st, ps, 0, 0));
-    }
 }
 
 void iapt_flow_appointment(state *st, int32_t p)
@@ -661,7 +715,9 @@ void iapt_flow_drop_waiting(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     int32_t k = IAPT_NONE;
+    int stage = ps->stock; /* the stage waited at: IAPT_STAGE_* */
     ps->drop = 0;
+    assert(stage >= IAPT_STAGE_ASSESSMENT && stage <= IAPT_STAGE_STEP3);
     switch ((pstate)ps->state) {
     case P_WAIT_ASSESS: iapt_plist_remove(st, assess_list(st, ps), p); break;
     case P_ASSESS_BOOKED:
@@ -679,7 +735,7 @@ void iapt_flow_drop_waiting(state *st, int32_t p)
     case P_FREE: assert(0 && "drop-out event of someone not waiting"); return;
     }
     iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
-    iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, DROP_WAITING, 1);
+    iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, DROP_WAIT_ASSESSMENT + stage, 1);
     iapt_people_exit(st, p, 1);
     if (k != IAPT_NONE)
         iapt_flow_offer_place(st, k);

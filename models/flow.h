@@ -16,13 +16,18 @@
  *     a place is free, then the first session is booked in that clinician's
  *     diary. Groups start when enough people wait (models/groups.h).
  *  5. Sessions recur at the modality's cadence with the same clinician; each
- *     can be missed; after the first and each later session the person may
- *     drop out. The course ends when the planned sessions are done or the
- *     maximum course length is reached.
- *  6. At the end of a course with at least two sessions in the episode an
- *     outcome is drawn (recovered, reliably improved). A step 2 completer
- *     who did not recover may be stepped up to the step 3 list; otherwise
- *     the person is discharged (a finished course if >= 2 sessions).
+ *     can be missed (discharge after repeated DNAs); after the first and
+ *     each later session the person may drop out, and after the referral's
+ *     first session may be discharged (one-session care, not suitable,
+ *     referred on). The course ends when the planned sessions are done or
+ *     the maximum course length is reached.
+ *  6. At the end of a course with a session at its step an outcome is
+ *     drawn (recovered, reliably improved), replacing any earlier course's:
+ *     the referral's outcome is its last course's. A step 2 completer who
+ *     recovered is discharged; one who did not is stepped up to the step 3
+ *     list if planned for step 2 then 3, else with the step-up share;
+ *     otherwise the person is discharged (a finished course if >= 2
+ *     treatment sessions in the referral).
  */
 #ifndef IAPT_FLOW_H
 #define IAPT_FLOW_H
@@ -71,8 +76,23 @@ void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);
  * places. */
 void iapt_flow_release_clinician(state *st, int32_t c);
 
-/* How a course ended. */
-enum { END_COMPLETED, END_DROPOUT, END_DNA };
+/* A missed appointment of p: counted (DNAs), and towards discharge under
+ * the service's rule. Returns whether p is to be discharged now. An
+ * attended session (iapt_flow_attended) resets the count when only
+ * consecutive misses count; each stage (assessment, a course) starts at 0. */
+int iapt_flow_missed(state *st, int32_t p);
+
+/* How a course ended (END_NONE: it goes on). END_ONE_SESSION: discharged
+ * after the referral's first treatment session, not as a drop-out. */
+enum { END_NONE = -1, END_COMPLETED, END_DROPOUT, END_DNA, END_ONE_SESSION };
+
+/* After p attended a session: how the course ends now, or END_NONE. `done`:
+ * the planned sessions are held or the course is at its longest. Otherwise
+ * p may drop out (dropout_first_to_second after the course's first session,
+ * dropout_per_session later) or, after the referral's first session, be
+ * discharged (discharged_after_first). Draws are fixed per call: one from
+ * the drop-out stream, and one more after the referral's first session. */
+int iapt_flow_after_session(state *st, int32_t p, int done);
 
 /* Bookkeeping of an attended treatment session of p (c: the clinician whose
  * delivered time it is, or IAPT_NONE when the caller accounts it). */

@@ -14,14 +14,32 @@
 #include "models/people.h"
 #include "models/staff.h"
 
-static plist *group_list(state *st, int32_t team, int step, int modality)
-{
-    return &st->group_wait[(team * IAPT_NSTEPS + step) * st->m->maxmod + modality];
-}
-
 static const iapt_modality_cfg *mod_cfg(const state *st, int step, int modality)
 {
     return IAPT_ITEM(st->sc->steps[step].modalities, iapt_modality_cfg, modality);
+}
+
+static size_t list_index(const state *st, int32_t team, int step, int modality)
+{
+    return (size_t)((team * IAPT_NSTEPS + step) * st->m->maxmod + modality);
+}
+
+static plist *group_list(state *st, int32_t team, int step, int modality)
+{
+    return &st->group_wait[list_index(st, team, step, modality)];
+}
+
+/* Sessions of the next group of a list: the modality's planned sessions,
+ * drawn once per group (from the groups' own stream) and kept until that
+ * group starts. Members' own course-length draws do not set it. */
+static int32_t next_length(state *st, int32_t team, int step, int modality)
+{
+    int32_t *len = &st->group_len[list_index(st, team, step, modality)];
+    if (*len < 0) {
+        double n = floor(sim_dist_sample(&mod_cfg(st, step, modality)->sessions, st->r_group) + 0.5);
+        *len = (int32_t)(n < 1 ? 1 : n > 999 ? 999 : n);
+    }
+    return *len;
 }
 
 static int32_t group_minutes(const iapt_modality_cfg *mc) { return (int32_t)floor(mc->session_min + mc->admin_min + 0.5); }
@@ -101,8 +119,8 @@ static uint8_t members_req(const state *st, const plist *l, int32_t n)
     return req;
 }
 
-static void start_group(state *st, int32_t team, int step, int modality, int32_t day, const int32_t *fac,
-                        int32_t nfac)
+static void start_group(state *st, int32_t team, int step, int modality, int32_t day, int32_t sessions,
+                        const int32_t *fac, int32_t nfac)
 {
     const iapt_modality_cfg *mc = mod_cfg(st, step, modality);
     plist *l = group_list(st, team, step, modality);
@@ -115,7 +133,9 @@ static void start_group(state *st, int32_t team, int step, int modality, int32_t
     gr->active = 1;
     gr->first_day = day;
     gr->minutes = group_minutes(mc);
-    gr->total = st->p[l->head].planned;
+    gr->total = sessions;
+    st->group_len[list_index(st, team, step, modality)] = -1;
+    iapt_rec(st, M_GROUPS_STARTED, G_ALL, 0, 1);
     int32_t every = group_every(mc);
     for (int32_t f = 0; f < nfac; f++) {
         gr->fac[gr->nfac++] = fac[f];
@@ -142,12 +162,12 @@ static void try_start(state *st, int32_t team, int step, int modality)
     int32_t fac[4];
     int32_t need = (int32_t)(mc->facilitators < 4 ? mc->facilitators : 4);
     while (l->n >= mc->group_min && l->n > 0) {
-        int32_t n = st->p[l->head].planned;
+        int32_t n = next_length(st, team, step, modality);
         uint8_t req = members_req(st, l, (int32_t)mc->group_max);
         int32_t day = find_facilitators(st, team, step, req, n, group_every(mc), group_minutes(mc), need, fac);
         if (day == IAPT_NONE)
             return;
-        start_group(st, team, step, modality, day, fac, need);
+        start_group(st, team, step, modality, day, n, fac, need);
     }
 }
 
@@ -198,11 +218,9 @@ static void member_session(state *st, group_rec *gr, int32_t i)
     int32_t p = gr->members[i];
     person *ps = &st->p[p];
     const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
-    const iapt_step_cfg *sc = &st->sc->steps[gr->step];
     st->acc.appts++;
     if (gsl_rng_uniform(st->r_dna) < mc->dna) {
-        iapt_rec(st, M_DNAS, G_ALL, 0, 1);
-        if (++ps->dnas >= st->sc->service.dna_discharge_after) {
+        if (iapt_flow_missed(st, p)) {
             gr->members[i] = IAPT_NONE;
             ps->group = IAPT_NONE;
             iapt_flow_end_course(st, p, END_DNA, group_caps(st, gr));
@@ -210,11 +228,12 @@ static void member_session(state *st, group_rec *gr, int32_t i)
         return;
     }
     iapt_flow_attended(st, p, IAPT_NONE, 0);
-    double u = gsl_rng_uniform(st->r_drop_treat);
-    if (gr->held < gr->total && u < (ps->sessions == 1 ? sc->dropout_first : sc->dropout_later)) {
+    /* The group's last session ends every member's course together. */
+    int how = iapt_flow_after_session(st, p, gr->held >= gr->total);
+    if (how == END_DROPOUT || how == END_ONE_SESSION) {
         gr->members[i] = IAPT_NONE;
         ps->group = IAPT_NONE;
-        iapt_flow_end_course(st, p, END_DROPOUT, group_caps(st, gr));
+        iapt_flow_end_course(st, p, how, group_caps(st, gr));
     }
 }
 

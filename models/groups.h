@@ -4,7 +4,9 @@
  * modality) list. A group starts when at least the minimum number wait and
  * the required number of facilitators of the step's grades have room on the
  * same day for every weekly session of the course; it takes up to the
- * maximum number of people. Group sessions hold no caseload places; they
+ * maximum number of people. A group's length is its own: the modality's
+ * planned sessions, drawn once per group (a pathway's course_factor does
+ * not apply to groups, which mix people). Group sessions hold no caseload places; they
  * take facilitators' diary time. Each member can miss sessions, drop out
  * between sessions, or finish with the group.
  */

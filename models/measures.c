@@ -17,45 +17,72 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_OPTED_OUT] = {"not_opted_in", "people", GA, "referrals that never opted in"},
     [M_INELIGIBLE] = {"ineligible", "people", GA, "referrals rejected by the local eligibility filter"},
     [M_ASSESSED] = {"assessed", "people", GP, "assessments attended"},
+    [M_ROUTED] = {"routed", "people", G_ROUTE,
+                  "where assessment (or referral, for a pathway without one) sends people: step 2, step 3, "
+                  "step 2 then 3, signposted"},
     [M_SIGNPOSTED] = {"signposted", "people", GA, "assessed as not suitable or signposted elsewhere"},
     [M_ENTERED] = {"entered_treatment", "people", GP | G_STEP,
                    "first treatment sessions (access); by step: first session at that step"},
     [M_ACCESS_ANNUALISED] = {"access_annualised", "%", GA,
-                             "entered treatment in the month x 12 / prevalence"},
+                             "entered treatment in the month x 365.25 / days simulated in the month / prevalence"},
     [M_ACCESS_FY] = {"access_fy", "%", GA,
                      "entered treatment since 1 April / prevalence (against the annual target)"},
     [M_WAITING] = {"waiting", "people", GP | G_STAGE,
                    "waiting at month end: for assessment, or for a first session at a step"},
-    [M_WAITING_18W] = {"waiting_over_18_weeks", "people", GA, "waiting at month end for more than 18 weeks"},
+    [M_WAITING_18W] = {"waiting_over_18_weeks", "people", GA,
+                       "not yet in treatment at month end and referred more than standard_18_weeks_limit ago"},
     [M_WAIT_MEDIAN] = {"wait_median", "days", GP, "median referral to first treatment, by month entered"},
     [M_WAIT_P90] = {"wait_p90", "days", GP, "90th percentile referral to first treatment"},
     [M_WAIT_MEAN] = {"wait_mean", "days", GP, "mean referral to first treatment"},
-    [M_WITHIN_6W] = {"within_6_weeks", "%", GP, "entering treatment within 6 weeks of referral (standard 75%)"},
+    [M_WITHIN_6W] = {"within_6_weeks", "%", GP,
+                     "entering treatment within standard_6_weeks_limit of referral (against standard_6_weeks)"},
     [M_WITHIN_18W] = {"within_18_weeks", "%", GP,
-                      "entering treatment within 18 weeks of referral (standard 95%)"},
+                      "entering treatment within standard_18_weeks_limit of referral (against standard_18_weeks)"},
+    [M_STEP_WAIT_MEDIAN] = {"step_wait_median", "days", G_STEP | G_PATHWAY_STEP,
+                            "median wait for a step: joining its list (after assessment, or stepped up) to the "
+                            "first session at that step, by month of that session"},
+    [M_STEP_WAIT_MEAN] = {"step_wait_mean", "days", G_STEP | G_PATHWAY_STEP, "mean wait for a step (as above)"},
     [M_HIDDEN_MEDIAN] = {"hidden_wait_median", "days", GA, "median first to second treatment session"},
     [M_HIDDEN_MEAN] = {"hidden_wait_mean", "days", GA, "mean first to second treatment session"},
     [M_APPOINTMENTS] = {"appointments", "appointments", GA, "assessments and sessions held or missed"},
     [M_DNAS] = {"dnas", "appointments", GA, "booked appointments missed"},
     [M_DNA_RATE] = {"dna_rate", "%", GA, "missed / booked appointments held in the month"},
+    [M_DNA_DISCHARGED] = {"dna_discharges", "people", GA | G_STAGE,
+                          "discharged after dna_discharge_after missed appointments: at assessment, or in a "
+                          "course at step 2 or 3"},
+    [M_ONE_SESSION] = {"one_session_discharges", "people", G_STEP,
+                       "discharged after the referral's first treatment session (discharged_after_first), by "
+                       "the step of that session"},
     [M_DROPOUTS] = {"dropouts", "people", GA | G_DROPSTAGE,
-                    "drop-outs: while waiting (for assessment or a course), between the first and second "
-                    "treatment session of the referral, later in treatment"},
+                    "drop-outs: while waiting for assessment, for step 2 or for step 3 (a first session at "
+                    "the step), between the first and second treatment session of the referral, later in "
+                    "treatment"},
     [M_FINISHED] = {"finished_courses", "people", GP | G_STEP,
                     "discharged after at least 2 treatment sessions (by step of the last course)"},
     [M_FINISHED_CASES] = {"finished_courses_cases", "people", GP | G_STEP,
                           "finished courses of people who were a case at referral (the base of recovery)"},
     [M_RECOVERY] = {"recovery_rate", "%", GP | G_STEP,
-                    "recovered / finished courses of people who were a case (target 50%)"},
-    [M_RELIABLE_IMPROVEMENT] = {"reliable_improvement_rate", "%", GP, "reliably improved / finished courses"},
+                    "recovered / finished courses of people who were a case, per referral (the outcome of its "
+                    "last course; by step: the step of that course; target 50%)"},
+    [M_RELIABLE_IMPROVEMENT] = {"reliable_improvement_rate", "%", GP,
+                                "reliably improved / finished courses, per referral"},
+    [M_COURSE_OUTCOMES_CASES] = {"course_outcomes_cases", "people", G_STEP,
+                                 "courses of cases ending with at least one session at the step (the base of "
+                                 "course_recovery_rate)"},
+    [M_COURSE_RECOVERY] = {"course_recovery_rate", "%", G_STEP,
+                           "recovered at the end of a course at the step / course_outcomes_cases (the step's "
+                           "recovery probability, before step-up)"},
     [M_STEPPED_UP] = {"stepped_up", "people", GA, "moved from step 2 to the step 3 list"},
-    [M_STEP_UP_SHARE] = {"step_up_share", "%", GA, "stepped up / step 2 courses ended by completion"},
+    [M_STEP_UP_SHARE] = {"step_up_share", "%", GA,
+                         "stepped up / step 2 courses ended by completion (recovered people are never stepped up)"},
     [M_TREATED_EXITS] = {"discharged_after_treatment", "people", GA,
-                         "people leaving after at least one treatment session (the base of the treated split)"},
-    [M_SPLIT_LI_ONLY] = {"treated_li_only", "%", GA, "of people discharged after treatment: low intensity only"},
-    [M_SPLIT_LI_HI] = {"treated_li_and_hi", "%", GA, "low then high intensity"},
-    [M_SPLIT_HI_ONLY] = {"treated_hi_only", "%", GA, "high intensity only"},
+                         "people leaving after at least one treatment session (finished_courses / this: the "
+                         "share of people treated who finish a course)"},
+    [M_SPLIT_LI_ONLY] = {"treated_li_only", "%", GA, "of finished courses: low intensity only"},
+    [M_SPLIT_LI_HI] = {"treated_li_and_hi", "%", GA, "of finished courses: low then high intensity"},
+    [M_SPLIT_HI_ONLY] = {"treated_hi_only", "%", GA, "of finished courses: high intensity only"},
     [M_IN_TREATMENT] = {"in_treatment", "people", GP, "in treatment at month end"},
+    [M_GROUPS_STARTED] = {"groups_started", "groups", GA, "groups that started"},
     [M_CASELOAD_UTIL] = {"caseload_utilisation", "%", GA | G_GRADE, "people held / caseload places, month end"},
     [M_DIARY_UTIL] = {"diary_utilisation", "%", GA | G_GRADE, "booked / available clinic minutes"},
     [M_OVERBOOKED] = {"overbooked", "appointments", GA,
@@ -134,7 +161,9 @@ static int months_of_run(const iapt_scenario *sc, sim_date *first)
 static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned k, int i, char *buf, size_t n)
 {
     static const char *const stages[] = {"assessment", "step2", "step3"};
-    static const char *const drops[] = {"waiting", "first_to_second", "in_treatment"};
+    static const char *const drops[] = {"waiting_assessment", "waiting_step2", "waiting_step3", "first_to_second",
+                                        "in_treatment"};
+    static const char *const routes[] = {"step2", "step3", "step2_then_3", "signposted"};
     const conf_list *pw = &sc->pathways, *gr = &sc->workforce.grades, *tm = &sc->workforce.teams;
     int ng = (int)gr->n;
     switch (k) {
@@ -150,6 +179,11 @@ static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned 
                  IAPT_ITEM(*gr, iapt_grade_cfg, i % ng)->name);
         break;
     case G_DROPSTAGE: snprintf(buf, n, "stage:%s", drops[i]); break;
+    case G_ROUTE: snprintf(buf, n, "route:%s", routes[i]); break;
+    case G_PATHWAY_STEP:
+        snprintf(buf, n, "pathway:%s/step:%d", IAPT_ITEM(*pw, iapt_pathway_cfg, i / IAPT_NSTEPS)->name,
+                 i % IAPT_NSTEPS + 2);
+        break;
     default: assert(0);
     }
 }
@@ -172,7 +206,8 @@ int iapt_layout_init(iapt_layout *l, const iapt_scenario *sc)
     if (collect_sources(l, sc))
         goto fail;
     int ng = (int)sc->workforce.grades.n, nt = (int)sc->workforce.teams.n;
-    const int count[G_NKINDS] = {1, (int)sc->pathways.n, l->nsources, 2, 3, ng, nt, nt * ng, NDROPSTAGES};
+    const int count[G_NKINDS] = {1,  (int)sc->pathways.n, l->nsources, IAPT_NSTEPS, 3, ng, nt, nt * ng, NDROPSTAGES,
+                                 NROUTES, (int)sc->pathways.n * IAPT_NSTEPS};
     memcpy(l->count, count, sizeof count);
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         l->base[m] = l->nseries;

@@ -23,6 +23,7 @@ typedef enum iapt_measure {
     M_OPTED_OUT,
     M_INELIGIBLE,
     M_ASSESSED,
+    M_ROUTED,
     M_SIGNPOSTED,
     M_ENTERED,
     M_ACCESS_ANNUALISED,
@@ -34,16 +35,22 @@ typedef enum iapt_measure {
     M_WAIT_MEAN,
     M_WITHIN_6W,
     M_WITHIN_18W,
+    M_STEP_WAIT_MEDIAN,
+    M_STEP_WAIT_MEAN,
     M_HIDDEN_MEDIAN,
     M_HIDDEN_MEAN,
     M_APPOINTMENTS,
     M_DNAS,
     M_DNA_RATE,
+    M_DNA_DISCHARGED,
+    M_ONE_SESSION,
     M_DROPOUTS,
     M_FINISHED,
     M_FINISHED_CASES,
     M_RECOVERY,
     M_RELIABLE_IMPROVEMENT,
+    M_COURSE_OUTCOMES_CASES,
+    M_COURSE_RECOVERY,
     M_STEPPED_UP,
     M_STEP_UP_SHARE,
     M_TREATED_EXITS,
@@ -51,6 +58,7 @@ typedef enum iapt_measure {
     M_SPLIT_LI_HI,
     M_SPLIT_HI_ONLY,
     M_IN_TREATMENT,
+    M_GROUPS_STARTED,
     M_CASELOAD_UTIL,
     M_DIARY_UTIL,
     M_OVERBOOKED,
@@ -95,12 +103,19 @@ enum {
     G_GRADE = 1 << 5,
     G_TEAM = 1 << 6,
     G_TEAM_GRADE = 1 << 7,
-    G_DROPSTAGE = 1 << 8, /* waiting, first to second session, later in treatment */
-    G_NKINDS = 9
+    G_DROPSTAGE = 1 << 8, /* waiting at a stage, first to second session, later in treatment */
+    G_ROUTE = 1 << 9,     /* where assessment sends people */
+    G_PATHWAY_STEP = 1 << 10,
+    G_NKINDS = 11
 };
 
-/* Drop-out stages for G_DROPSTAGE. */
-enum { DROP_WAITING, DROP_FIRST_SECOND, DROP_LATER, NDROPSTAGES };
+/* Drop-out stages for G_DROPSTAGE: waiting at each stage (in the order of
+ * iapt_stage), between the first and second treatment session of the
+ * referral, later in treatment. */
+enum { DROP_WAIT_ASSESSMENT, DROP_WAIT_STEP2, DROP_WAIT_STEP3, DROP_FIRST_SECOND, DROP_LATER, NDROPSTAGES };
+
+/* Routes for G_ROUTE. */
+enum { ROUTE_STEP2, ROUTE_STEP3, ROUTE_STEP2_THEN_3, ROUTE_SIGNPOSTED, NROUTES };
 
 typedef struct iapt_measure_info {
     const char *name;   /* CSV measure column, e.g. "wait_median" */
@@ -113,7 +128,7 @@ extern const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES];
 
 typedef struct iapt_series {
     int measure;
-    char group[96];     /* "all", "pathway:core", "team:ltc/grade:hit" */
+    char group[160];    /* "all", "pathway:core", "team:ltc/grade:hit", "pathway:core/step:3" */
 } iapt_series;
 
 typedef struct iapt_layout {

@@ -3,8 +3,8 @@
  *
  * Preparation turns the demand side into a table of referrals per day for
  * each arrival stream (pathway x source): base rate (steps and ramps), times
- * compound growth, the calendar month's seasonal factor, any shocks, and the
- * ramp after a pathway's go-live. A replication then creates its streams,
+ * compound growth from the pathway's growth_from date, the calendar month's
+ * seasonal factor, any shocks, and the ramp after a pathway's go-live. A replication then creates its streams,
  * staff and starting state, runs the event loop to the last day, and turns
  * the month's counts into measures at each month end.
  */
@@ -69,7 +69,8 @@ static double pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d)
     int y, m, dd;
     sim_date_to_ymd(date, &y, &m, &dd);
     double season = pc->seasonality.n == 12 ? pc->seasonality.v[m - 1] : 1;
-    double growth = pow(1 + pc->growth, (d + 0.5) / SIM_DAYS_PER_YEAR);
+    sim_date base = pc->growth_from != CONF_DATE_NONE ? pc->growth_from : sc->run.start;
+    double growth = pow(1 + pc->growth, (mid - (double)base) / SIM_DAYS_PER_YEAR);
     double per_month = sim_sched_at(&pc->referrals, mid) * growth * season * ramp * shock_factor(sc, pw, date);
     return per_month / SIM_DAYS_PER_MONTH;
 }
@@ -159,11 +160,25 @@ static void to_rate(state *st, int m, unsigned kind, int i, double denom)
 
 static void record_waits(state *st, const sim_icount *w, unsigned kind, int i)
 {
+    const iapt_service_cfg *sv = &st->sc->service;
     set(st, M_WAIT_MEDIAN, kind, i, sim_icount_quantile(w, 0.5));
     set(st, M_WAIT_P90, kind, i, sim_icount_quantile(w, 0.9));
     set(st, M_WAIT_MEAN, kind, i, sim_icount_mean(w));
-    set(st, M_WITHIN_6W, kind, i, 100 * sim_icount_share_le(w, 42));
-    set(st, M_WITHIN_18W, kind, i, 100 * sim_icount_share_le(w, 126));
+    /* Waits are whole days; the limits are whole days in practice (weeks). */
+    set(st, M_WITHIN_6W, kind, i, 100 * sim_icount_share_le(w, (long)floor(sv->limit_6_weeks)));
+    set(st, M_WITHIN_18W, kind, i, 100 * sim_icount_share_le(w, (long)floor(sv->limit_18_weeks)));
+}
+
+static void record_step_waits(state *st)
+{
+    for (int s = 0; s < IAPT_NSTEPS; s++) {
+        set(st, M_STEP_WAIT_MEDIAN, G_STEP, s, sim_icount_quantile(&st->acc.step_wait[s], 0.5));
+        set(st, M_STEP_WAIT_MEAN, G_STEP, s, sim_icount_mean(&st->acc.step_wait[s]));
+    }
+    for (int i = 0; i < (int)st->sc->pathways.n * IAPT_NSTEPS; i++) {
+        set(st, M_STEP_WAIT_MEDIAN, G_PATHWAY_STEP, i, sim_icount_quantile(&st->acc.step_wait_pw[i], 0.5));
+        set(st, M_STEP_WAIT_MEAN, G_PATHWAY_STEP, i, sim_icount_mean(&st->acc.step_wait_pw[i]));
+    }
 }
 
 static void record_rates(state *st)
@@ -177,16 +192,20 @@ static void record_rates(state *st)
     set(st, M_TREATED_EXITS, G_ALL, 0, a->treated_exits);
     set(st, M_APPOINTMENTS, G_ALL, 0, a->appts);
     to_rate(st, M_RECOVERY, G_ALL, 0, a->case_all);
-    for (int s = 0; s < IAPT_NSTEPS; s++)
+    for (int s = 0; s < IAPT_NSTEPS; s++) {
         to_rate(st, M_RECOVERY, G_STEP, s, a->case_step[s]);
+        set(st, M_COURSE_OUTCOMES_CASES, G_STEP, s, a->course_cases[s]);
+        to_rate(st, M_COURSE_RECOVERY, G_STEP, s, a->course_cases[s]);
+    }
     to_rate(st, M_RELIABLE_IMPROVEMENT, G_ALL, 0, *cell(st, M_FINISHED, G_ALL, 0));
     for (int p = 0; p < (int)st->sc->pathways.n; p++) {
         to_rate(st, M_RECOVERY, G_PATHWAY, p, a->case_pw[p]);
         to_rate(st, M_RELIABLE_IMPROVEMENT, G_PATHWAY, p, *cell(st, M_FINISHED, G_PATHWAY, p));
     }
-    to_rate(st, M_SPLIT_LI_ONLY, G_ALL, 0, a->treated_exits);
-    to_rate(st, M_SPLIT_LI_HI, G_ALL, 0, a->treated_exits);
-    to_rate(st, M_SPLIT_HI_ONLY, G_ALL, 0, a->treated_exits);
+    double finished = *cell(st, M_FINISHED, G_ALL, 0);
+    to_rate(st, M_SPLIT_LI_ONLY, G_ALL, 0, finished);
+    to_rate(st, M_SPLIT_LI_HI, G_ALL, 0, finished);
+    to_rate(st, M_SPLIT_HI_ONLY, G_ALL, 0, finished);
     set(st, M_STEP_UP_SHARE, G_ALL, 0,
         a->step2_completions > 0 ? 100 * *cell(st, M_STEPPED_UP, G_ALL, 0) / a->step2_completions : NAN);
     set(st, M_DNA_RATE, G_ALL, 0, a->appts > 0 ? 100 * *cell(st, M_DNAS, G_ALL, 0) / a->appts : NAN);
@@ -216,7 +235,7 @@ static void record_stocks(state *st)
     for (int32_t p = 0; p < st->np; p++) {
         const person *ps = &st->p[p];
         int stock = iapt_people_stock(ps);
-        if (stock >= 0 && stock < 3 && !(ps->flags & PF_ENTERED) && now - ps->referral > 126)
+        if (stock >= 0 && stock < 3 && !(ps->flags & PF_ENTERED) && now - ps->referral > st->sc->service.limit_18_weeks)
             over18++;
     }
     set(st, M_WAITING, G_ALL, 0, st->waiting[0] + st->waiting[1] + st->waiting[2]);
@@ -251,6 +270,12 @@ static void reset_month(state *st)
         a->case_pw[p] = 0;
     }
     sim_icount_clear(&a->hidden);
+    for (int s = 0; s < IAPT_NSTEPS; s++) {
+        sim_icount_clear(&a->step_wait[s]);
+        a->course_cases[s] = 0;
+    }
+    for (size_t i = 0; i < st->sc->pathways.n * IAPT_NSTEPS; i++)
+        sim_icount_clear(&a->step_wait_pw[i]);
     memset(a->avail_min, 0, (size_t)ng * sizeof(double));
     memset(a->used_min, 0, (size_t)ng * sizeof(double));
     memset(a->delivered_min, 0, (size_t)tg * sizeof(double));
@@ -277,6 +302,7 @@ static void record_month(state *st)
     double days = days_in_month(st);
     record_stocks(st);
     record_waits(st, &st->acc.wait_all, G_ALL, 0);
+    record_step_waits(st);
     for (int p = 0; p < (int)st->sc->pathways.n; p++)
         record_waits(st, &st->acc.wait_pw[p], G_PATHWAY, p);
     set(st, M_HIDDEN_MEDIAN, G_ALL, 0, sim_icount_quantile(&st->acc.hidden, 0.5));
@@ -378,10 +404,11 @@ static int open_streams(state *st, uint64_t seed, uint64_t rep)
 {
     gsl_rng **r[] = {&st->r_optin, &st->r_assess, &st->r_route, &st->r_course, &st->r_dna, &st->r_drop_wait,
                      &st->r_drop_treat, &st->r_outcome, &st->r_cadence, &st->r_turnover, &st->r_recruit,
-                     &st->r_training, &st->r_start, &st->r_leave};
+                     &st->r_training, &st->r_start, &st->r_leave, &st->r_step_up, &st->r_group, &st->r_one_session};
     static const char *const names[] = {"referral", "assessment", "routing", "course", "dna",
                                         "dropout/waiting", "dropout/treatment", "outcome", "cadence",
-                                        "turnover", "recruitment", "training", "start", "leave"};
+                                        "turnover", "recruitment", "training", "start", "leave",
+                                        "step_up", "group_length", "one_session"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (!(*r[i] = stream(seed, rep, names[i])))
             return -1;
@@ -411,6 +438,8 @@ static int alloc_state(state *st)
     st->group_wait = malloc((nt + 1) * IAPT_NSTEPS * (size_t)(st->m->maxmod + 1) * sizeof *st->group_wait);
     st->assess_rr = calloc(nt + 1, sizeof *st->assess_rr);
     st->acc.wait_pw = calloc(np + 1, sizeof *st->acc.wait_pw);
+    st->acc.step_wait_pw = calloc(np * IAPT_NSTEPS + 1, sizeof *st->acc.step_wait_pw);
+    st->group_len = malloc((nt + 1) * IAPT_NSTEPS * (size_t)(st->m->maxmod + 1) * sizeof *st->group_len);
     st->acc.case_pw = calloc(np + 1, sizeof(double));
     st->waiting_pw = calloc(3 * np + 1, sizeof(int32_t));
     st->treating_pw = calloc(np + 1, sizeof(int32_t));
@@ -420,6 +449,7 @@ static int alloc_state(state *st)
     st->acc.training_min = calloc(nt * ng + 1, sizeof(double));
     st->acc.contracted_min = calloc(nt * ng + 1, sizeof(double));
     if (!st->arr || !st->ts || !st->assess_wait || !st->group_wait || !st->assess_rr || !st->acc.wait_pw ||
+        !st->acc.step_wait_pw || !st->group_len ||
         !st->acc.case_pw || !st->waiting_pw || !st->treating_pw || !st->acc.avail_min || !st->acc.used_min || !st->acc.delivered_min ||
         !st->acc.training_min || !st->acc.contracted_min)
         return -1;
@@ -431,8 +461,10 @@ static int alloc_state(state *st)
         }
     for (size_t i = 0; i < nt * ng * NMASKS; i++)
         st->assess_wait[i] = empty;
-    for (size_t i = 0; i < nt * IAPT_NSTEPS * (size_t)st->m->maxmod; i++)
+    for (size_t i = 0; i < nt * IAPT_NSTEPS * (size_t)st->m->maxmod; i++) {
         st->group_wait[i] = empty;
+        st->group_len[i] = -1;
+    }
     for (int i = 0; i < IAPT_DIARY_DAYS; i++)
         st->day_head[i] = st->day_tail[i] = IAPT_NONE;
     st->day_done = -1;
@@ -443,7 +475,7 @@ static void free_state(state *st)
 {
     gsl_rng *r[] = {st->r_optin, st->r_assess, st->r_route, st->r_course, st->r_dna, st->r_drop_wait,
                     st->r_drop_treat, st->r_outcome, st->r_cadence, st->r_turnover, st->r_recruit,
-                    st->r_training, st->r_start, st->r_leave};
+                    st->r_training, st->r_start, st->r_leave, st->r_step_up, st->r_group, st->r_one_session};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (r[i])
             gsl_rng_free(r[i]);
@@ -458,7 +490,13 @@ static void free_state(state *st)
             sim_icount_free(&st->acc.wait_pw[p]);
     sim_icount_free(&st->acc.wait_all);
     sim_icount_free(&st->acc.hidden);
-    void *blocks[] = {st->arr, st->ts, st->assess_wait, st->group_wait, st->assess_rr, st->acc.wait_pw,
+    for (int s = 0; s < IAPT_NSTEPS; s++)
+        sim_icount_free(&st->acc.step_wait[s]);
+    if (st->acc.step_wait_pw)
+        for (size_t i = 0; i < st->sc->pathways.n * IAPT_NSTEPS; i++)
+            sim_icount_free(&st->acc.step_wait_pw[i]);
+    void *blocks[] = {st->arr, st->ts, st->assess_wait, st->group_wait, st->group_len, st->assess_rr,
+                      st->acc.wait_pw, st->acc.step_wait_pw,
                       st->acc.case_pw, st->waiting_pw, st->treating_pw, st->acc.avail_min, st->acc.used_min, st->acc.delivered_min,
                       st->acc.training_min, st->acc.contracted_min, st->p, st->c, st->mem, st->diary_cap,
                       st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};

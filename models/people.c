@@ -145,13 +145,17 @@ static void record_finished(state *st, const person *ps)
     iapt_rec(st, M_RELIABLE_IMPROVEMENT, G_PATHWAY, ps->pathway, imp);
 }
 
+/* The intensities a referral had: counted for every exit after treatment,
+ * split (low only, low and high, high only) for finished courses, the base
+ * of the national split (domain brief s.4, read as finished courses). */
 static void record_split(state *st, const person *ps)
 {
     int li = (ps->flags & PF_HAD_LI) != 0, hi = (ps->flags & PF_HAD_HI) != 0;
     if (!li && !hi)
         return;
     st->acc.treated_exits++;
-    iapt_rec(st, li && hi ? M_SPLIT_LI_HI : li ? M_SPLIT_LI_ONLY : M_SPLIT_HI_ONLY, G_ALL, 0, 1);
+    if (ps->total_sessions >= 2)
+        iapt_rec(st, li && hi ? M_SPLIT_LI_HI : li ? M_SPLIT_LI_ONLY : M_SPLIT_HI_ONLY, G_ALL, 0, 1);
 }
 
 void iapt_people_exit(state *st, int32_t p, int dropped)

@@ -39,6 +39,7 @@
 static const char *const pathway_kinds[] = {"core", "ltc", NULL};
 static const char *const modality_kinds[] = {"individual", "group", "digital", NULL};
 static const char *const stages[] = {"assessment", "step2", "step3", NULL};
+static const char *const dna_countings[] = {"total", "consecutive", NULL};
 
 /* ---- run ------------------------------------------------------------------ */
 
@@ -121,6 +122,10 @@ static const conf_field service_fields[] = {
         "share to enter treatment within 6 weeks of referral (national standard)"),
     PCT(iapt_service_cfg, "standard_18_weeks", standard_18_weeks, "95%", "98%",
         "share within 18 weeks (national standard)"),
+    NUM(iapt_service_cfg, "standard_6_weeks_limit", limit_6_weeks, CONF_U_WEEKS, 1, 3650, "6 weeks", "4 weeks",
+        "the wait, referral to first treatment, that standard_6_weeks counts (6 weeks: domain brief s.3)"),
+    NUM(iapt_service_cfg, "standard_18_weeks_limit", limit_18_weeks, CONF_U_WEEKS, 1, 3650, "18 weeks", "12 weeks",
+        "the wait that standard_18_weeks counts, and `waiting_over_18_weeks` (18 weeks: domain brief s.3)"),
     PCT(iapt_service_cfg, "recovery_target", recovery_target, "50%", "52%",
         "share of finished courses recovering (national standard)"),
     DAYS(iapt_service_cfg, "working_days", working_days, "[mon, tue, wed, thu, fri]", "[mon, tue, wed, thu]",
@@ -131,8 +136,14 @@ static const conf_field service_fields[] = {
          "{dist: uniform, min: 1 day, max: 5 days}",
          "notice between allocation to a clinician and the earliest first session (assumption)"),
     INT(iapt_service_cfg, "dna_discharge_after", dna_discharge_after, 1, 100, "2", "3",
-        "missed appointments in a course (or before assessment) that end it (one service's planning model, "
-        "domain brief s.4)"),
+        "missed appointments that end the assessment stage or one course of treatment: the person is "
+        "discharged (discharge after 2 DNAs: one service's planning model, domain brief s.4)"),
+    ENUM(iapt_service_cfg, "dna_counting", dna_counting, dna_countings, "total", "consecutive",
+         "which misses count towards dna_discharge_after: total = every miss at the stage (the assessment, or "
+         "one course; the count starts again at each), consecutive = only misses in a row (an attended "
+         "appointment resets the count). The default reads the brief's 'after 2 DNAs' literally; as a total, "
+         "10% DNA over a 12-session course discharges about 4 courses in 10, so the shipped scenarios assume "
+         "consecutive"),
     LIST(iapt_service_cfg, "dropout_waiting", dropout_waiting, hazard_schema, 0,
          "drop-out while waiting (for assessment or a first session): hazard per week by time waited, rising "
          "with the wait; empty = nobody drops out while waiting"),
@@ -213,7 +224,10 @@ static const conf_field pathway_fields[] = {
           "[1200 per month, {at: 2028-04-01, value: 1400 per month}]",
           "referral rate before growth, seasonality and shocks; steps and ramps by date"),
     NUM(iapt_pathway_cfg, "growth", growth, CONF_U_FRACTION_PER_YEAR, -0.9, 10, "0% per year", "5% per year",
-        "compound growth of referrals from the run start"),
+        "compound growth of referrals from growth_from (earlier dates shrink back at the same rate)"),
+    DATE(iapt_pathway_cfg, "growth_from", growth_from, 0, "none", "2026-04-01",
+         "the date the `referrals` rate is stated for, from which growth compounds; none = the run start (then "
+         "a variant starting on another date has other referral levels: state it)"),
     NUMLIST(iapt_pathway_cfg, "seasonality", seasonality, CONF_U_FRACTION, 0, 10, 0, "[]",
             "[110%, 105%, 105%, 100%, 95%, 95%, 90%, 85%, 100%, 105%, 105%, 105%]",
             "12 monthly factors (January first) averaging 100%; empty = flat"),
@@ -274,9 +288,13 @@ static int check_outcome(conf_ctx *ctx, void *obj, const void *root)
 
 static const conf_field outcome_fields[] = {
     PCT(iapt_outcome_cfg, "recovery", recovery, "50%", "54%",
-        "recovered, among finished courses of people who were a case (51% nationally 2018/19)"),
+        "probability that a person who was a case has recovered at the end of one course at this step (with "
+        "at least one session). Not the reported recovery rate: that is per referral, among finished courses "
+        "of cases, and people not recovered at step 2 may be stepped up for a second course, so the service "
+        "rate is above the step 2 figure (51% nationally 2018/19, domain brief s.4, is the service rate)"),
     PCT(iapt_outcome_cfg, "reliable_improvement", reliable_improvement, "66%", "70%",
-        "reliably improved, among all finished courses (67% nationally 2018/19)"),
+        "probability of reliable improvement at the end of one course at this step (recovery implies it; "
+        "67% nationally 2018/19 is the service rate per referral, domain brief s.4)"),
 };
 static const conf_schema outcome_schema = SCHEMA("outcome", iapt_outcome_cfg, outcome_fields, check_outcome,
                                                  "End-of-course outcome probabilities.");
@@ -338,13 +356,20 @@ static const conf_field step_fields[] = {
         "drop-out between first and second session (about 100,000 a year nationally: domain brief s.4)"),
     PCT(iapt_step_cfg, "dropout_per_session", dropout_later, "3%", "4%",
         "drop-out after each later session (assumption)"),
+    PCT(iapt_step_cfg, "discharged_after_first", discharged_after_first, "0%", "30%",
+        "share of people not dropping out whose referral's first treatment session, at this step, is their "
+        "last: one-session advice, not suitable, referred on; discharged, not a finished course (nationally "
+        "about 4 in 10 people entering treatment had one treatment appointment in 2018/19: NHS Digital, IAPT "
+        "annual report 2018/19; not in the domain brief)"),
     STRUCT(iapt_step_cfg, "core", core, outcome_schema, "outcomes of core-service courses"),
     STRUCT(iapt_step_cfg, "ltc_skilled", ltc_skilled, outcome_schema,
            "outcomes of LTC courses with a top-up trained clinician (LTC recovery about 54%: domain brief s.4)"),
     STRUCT(iapt_step_cfg, "ltc_unskilled", ltc_unskilled, outcome_schema,
            "outcomes of LTC courses with a clinician without top-up training"),
     PCT(iapt_step_cfg, "step_up", step_up, "30%", "40%",
-        "step 2 only: share of people completing step 2 without recovering who are stepped up (assumption)"),
+        "step 2 only: share of people completing step 2 without recovering (non-cases: without reliable "
+        "improvement) who are stepped up to the step 3 list; people planned for step 2 then 3 are stepped up "
+        "whenever they have not recovered; people who recover are discharged (assumption)"),
 };
 static const conf_schema step_schema = SCHEMA("step", iapt_step_cfg, step_fields, check_step,
                                               "A step of stepped care: who delivers it, how, and with what outcomes.");

@@ -25,6 +25,9 @@ enum { IAPT_STEP2 = 0, IAPT_STEP3 = 1, IAPT_NSTEPS = 2 };
 typedef enum iapt_pathway_kind { IAPT_PATHWAY_CORE, IAPT_PATHWAY_LTC } iapt_pathway_kind;
 typedef enum iapt_modality_kind { IAPT_MOD_INDIVIDUAL, IAPT_MOD_GROUP, IAPT_MOD_DIGITAL } iapt_modality_kind;
 typedef enum iapt_stage { IAPT_STAGE_ASSESSMENT, IAPT_STAGE_STEP2, IAPT_STAGE_STEP3 } iapt_stage;
+/* How missed appointments count towards discharge: every miss at the stage,
+ * or only misses in a row (an attended appointment resets the count). */
+typedef enum iapt_dna_counting { IAPT_DNA_TOTAL, IAPT_DNA_CONSECUTIVE } iapt_dna_counting;
 
 typedef struct iapt_run_cfg {
     sim_date start;          /* first simulated day */
@@ -49,11 +52,14 @@ typedef struct iapt_service_cfg {
     double access_target;      /* entering treatment per year / prevalence */
     double standard_6_weeks;   /* share entering treatment within 6 weeks (75%) */
     double standard_18_weeks;  /* within 18 weeks (95%) */
+    double limit_6_weeks;      /* days: the wait the first standard counts (42) */
+    double limit_18_weeks;     /* days: the wait the second standard counts (126) */
     double recovery_target;    /* share of finished courses recovering (50%) */
     unsigned working_days;     /* weekday mask of clinic days */
     double booking_horizon;    /* days ahead assessments are booked */
     sim_dist first_lead;       /* days between allocation and the earliest first session */
-    long dna_discharge_after;  /* DNAs in an episode that end it */
+    long dna_discharge_after;  /* DNAs at one stage (the assessment, or one course) that end it */
+    int dna_counting;          /* iapt_dna_counting */
     conf_list dropout_waiting; /* iapt_hazard_cfg: piecewise hazard by days waited */
     double on_costs;           /* employer costs on top of salary, fraction */
 } iapt_service_cfg;
@@ -75,7 +81,8 @@ typedef struct iapt_pathway_cfg {
     sim_date go_live;          /* CONF_DATE_NONE: live from the start */
     double ramp;               /* days from go-live to the full referral rate */
     sim_sched referrals;       /* per month, before growth, seasonality and shocks */
-    double growth;             /* compound, fraction per year from run start */
+    double growth;             /* compound, fraction per year from growth_from */
+    sim_date growth_from;      /* date `referrals` is stated for; CONF_DATE_NONE: the run start */
     conf_numlist seasonality;  /* 12 monthly factors (Jan..Dec), empty = flat */
     conf_nummap sources;       /* referral source shares, sum 100% */
     double opt_in;
@@ -94,9 +101,12 @@ typedef struct iapt_shock_cfg {
     conf_reflist pathways;     /* empty: all */
 } iapt_shock_cfg;
 
+/* Outcome probabilities at the end of one course (with at least one session
+ * at its step). A later course's outcome replaces an earlier one's: the
+ * referral's outcome is that of its last course. */
 typedef struct iapt_outcome_cfg {
-    double recovery;             /* among finished courses of people who were a case */
-    double reliable_improvement; /* among all finished courses; recovered implies improved */
+    double recovery;             /* a case is no longer a case at the end of the course */
+    double reliable_improvement; /* reliably improved at the end of the course; recovered implies improved */
 } iapt_outcome_cfg;
 
 typedef struct iapt_modality_cfg {
@@ -118,8 +128,10 @@ typedef struct iapt_step_cfg {
     conf_list modalities;      /* iapt_modality_cfg */
     double dropout_first;      /* between first and second session */
     double dropout_later;      /* after each later session */
+    double discharged_after_first; /* discharged after the referral's first session (not dropped out) */
     iapt_outcome_cfg core, ltc_skilled, ltc_unskilled;
-    double step_up;            /* step 2: share of not-recovered completers moved to step 3 */
+    double step_up;            /* step 2: share of completers not recovered (non-cases: not improved)
+                                  moved to step 3; planned step 2 then 3: all of them */
 } iapt_step_cfg;
 
 typedef struct iapt_grade_cfg {

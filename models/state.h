@@ -70,7 +70,7 @@ enum {
     PF_HAD_LI = 4,
     PF_HAD_HI = 8,
     PF_ENTERED = 16,    /* has had a first treatment session */
-    PF_RECOVERED = 32,  /* outcome of the last course with >= 2 sessions in total */
+    PF_RECOVERED = 32,  /* outcome of the last course with a session: the referral's outcome */
     PF_IMPROVED = 64,
     PF_HAS_OUTCOME = 128,
     PF_STEPPED_UP = 256,
@@ -103,7 +103,7 @@ typedef struct person {
     uint8_t step;          /* IAPT_STEP2 / IAPT_STEP3 for treatment states */
     uint8_t req;           /* requirement bits */
     uint8_t in_day;        /* booked in the appointment list of appt_day */
-    uint8_t last_step;     /* step of the last course, for finished-course measures */
+    uint8_t last_step;     /* step of the last course with a session, for finished-course measures */
     int8_t stock;          /* the stock this person is counted in now (iapt_people_stock), -1 none */
 } person;
 
@@ -170,6 +170,8 @@ typedef struct arrivals {
 typedef struct month_acc {
     sim_icount wait_all, *wait_pw; /* days to first treatment, entered this month */
     sim_icount hidden;             /* days first to second session */
+    sim_icount step_wait[IAPT_NSTEPS], *step_wait_pw; /* days joining a step's list to its first session;
+                                                         per step, and per pathway x step */
     double *avail_min, *used_min;  /* per grade: diary minutes this month */
     double *delivered_min;         /* per team x grade: attended session minutes */
     double *training_min;          /* per team x grade: minutes lost to training */
@@ -178,6 +180,7 @@ typedef struct month_acc {
     /* denominators of the month's rates (numerators are recorded as counts
      * in their series and divided at month end) */
     double case_all, case_step[IAPT_NSTEPS], *case_pw; /* finished courses of cases */
+    double course_cases[IAPT_NSTEPS];                   /* courses of cases with an outcome */
     double treated_exits;                               /* exits after any treatment */
     double step2_completions;                           /* step 2 courses ended by completion */
 } month_acc;
@@ -193,7 +196,7 @@ typedef struct state {
 
     /* random streams, one per stochastic source */
     gsl_rng *r_optin, *r_assess, *r_route, *r_course, *r_dna, *r_drop_wait, *r_drop_treat,
-        *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave;
+        *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave, *r_step_up, *r_group, *r_one_session;
     uint64_t leave_key;    /* keys the leave-week draws (drawn once from r_leave) */
 
     person *p;
@@ -209,6 +212,7 @@ typedef struct state {
     tstep *ts;             /* teams x steps */
     plist *assess_wait;    /* teams x masks: assessment lists */
     plist *group_wait;     /* teams x steps x max modalities */
+    int32_t *group_len;    /* per group list: sessions of the next group to start, -1 = not drawn yet */
     int32_t *assess_rr;    /* per team: round-robin start */
     /* Appointments at the start of a day, FIFO per day, for the days of the
      * diary window (ring indexed like the diaries); one EV_DAY_APPTS event

@@ -73,13 +73,18 @@ Test(model, conservation_every_mechanism, .timeout = 120)
     run_scenario(&r, DATA("tests/data/model/small_ltc.yaml"), 3, 2);
     check_conservation(&r);
     int nm = r.m->layout.nmonths;
-    double ltc_entered = 0, groups = 0;
+    double ltc_entered = 0, groups = 0, stepped_up = 0;
     for (int m = 0; m < nm; m++) {
         ltc_entered += val(&r, 0, "entered_treatment", "pathway:diabetes", m);
-        groups += val(&r, 0, "treated_li_only", "all", m);
+        groups += val(&r, 0, "groups_started", "all", m);
+        stepped_up += val(&r, 0, "stepped_up", "all", m);
     }
     cr_assert_gt(ltc_entered, 0, "the LTC pathway goes live and treats people");
-    cr_assert_eq(val(&r, 0, "referrals", "pathway:diabetes", 3), 0, "no LTC referrals before go-live (July)");
+    cr_assert_gt(groups, 0, "groups run");
+    cr_assert_gt(stepped_up, 0, "people are stepped up");
+    /* go_live 2026-10-01 in small_ltc.yaml: month 6 of a run from April 2026 */
+    cr_assert_eq(val(&r, 0, "referrals", "pathway:diabetes", 5), 0, "no LTC referrals before go-live (October)");
+    cr_assert_gt(val(&r, 0, "referrals", "pathway:diabetes", 6), 0, "LTC referrals from go-live");
     run_free(&r);
 }
 
@@ -122,7 +127,9 @@ Test(model, zero_staff, .timeout = 60)
             cr_assert_eq(val(&r, rep, "entered_treatment", "all", m), 0, "nobody can be treated");
             cr_assert_eq(val(&r, rep, "assessed", "all", m), 0, "nobody can be assessed");
             referred += val(&r, rep, "referrals", "all", m);
-            dropped += val(&r, rep, "dropouts", "stage:waiting", m);
+            dropped += val(&r, rep, "dropouts", "stage:waiting_assessment", m);
+            cr_assert_eq(val(&r, rep, "dropouts", "all", m), val(&r, rep, "dropouts", "stage:waiting_assessment", m),
+                         "with nobody assessed, every drop-out is while waiting for assessment");
             out += val(&r, rep, "not_opted_in", "all", m);
         }
         /* Everyone who opted in is still waiting for assessment or dropped out. */
