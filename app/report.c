@@ -99,13 +99,25 @@ static const char *mark(const sim_ci *c, double target)
     return "?";
 }
 
+/* Column heads of the standards, from the scenario: "<=6 weeks %" and
+ * "(std 75%)". */
+static void standard_heads(double limit_days, double share, char *head, char *std, size_t n)
+{
+    snprintf(head, n, "<=%g weeks %%", limit_days / 7);
+    snprintf(std, n, "(std %g%%)", 100 * share);
+}
+
 static void monthly_table(const iapt_results *r, FILE *out)
 {
     const iapt_service_cfg *sv = &r->m->sc->service;
+    char h6[32], s6[32], h18[32], s18[32], hrec[32];
+    standard_heads(sv->limit_6_weeks, sv->standard_6_weeks, h6, s6, sizeof h6);
+    standard_heads(sv->limit_18_weeks, sv->standard_18_weeks, h18, s18, sizeof h18);
+    snprintf(hrec, sizeof hrec, "(std %g%%)", 100 * sv->recovery_target);
     fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "month", "referrals", "entered", "access FY %",
-            "waiting", "median wait", "<=6 weeks %", "<=18 weeks %", "recovery %", "qualified");
-    fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "", "", "treatment", "", "list", "days",
-            "(std 75%)", "(std 95%)", "(std 50%)", "WTE in post");
+            "waiting", "median wait", h6, h18, "recovery %", "qualified");
+    fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "", "", "treatment", "", "list", "days", s6,
+            s18, hrec, "WTE in post");
     for (int m = 0; m < nmonths(r); m++) {
         char ml[8];
         month_label(r, m, ml);
@@ -127,6 +139,107 @@ static void monthly_table(const iapt_results *r, FILE *out)
         fputc('\n', out);
     }
     fputs("  +: meets the standard with the stated confidence; -: misses it; ?: the interval straddles it\n", out);
+}
+
+/* ---- further monthly tables: one column per series ------------------------ */
+
+typedef struct column {
+    int measure;
+    char group[160];
+    char head[2][16];  /* two header lines */
+    int dec;
+} column;
+
+#define MAX_COLUMNS 16
+
+static void add_column(column *c, int *n, int measure, const char *group, const char *h1, const char *h2, int dec)
+{
+    if (*n >= MAX_COLUMNS)
+        return;
+    column *k = &c[(*n)++];
+    k->measure = measure;
+    snprintf(k->group, sizeof k->group, "%s", group);
+    snprintf(k->head[0], sizeof k->head[0], "%.15s", h1);
+    snprintf(k->head[1], sizeof k->head[1], "%.15s", h2);
+    k->dec = dec;
+}
+
+static void column_table(const iapt_results *r, FILE *out, const char *title, const column *c, int n)
+{
+    fprintf(out, "\n%s\n", title);
+    for (int line = 0; line < 2; line++) {
+        fprintf(out, "%-8s", line ? "" : "month");
+        for (int k = 0; k < n; k++)
+            fprintf(out, " %11s", c[k].head[line]);
+        fputc('\n', out);
+    }
+    for (int m = 0; m < nmonths(r); m++) {
+        char ml[8];
+        month_label(r, m, ml);
+        fprintf(out, "%-8s", ml);
+        for (int k = 0; k < n; k++)
+            cell(out, iapt_results_get(r, c[k].measure, c[k].group, m), 11, c[k].dec);
+        fputc('\n', out);
+    }
+}
+
+/* Lists by stage, the tail of the wait, the hidden wait and step-up. */
+static void flow_table(const iapt_results *r, FILE *out)
+{
+    column c[MAX_COLUMNS];
+    int n = 0;
+    char h18[40];
+    snprintf(h18, sizeof h18, ">%.3g weeks", r->m->sc->service.limit_18_weeks / 7);
+    add_column(c, &n, M_WAITING, "stage:assessment", "waiting for", "assessment", 0);
+    add_column(c, &n, M_WAITING, "stage:step2", "waiting for", "step 2", 0);
+    add_column(c, &n, M_WAITING, "stage:step3", "waiting for", "step 3", 0);
+    add_column(c, &n, M_WAITING_18W, "all", "waiting", h18, 0);
+    add_column(c, &n, M_WAIT_P90, "all", "wait p90", "days", 0);
+    add_column(c, &n, M_HIDDEN_MEDIAN, "all", "hidden wait", "median days", 0);
+    add_column(c, &n, M_IN_TREATMENT, "all", "in", "treatment", 0);
+    add_column(c, &n, M_STEP_UP_SHARE, "all", "step-up %", "of step 2", 1);
+    column_table(r, out, "waiting lists at month end, waits of people entering treatment, step-up", c, n);
+}
+
+/* Waits by pathway: referral to first treatment, and joining each step's
+ * list to its first session (core and LTC, step 2 and step 3 apart). */
+static void pathway_waits_table(const iapt_results *r, FILE *out)
+{
+    const conf_list *pw = &r->m->sc->pathways;
+    column c[MAX_COLUMNS];
+    int n = 0;
+    for (size_t p = 0; p < pw->n && n + 3 <= MAX_COLUMNS; p++) {
+        const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
+        char g[160], h[16];
+        snprintf(h, sizeof h, "%.11s", name);
+        snprintf(g, sizeof g, "pathway:%s", name);
+        add_column(c, &n, M_WAIT_MEDIAN, g, h, "first treat", 0);
+        snprintf(g, sizeof g, "pathway:%s/step:2", name);
+        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, h, "step 2", 0);
+        snprintf(g, sizeof g, "pathway:%s/step:3", name);
+        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, h, "step 3", 0);
+    }
+    column_table(r, out,
+                 "median waits by pathway, days: referral to first treatment; joining the step's list (after "
+                 "assessment or step-up) to its first session",
+                 c, n);
+}
+
+/* Caseload and diary utilisation by grade. */
+static void load_table(const iapt_results *r, FILE *out)
+{
+    const conf_list *gr = &r->m->sc->workforce.grades;
+    column c[MAX_COLUMNS];
+    int n = 0;
+    for (size_t g = 0; g < gr->n && n + 2 <= MAX_COLUMNS; g++) {
+        const char *name = IAPT_ITEM(*gr, iapt_grade_cfg, g)->name;
+        char grp[160], h[16];
+        snprintf(grp, sizeof grp, "grade:%s", name);
+        snprintf(h, sizeof h, "%.11s", name);
+        add_column(c, &n, M_CASELOAD_UTIL, grp, h, "caseload %", 0);
+        add_column(c, &n, M_DIARY_UTIL, grp, h, "diary %", 0);
+    }
+    column_table(r, out, "staff load by grade: caseload places held, diary minutes booked", c, n);
 }
 
 /* ---- yearly summaries, computed per replication ----------------------------- */
@@ -322,6 +435,9 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
                 r->target_met ? "target met" : "stopped at max_replications");
     fputc('\n', out);
     monthly_table(r, out);
+    flow_table(r, out);
+    pathway_waits_table(r, out);
+    load_table(r, out);
     yearly_table(r, out);
     workforce_table(r, out);
 }
