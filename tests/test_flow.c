@@ -1,0 +1,384 @@
+/*
+ * tests/test_flow.c: each mechanism of the stepped-care flow on its own, on
+ * the fixtures in tests/data/flow (each file says what it must produce).
+ *
+ * Deterministic mechanisms are checked exactly: groups (minimum, maximum,
+ * two facilitators, the group's own length), discharge after N missed
+ * appointments, the two-session rule of a finished course, step-up after
+ * recovery or not, and the LTC top-up rule; the referral rate table is
+ * checked day by day against the scenario's figures worked out here.
+ *
+ * Stochastic mechanisms compare a count with its expectation: a binomial
+ * count of n trials with probability p must lie within 4 standard
+ * deviations, sqrt(n p (1 - p)), of n p, and a Poisson count with mean m
+ * within 4 sqrt(m). A correct model fails one such check with probability
+ * about 6e-5; 4 rather than the usual 3.29 (99.9%) because this file makes
+ * about fifty of them, so that all pass together with probability above
+ * 99.6%. Seeds are fixed, so a result repeats exactly.
+ */
+#include <math.h>
+
+#include "model_support.h"
+
+#define FLOW(f) DATA("tests/data/flow/" f)
+#define Z 4.0
+
+/* A measure summed over every month of every replication. */
+static double total(const run_result *r, const char *measure, const char *group)
+{
+    double t = 0;
+    for (size_t rep = 0; rep < r->nrep; rep++)
+        for (int m = 0; m < r->m->layout.nmonths; m++) {
+            double v = val(r, rep, measure, group, m);
+            if (!isnan(v))
+                t += v;
+        }
+    return t;
+}
+
+/* A measure of month m summed over replications. */
+static double month_total(const run_result *r, const char *measure, const char *group, int m)
+{
+    double t = 0;
+    for (size_t rep = 0; rep < r->nrep; rep++)
+        t += val(r, rep, measure, group, m);
+    return t;
+}
+
+static void expect_binomial(double k, double n, double p, const char *what)
+{
+    double sd = sqrt(n * p * (1 - p));
+    fprintf(stderr, "%-46s %8.0f of %8.0f, expected %9.1f +- %.1f\n", what, k, n, n * p, Z * sd);
+    cr_assert(fabs(k - n * p) <= Z * sd, "%s: %.0f of %.0f, expected %.1f +- %.1f (%.0f sd)", what, k, n, n * p,
+              Z * sd, Z);
+}
+
+static void expect_poisson(double k, double mean, const char *what)
+{
+    cr_assert(fabs(k - mean) <= Z * sqrt(mean), "%s: %.0f, expected %.1f +- %.1f", what, k, mean, Z * sqrt(mean));
+}
+
+/* ---- demand ---------------------------------------------------------------- */
+
+/* The referrals per day of rates.yaml, worked out from its figures: the
+ * core rate of 300 a month as of 2026-01-01, 10% a year growth from then,
+ * the calendar month's factor, the 150% shock, the source share; the LTC
+ * pathway's 100 a month from go-live, on a linear 56-day ramp. Rates are
+ * taken at mid-day. */
+static double expected_rate(int pathway, int source, sim_date date)
+{
+    static const double season[12] = {1.2, 1.1, 1.0, 0.9, 0.8, 1, 1, 1, 1, 1, 1, 1};
+    int y, m, d;
+    sim_date_to_ymd(date, &y, &m, &d);
+    double mid = date + 0.5;
+    if (pathway == 0) {
+        double r = 300 / 30.4375 * pow(1.10, (mid - sim_date_from_ymd(2026, 1, 1)) / 365.25) * season[m - 1];
+        if (date >= sim_date_from_ymd(2026, 11, 1) && date <= sim_date_from_ymd(2026, 12, 15))
+            r *= 1.5;
+        return r * (source == 0 ? 0.6 : 0.4);
+    }
+    sim_date live = sim_date_from_ymd(2027, 3, 1);
+    return date < live ? 0 : 100 / 30.4375 * fmin(1, (mid - live) / 56);
+}
+
+static iapt_model *prepare(iapt_scenario *sc, const char *path)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    int rc = iapt_scenario_load(ctx, path, sc);
+    if (rc)
+        conf_print_errors(ctx, stderr);
+    conf_ctx_destroy(ctx);
+    cr_assert_eq(rc, 0);
+    iapt_model *m = iapt_model_create(sc);
+    cr_assert_not_null(m);
+    return m;
+}
+
+Test(flow, referral_rate_table_growth_seasonality_shock_ramp)
+{
+    iapt_scenario sc;
+    iapt_model *m = prepare(&sc, FLOW("rates.yaml"));
+    cr_assert_eq(m->narrivals, 3);
+    for (int a = 0; a < m->narrivals; a++)
+        for (int32_t d = 0; d < m->ndays; d++) {
+            double want = expected_rate(m->arr_pathway[a], m->arr_slot[a], sc.run.start + d);
+            double got = m->rates[(size_t)a * (size_t)m->ndays + (size_t)d];
+            cr_assert(fabs(got - want) <= 1e-12 * want, "stream %d day %d: rate %.15g, expected %.15g", a, d, got,
+                      want);
+        }
+    iapt_model_destroy(m);
+    iapt_scenario_free(&sc);
+}
+
+Test(flow, growth_compounds_from_its_base_date_whatever_the_start)
+{
+    iapt_scenario a, b;
+    iapt_model *ma = prepare(&a, FLOW("rates.yaml"));
+    prepare(&b, FLOW("rates.yaml"));
+    b.run.start = sim_date_from_ymd(2026, 10, 1); /* a variant starting three months later */
+    iapt_model *mb = iapt_model_create(&b);
+    int32_t shift = b.run.start - a.run.start;
+    for (int s = 0; s < ma->narrivals; s++)
+        for (int32_t d = 0; d < mb->ndays; d++)
+            cr_assert_eq(mb->rates[(size_t)s * (size_t)mb->ndays + (size_t)d],
+                         ma->rates[(size_t)s * (size_t)ma->ndays + (size_t)(d + shift)], "stream %d, day %d", s, d);
+    iapt_model_destroy(ma);
+    iapt_model_destroy(mb);
+    iapt_scenario_free(&a);
+    iapt_scenario_free(&b);
+}
+
+/* Each month's referrals over 40 replications are Poisson with 40 times
+ * the month's sum of daily rates. */
+Test(flow, referrals_follow_the_rate_table, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("rates.yaml"), 0, 2);
+    sim_date first = r.sc.run.start;
+    for (int m = 0; m < r.m->layout.nmonths; m++) {
+        sim_date from = sim_date_add_months(first, m), to = sim_date_add_months(first, m + 1);
+        for (int pw = 0; pw < 2; pw++) {
+            double lambda = 0;
+            for (sim_date d = from; d < to; d++)
+                lambda += expected_rate(pw, 0, d) + (pw == 0 ? expected_rate(pw, 1, d) : 0);
+            char what[64];
+            snprintf(what, sizeof what, "month %d, pathway %d referrals", m, pw);
+            expect_poisson(month_total(&r, "referrals", pw ? "pathway:ltc" : "pathway:core", m),
+                           lambda * (double)r.nrep, what);
+        }
+    }
+    cr_assert_eq(month_total(&r, "referrals", "pathway:ltc", 7), 0, "none before go-live (March 2027)");
+    run_free(&r);
+}
+
+Test(flow, opt_in_and_eligibility_shares, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("optin.yaml"), 0, 2);
+    double n = total(&r, "referrals", "all"), out = total(&r, "not_opted_in", "all");
+    expect_binomial(out, n, 0.30, "not opted in (30%)");
+    expect_binomial(total(&r, "ineligible", "all"), n - out, 0.20, "of those opting in, ineligible (20%)");
+    run_free(&r);
+}
+
+Test(flow, routing_shares, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("routing.yaml"), 0, 2);
+    double n = total(&r, "referrals", "all");
+    expect_binomial(total(&r, "routed", "route:step2"), n, 0.30, "routed to step 2 (30%)");
+    expect_binomial(total(&r, "routed", "route:step3"), n, 0.20, "routed to step 3 (20%)");
+    expect_binomial(total(&r, "routed", "route:step2_then_3"), n, 0.10, "routed to step 2 then 3 (10%)");
+    expect_binomial(total(&r, "routed", "route:signposted"), n, 0.40, "signposted (40%)");
+    cr_assert_eq(total(&r, "signposted", "all"), total(&r, "routed", "route:signposted"));
+    run_free(&r);
+}
+
+/* ---- groups ------------------------------------------------------------------ */
+
+Test(flow, groups_minimum_maximum_and_own_length)
+{
+    run_result r;
+    run_scenario(&r, FLOW("groups.yaml"), 0, 1);
+    int last = r.m->layout.nmonths - 1;
+    cr_assert_eq(total(&r, "groups_started", "all"), 3, "groups of 3, 5 and 5");
+    cr_assert_eq(val(&r, 0, "waiting", "stage:step2", last), 1, "one left: fewer than the minimum");
+    cr_assert_eq(total(&r, "finished_courses", "all"), 13);
+    cr_assert_eq(total(&r, "appointments", "all"), 13 * 4, "each member attends the group's 4 sessions");
+    cr_assert_eq(total(&r, "entered_treatment", "all"), 13);
+    run_free(&r);
+}
+
+Test(flow, groups_need_two_facilitators)
+{
+    run_result r;
+    run_scenario(&r, FLOW("groups_one_pwp.yaml"), 0, 1);
+    cr_assert_eq(total(&r, "groups_started", "all"), 0);
+    cr_assert_eq(val(&r, 0, "waiting", "stage:step2", r.m->layout.nmonths - 1), 14);
+    run_free(&r);
+}
+
+/* ---- missed appointments ------------------------------------------------------- */
+
+Test(flow, discharge_after_n_missed_appointments)
+{
+    run_result r;
+    run_scenario(&r, FLOW("dna_all.yaml"), 0, 1);
+    cr_assert_eq(total(&r, "dnas", "all"), 20 * 3);
+    cr_assert_eq(total(&r, "dna_discharges", "stage:step2"), 20);
+    cr_assert_eq(total(&r, "dna_discharges", "all"), 20);
+    cr_assert_eq(total(&r, "entered_treatment", "all"), 0);
+    cr_assert_eq(val(&r, 0, "discharged_total", "all", r.m->layout.nmonths - 1), 20);
+    run_free(&r);
+}
+
+/* Probability that a course of `sessions` with a miss probability p ends
+ * in discharge after `after` misses, counted in total or only in a row:
+ * by dynamic programming over (sessions attended, misses counted). */
+static double p_discharged(int sessions, double p, int after, int consecutive)
+{
+    double pr[16][8] = {{0}}, out = 0; /* pr[a][k]: a sessions attended, k misses counted */
+    cr_assert(sessions < 16 && after < 8);
+    pr[0][0] = 1;
+    /* A miss moves to k + 1 at the same a, so ascending k sees it next. */
+    for (int a = 0; a < sessions; a++)
+        for (int k = 0; k < after; k++) {
+            double x = pr[a][k];
+            pr[a + 1][consecutive ? 0 : k] += x * (1 - p);
+            if (k + 1 >= after)
+                out += x * p;
+            else
+                pr[a][k + 1] += x * p;
+        }
+    return out;
+}
+
+Test(flow, dna_counting_total_or_consecutive, .timeout = 120)
+{
+    run_result t, c;
+    run_scenario(&t, FLOW("dna_total.yaml"), 0, 2);
+    run_scenario(&c, FLOW("dna_consecutive.yaml"), 0, 2);
+    double pt = p_discharged(6, 0.4, 2, 0), pc = p_discharged(6, 0.4, 2, 1);
+    cr_assert_float_eq(pt, 1 - pow(0.6, 6) * (1 + 6 * 0.4), 1e-12, "closed form for the total rule");
+    expect_binomial(total(&t, "dna_discharges", "all"), 2000, pt, "discharged, 2 misses in total");
+    expect_binomial(total(&c, "dna_discharges", "all"), 2000, pc, "discharged, 2 misses in a row");
+    run_free(&t);
+    run_free(&c);
+}
+
+/* ---- drop-out while waiting ------------------------------------------------------ */
+
+/* 5% a week for the first 30 days of waiting (April), 20% a week after
+ * (May): the month's drop-outs are binomial among those still waiting. */
+Test(flow, waiting_dropout_hazard_rises_with_the_wait, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("hazard.yaml"), 0, 2);
+    double n = 5000.0 * (double)r.nrep, p_apr = 1 - exp(-30.0 / 7 * 0.05), p_may = 1 - exp(-31.0 / 7 * 0.20);
+    double apr = month_total(&r, "dropouts", "stage:waiting_assessment", 0);
+    double may = month_total(&r, "dropouts", "stage:waiting_assessment", 1);
+    expect_binomial(apr, n, p_apr, "April: 30 days at 5% a week");
+    expect_binomial(may, n - apr, p_may, "May: 31 days at 20% a week");
+    cr_assert_eq(total(&r, "dropouts", "all"), apr + may);
+    run_free(&r);
+}
+
+/* ---- courses, step-up, outcomes ------------------------------------------------------ */
+
+Test(flow, finished_course_needs_two_sessions)
+{
+    run_result one, two;
+    run_scenario(&one, FLOW("finished1.yaml"), 0, 1);
+    run_scenario(&two, FLOW("finished2.yaml"), 0, 1);
+    cr_assert_eq(total(&one, "entered_treatment", "all"), 50);
+    cr_assert_eq(total(&one, "discharged_after_treatment", "all"), 50);
+    cr_assert_eq(total(&one, "finished_courses", "all"), 0, "one session is not a finished course");
+    cr_assert_eq(total(&two, "finished_courses", "all"), 50);
+    run_free(&one);
+    run_free(&two);
+}
+
+Test(flow, recovered_at_step2_are_discharged_not_stepped_up)
+{
+    run_result r;
+    run_scenario(&r, FLOW("stepup_none.yaml"), 0, 1);
+    double n = total(&r, "referrals", "all");
+    cr_assert_gt(n, 400);
+    cr_assert_eq(total(&r, "stepped_up", "all"), 0);
+    cr_assert_eq(total(&r, "finished_courses", "all"), n);
+    cr_assert_eq(total(&r, "treated_li_only", "all") > 0, 1);
+    for (int m = 0; m < r.m->layout.nmonths; m++) {
+        double li = val(&r, 0, "treated_li_only", "all", m);
+        cr_assert(isnan(li) || li == 100, "month %d: %g%% low intensity only", m, li);
+    }
+    run_free(&r);
+}
+
+Test(flow, not_recovered_planned_for_step3_are_all_stepped_up)
+{
+    run_result r;
+    run_scenario(&r, FLOW("stepup_all.yaml"), 0, 1);
+    double n = total(&r, "referrals", "all");
+    cr_assert_eq(total(&r, "stepped_up", "all"), n, "planned and not recovered: stepped up with step_up 0%");
+    cr_assert_eq(total(&r, "finished_courses", "all"), n);
+    for (int m = 0; m < r.m->layout.nmonths; m++) {
+        double both = val(&r, 0, "treated_li_and_hi", "all", m);
+        cr_assert(isnan(both) || both == 100, "month %d: %g%% low then high", m, both);
+    }
+    run_free(&r);
+}
+
+Test(flow, step_up_share_of_those_not_recovered, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("stepup_share.yaml"), 0, 2);
+    double n = total(&r, "referrals", "all");
+    expect_binomial(total(&r, "stepped_up", "all"), n, 0.6 * 0.5, "stepped up: not recovered (60%) x 50%");
+    run_free(&r);
+}
+
+Test(flow, recovery_is_per_referral_from_its_last_course, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("recovery.yaml"), 0, 2);
+    double n = total(&r, "referrals", "all");
+    double c2 = total(&r, "course_outcomes_cases", "step:2"), c3 = total(&r, "course_outcomes_cases", "step:3");
+    double rec = 0, cases = 0, rec2 = 0, rec3 = 0;
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            double k = val(&r, rep, "finished_courses_cases", "all", m);
+            if (k > 0) {
+                rec += k * val(&r, rep, "recovery_rate", "all", m) / 100;
+                cases += k;
+            }
+            double k2 = val(&r, rep, "course_outcomes_cases", "step:2", m), k3 = val(&r, rep, "course_outcomes_cases", "step:3", m);
+            if (k2 > 0)
+                rec2 += k2 * val(&r, rep, "course_recovery_rate", "step:2", m) / 100;
+            if (k3 > 0)
+                rec3 += k3 * val(&r, rep, "course_recovery_rate", "step:3", m) / 100;
+        }
+    cr_assert_eq(c2, n, "everyone completes step 2");
+    cr_assert_eq(cases, n, "everyone finishes");
+    expect_binomial(round(rec2), c2, 0.40, "recovered after a step 2 course (40%)");
+    expect_binomial(c3, c2, 0.60, "not recovered at step 2: a step 3 course");
+    expect_binomial(round(rec3), c3, 0.50, "recovered after a step 3 course (50%)");
+    expect_binomial(round(rec), cases, 0.40 + 0.60 * 0.50, "recovered per referral (70%)");
+    run_free(&r);
+}
+
+Test(flow, discharged_after_the_first_session, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("one_session.yaml"), 0, 2);
+    double n = total(&r, "entered_treatment", "all");
+    double one = total(&r, "one_session_discharges", "step:2");
+    expect_binomial(one, n, 0.30, "discharged after the first session (30%)");
+    cr_assert_eq(total(&r, "finished_courses", "all"), n - one, "the others finish (no drop-out here)");
+    run_free(&r);
+}
+
+/* ---- LTC top-up rule ------------------------------------------------------------------ */
+
+Test(flow, ltc_people_only_with_top_up_trained_clinicians)
+{
+    run_result on, off;
+    run_scenario(&on, FLOW("ltc.yaml"), 0, 1);
+    run_scenario(&off, FLOW("ltc_off.yaml"), 0, 1);
+    double held_on = 0, held_off = 0;
+    for (int m = 0; m < on.m->layout.nmonths; m++) {
+        cr_assert_eq(val(&on, 0, "caseload_utilisation", "grade:hit", m), 0, "month %d: untrained caseload", m);
+        cr_assert_eq(val(&on, 0, "diary_utilisation", "grade:hit", m), 0, "month %d: untrained diary", m);
+        double rec = val(&on, 0, "recovery_rate", "all", m);
+        cr_assert(isnan(rec) || rec == 100, "month %d: trained clinicians' outcomes, got %g%%", m, rec);
+        held_on += val(&on, 0, "caseload_utilisation", "grade:hit_ltc", m);
+        held_off += val(&off, 0, "caseload_utilisation", "grade:hit", m);
+    }
+    cr_assert_gt(held_on, 0, "trained clinicians treat LTC people");
+    cr_assert_gt(held_off, 0, "with the rule off, untrained clinicians do too");
+    int below = 0;
+    for (int m = 0; m < off.m->layout.nmonths; m++)
+        below |= val(&off, 0, "recovery_rate", "all", m) < 100;
+    cr_assert(below, "and their courses use the untrained outcomes (nobody recovers)");
+    run_free(&on);
+    run_free(&off);
+}
