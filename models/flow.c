@@ -4,8 +4,9 @@
  *
  * Random draws per event are fixed in number and order, each from the
  * stream of its own source (opt-in and eligibility, routing, course
- * length, DNA, drop-out, outcome, cadence), so two scenarios that differ in
- * one respect keep common random numbers everywhere else.
+ * length, DNA, drop-out, discharge after the first session, outcome,
+ * step-up, cadence; group lengths in models/groups.c), so two scenarios
+ * that differ in one respect keep common random numbers everywhere else.
  */
 #include "models/flow.h"
 
