@@ -143,7 +143,7 @@ static const conf_field service_fields[] = {
          "one course; the count starts again at each), consecutive = only misses in a row (an attended "
          "appointment resets the count). The default reads the brief's 'after 2 DNAs' literally; as a total, "
          "10% DNA over a 12-session course discharges about 4 courses in 10, so the shipped scenarios assume "
-         "consecutive"),
+         "consecutive."),
     LIST(iapt_service_cfg, "dropout_waiting", dropout_waiting, hazard_schema, 0,
          "drop-out while waiting (for assessment or a first session): hazard per week by time waited, rising "
          "with the wait; empty = nobody drops out while waiting"),
@@ -358,9 +358,9 @@ static const conf_field step_fields[] = {
         "drop-out after each later session (assumption)"),
     PCT(iapt_step_cfg, "discharged_after_first", discharged_after_first, "0%", "30%",
         "share of people not dropping out whose referral's first treatment session, at this step, is their "
-        "last: one-session advice, not suitable, referred on; discharged, not a finished course (nationally "
-        "about 4 in 10 people entering treatment had one treatment appointment in 2018/19: NHS Digital, IAPT "
-        "annual report 2018/19; not in the domain brief)"),
+        "last: one-session advice, not suitable, referred on; discharged, not a finished course (about 4 in 10 "
+        "people entering treatment in 2018/19 had only one treatment appointment: derived from NHS Digital, IAPT "
+        "annual report 2018/19, not in the domain brief)"),
     STRUCT(iapt_step_cfg, "core", core, outcome_schema, "outcomes of core-service courses"),
     STRUCT(iapt_step_cfg, "ltc_skilled", ltc_skilled, outcome_schema,
            "outcomes of LTC courses with a top-up trained clinician (LTC recovery about 54%: domain brief s.4)"),
