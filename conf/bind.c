@@ -259,6 +259,16 @@ static int bind_enum(conf__binder *b, const conf_field *f, const conf__node *n, 
     return -1;
 }
 
+/* A number; one whose default is "none" may also be "none" (NAN: not set). */
+static int bind_num(conf__binder *b, const conf_field *f, const conf__node *n, double *out)
+{
+    if (f->def && strcmp(f->def, "none") == 0 && is_scalar(n) && strcmp(n->text, "none") == 0) {
+        *out = NAN;
+        return 0;
+    }
+    return conf__quantity(b, n, f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, out);
+}
+
 static int bind_date(conf__binder *b, const conf_field *f, const conf__node *n, sim_date *out)
 {
     int optional = f->def ? strcmp(f->def, "none") == 0 : !(f->flags & CONF_F_REQUIRED);
@@ -658,7 +668,7 @@ static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n,
 {
     switch (f->type) {
     case CONF_NUM:
-        return conf__quantity(b, n, f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, (double *)addr);
+        return bind_num(b, f, n, (double *)addr);
     case CONF_INT: return bind_int(b, f, n, (long *)addr);
     case CONF_BOOL: return bind_bool(b, n, (int *)addr);
     case CONF_STR: return bind_str(b, f, n, (char **)addr);

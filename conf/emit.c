@@ -210,7 +210,12 @@ static void emit_struct(conf__buf *o, const conf_schema *s, const unsigned char 
 static void put_inline(conf__buf *o, const conf_field *f, const unsigned char *p)
 {
     switch (f->type) {
-    case CONF_NUM: put_num(o, f->unit, *(const double *)p); break;
+    case CONF_NUM:
+        if (isnan(*(const double *)p))
+            conf__buf_puts(o, "none");
+        else
+            put_num(o, f->unit, *(const double *)p);
+        break;
     case CONF_INT: conf__buf_printf(o, "%ld", *(const long *)p); break;
     case CONF_BOOL: conf__buf_puts(o, *(const int *)p ? "true" : "false"); break;
     case CONF_STR: put_str(o, *(char *const *)p); break;

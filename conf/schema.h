@@ -40,7 +40,7 @@
 #define CONF_DATE_NONE INT32_MIN
 
 typedef enum conf_type {
-    CONF_NUM,      /* double, in `unit` (conf/units.h) */
+    CONF_NUM,      /* double, in `unit` (conf/units.h); default "none" gives NAN (not set) */
     CONF_INT,      /* long; plain integer text */
     CONF_BOOL,     /* int 0/1; true or false */
     CONF_STR,      /* char * (owned) */
