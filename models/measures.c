@@ -121,6 +121,9 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                                   "attended session hours per week per WTE in post"},
     [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", G_ALL | G_TEAM_GRADE,
                             "people held at month end per WTE in post"},
+    [M_OVER_CAP] = {"caseload_over_cap", "people", GW,
+                    "people held beyond caseload places at month end (places cut under them, e.g. by a "
+                    "transfer or a supervision shortfall; new people never take a place beyond the cap)"},
     [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", G_ALL | G_TEAM_GRADE,
                                "clinic time lost to university days and top-up courses"},
     [M_STAFF_COST] = {"staff_cost", "GBP", G_ALL | G_TEAM, "salaries and on-costs of staff in post"},

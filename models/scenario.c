@@ -434,6 +434,12 @@ static const conf_field staff_fields[] = {
            "{core: 40%, ltc: 60%}",
            "share of their time in each team (LTC practitioners averaged 62% LTC work: domain brief s.4)"),
     BOOL(iapt_staff_cfg, "ltc_skill", ltc_skill, "false", "true", "has LTC top-up training"),
+    NUM(iapt_staff_cfg, "clinical_hours", clinical_hours, CONF_U_HOURS_PER_WEEK, 0, 80, "none", "18 hours per week",
+        "these people's clinic hours per week per WTE; none = their grade's"),
+    NUM(iapt_staff_cfg, "caseload", caseload, CONF_U_NONE, 0, 500, "none", "20",
+        "these people's caseload places per WTE; none = their grade's"),
+    NUM(iapt_staff_cfg, "leave", leave, CONF_U_FRACTION, 0, 1, "none", "20%",
+        "these people's share of time on leave or sick; none = their grade's"),
 };
 
 static int check_staff(conf_ctx *ctx, void *obj, const void *root)

@@ -162,6 +162,9 @@ typedef struct iapt_staff_cfg {
     double wte;                /* each */
     conf_nummap teams;         /* share of time per team, sum 100% */
     int ltc_skill;
+    double clinical_hours;     /* per week per WTE; NAN: the grade's */
+    double caseload;           /* places per WTE; NAN: the grade's */
+    double leave;              /* share of time; NAN: the grade's */
 } iapt_staff_cfg;
 
 typedef struct iapt_programme_cfg {

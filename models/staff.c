@@ -94,8 +94,14 @@ static void open_diary(state *st, int32_t c)
     }
 }
 
-int32_t iapt_staff_add(state *st, int32_t grade, double wte, const double *team_share, uint8_t caps,
-                       int32_t programme, double start)
+iapt_staff_spec iapt_staff_spec_of_grade(const state *st, int32_t grade)
+{
+    const iapt_grade_cfg *g = IAPT_ITEM(st->sc->workforce.grades, iapt_grade_cfg, grade);
+    return (iapt_staff_spec){.grade = grade, .wte = 1, .programme = IAPT_NONE, .cap_factor = 1,
+                             .clinical_hours = g->clinical_hours, .caseload = g->caseload, .leave = g->leave};
+}
+
+int32_t iapt_staff_add(state *st, const iapt_staff_spec *spec)
 {
     int32_t nt = (int32_t)st->sc->workforce.teams.n;
     int32_t ccap = st->ccap;
@@ -118,21 +124,22 @@ int32_t iapt_staff_add(state *st, int32_t grade, double wte, const double *team_
     cl->team_share = malloc((size_t)nt * sizeof(double));
     if (!cl->team_share)
         return -1;
-    memcpy(cl->team_share, team_share, (size_t)nt * sizeof(double));
+    memcpy(cl->team_share, spec->team_share, (size_t)nt * sizeof(double));
     st->nc++;
-    const iapt_grade_cfg *g = IAPT_ITEM(st->sc->workforce.grades, iapt_grade_cfg, grade);
-    cl->grade = grade;
-    cl->programme = programme;
+    cl->grade = spec->grade;
+    cl->programme = spec->programme;
     cl->cohort = IAPT_NONE;
-    cl->wte = wte;
-    cl->day_min = g->clinical_hours * 60 * wte / st->m->clinic_days_per_week;
-    cl->cap_factor = 1;
-    cl->start = start;
+    cl->wte = spec->wte;
+    cl->day_min = spec->clinical_hours * 60 * spec->wte / st->m->clinic_days_per_week;
+    cl->caseload = spec->caseload;
+    cl->leave = spec->leave;
+    cl->cap_factor = spec->cap_factor;
+    cl->start = spec->start;
     cl->qualify = -INFINITY;
     cl->active = 1;
-    cl->caps = caps;
+    cl->caps = spec->caps;
     cl->people = IAPT_NONE;
-    if (add_memberships(st, c, iapt_grade_steps(st, grade)))
+    if (add_memberships(st, c, iapt_grade_steps(st, spec->grade)))
         return -1;
     open_diary(st, c);
     iapt_staff_recap(st, c);
@@ -155,12 +162,11 @@ void iapt_staff_set_caps(state *st, int32_t c, uint8_t caps)
 void iapt_staff_recap(state *st, int32_t c)
 {
     clinician *cl = &st->c[c];
-    const iapt_grade_cfg *g = IAPT_ITEM(st->sc->workforce.grades, iapt_grade_cfg, cl->grade);
     for (int32_t k = cl->mem0; k < cl->mem0 + cl->nmem; k++) {
         membership *mb = &st->mem[k];
         int32_t before = mb->cap;
         mb->share = cl->team_share[mb->team];
-        mb->cap = cl->active ? (int32_t)floor(g->caseload * cl->wte * mb->share * cl->cap_factor + 1e-9) : 0;
+        mb->cap = cl->active ? (int32_t)floor(cl->caseload * cl->wte * mb->share * cl->cap_factor + 1e-9) : 0;
         iapt_free_update(st, k);
         if (mb->cap > before)
             iapt_flow_offer_place(st, k);
@@ -245,12 +251,13 @@ void iapt_clin_unlink(state *st, int32_t c, int32_t p)
 /* ---- diaries ------------------------------------------------------------ */
 
 /* Leave is taken in whole weeks (Monday to Sunday): week w is a leave week
- * for clinician c with probability `leave` of their grade, drawn from a
+ * for clinician c with probability `leave` (theirs, by default their
+ * grade's), drawn from a
  * hash of (replication key, c, w), so capacity stays a pure function of
  * (c, d) and is the same whenever it is recomputed. */
 int iapt_staff_on_leave(const state *st, int32_t c, int32_t d)
 {
-    double leave = IAPT_ITEM(st->sc->workforce.grades, iapt_grade_cfg, st->c[c].grade)->leave;
+    double leave = st->c[c].leave;
     if (leave <= 0)
         return 0;
     uint64_t week = (uint64_t)(((int64_t)st->sc->run.start + d + 3) / 7); /* 1970-01-05 was a Monday */

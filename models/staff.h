@@ -3,14 +3,16 @@
  *
  * A clinician belongs to one or more teams (a share of their time in each)
  * and, through their grade, treats at one or more steps; each (team, step)
- * pair is a membership with its own caseload places, cap = floor(grade
- * places per WTE x WTE x team share x caseload factor). Memberships with a
+ * pair is a membership with its own caseload places, cap = floor(places
+ * per WTE x WTE x team share x caseload factor); places per WTE, weekly
+ * clinical hours and leave are the person's (their grade's unless their
+ * staff group overrides them). Memberships with a
  * free place sit on a free list of their (team, step) keyed by the
  * clinician's capability bits, so finding an eligible clinician with a free
  * place looks at no more than four list heads.
  *
  * A diary holds, for each of the next IAPT_DIARY_DAYS days, the clinic
- * minutes available and still free. A clinic day holds the grade's weekly
+ * minutes available and still free. A clinic day holds the person's weekly
  * clinical hours x WTE / clinic days per week; leave and sickness take whole
  * weeks out (a share `leave` of weeks). Availability is recomputed from the
  * clinician's state (in post, clinic day, leave week, university day,
@@ -22,12 +24,29 @@
 
 #include "models/state.h"
 
-/* Adds a clinician of `grade` with `wte`, time shares per team (nteams
- * values summing to 1; copied), capability bits and training programme
- * (IAPT_NONE if qualified), in post from time `start`. Creates their
- * memberships and diary. Returns the index, or -1 on OOM. */
-int32_t iapt_staff_add(state *st, int32_t grade, double wte, const double *team_share, uint8_t caps,
-                       int32_t programme, double start);
+/* A clinician to add. Hours, caseload and leave are the person's own
+ * (a staff group may override its grade's values). */
+typedef struct iapt_staff_spec {
+    int32_t grade;
+    double wte;
+    const double *team_share;  /* nteams values summing to 1; copied */
+    uint8_t caps;              /* capability bits */
+    int32_t programme;         /* training programme, IAPT_NONE if qualified */
+    double start;              /* in post from this time */
+    double cap_factor;         /* caseload factor to start with (0: no places until set) */
+    double clinical_hours;     /* per week per WTE */
+    double caseload;           /* places per WTE */
+    double leave;              /* share of weeks on leave or sick */
+} iapt_staff_spec;
+
+/* The spec of a person of `grade` with the grade's hours, caseload and
+ * leave, qualified, full caseload factor; the caller sets the rest. */
+iapt_staff_spec iapt_staff_spec_of_grade(const state *st, int32_t grade);
+
+/* Adds a clinician as `spec` says: creates their memberships, diary and
+ * caseload places (at spec->cap_factor, offered to waiting people at once).
+ * Returns the index, or -1 on OOM. */
+int32_t iapt_staff_add(state *st, const iapt_staff_spec *spec);
 
 /* Recomputes the caseload places of every membership of c (after a change
  * of WTE, activity, caseload factor or capability), keeps the free lists in

@@ -130,6 +130,8 @@ typedef struct clinician {
     double wte;
     double day_min;        /* clinic minutes on an ordinary clinic day */
     double supervising_min;/* minutes per clinic day given to supervising trainees */
+    double caseload;       /* caseload places per WTE (before the factor) */
+    double leave;          /* share of weeks on leave or sick */
     double cap_factor;     /* caseload factor: trainee factor times supervision cover */
     double start, qualify; /* time in post from; time training ends (trainees) */
     uint8_t active;

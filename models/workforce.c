@@ -149,10 +149,13 @@ static void check_all_vacancies(state *st)
             check_vacancies(st, t, g);
 }
 
-static int32_t add_qualified(state *st, int32_t grade, double wte, const double *share, int ltc)
+/* Adds a qualified clinician as `spec` says (qualified, full caseload). */
+static int32_t add_qualified(state *st, iapt_staff_spec *spec)
 {
-    int32_t c = iapt_staff_add(st, grade, wte, share, (uint8_t)(CAP_COMPLEX | (ltc ? CAP_LTC : 0)), IAPT_NONE,
-                               sim_now(st->s));
+    spec->programme = IAPT_NONE;
+    spec->cap_factor = 1;
+    spec->caps = (uint8_t)(spec->caps | CAP_COMPLEX);
+    int32_t c = iapt_staff_add(st, spec);
     if (c < 0) {
         sim_fail(st->s, -1);
         return IAPT_NONE;
@@ -180,7 +183,12 @@ static void on_starter(state *st, int32_t r)
     }
     share[rc.team] = 1;
     const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, rc.team);
-    if (add_qualified(st, rc.grade, rc.wte, share, tc->recruits_ltc_skill) != IAPT_NONE)
+    iapt_staff_spec spec = iapt_staff_spec_of_grade(st, rc.grade);
+    spec.wte = rc.wte;
+    spec.team_share = share;
+    spec.caps = tc->recruits_ltc_skill ? CAP_LTC : 0;
+    spec.start = sim_now(st->s);
+    if (add_qualified(st, &spec) != IAPT_NONE)
         record_tg(st, M_STARTERS, rc.team, rc.grade, 1);
     free(share);
     supervision(st);
@@ -251,13 +259,24 @@ static int32_t pick_secondee(const state *st, int32_t team, int32_t grade)
     return best;
 }
 
+/* Starts one trainee of cohort k. They hold no caseload places until
+ * supervision() sets their caseload factor (the programme's factor times
+ * the supervision cover, known only once the whole intake is in post), so
+ * no trainee is ever handed a qualified caseload. */
 static void start_trainee(state *st, int32_t k, const double *share)
 {
     const iapt_cohort_cfg *kc = cohort_cfg(st, k);
     int32_t pi = kc->programme.index;
     const iapt_programme_cfg *pc = prog_cfg(st, pi);
     double now = sim_now(st->s);
-    int32_t c = iapt_staff_add(st, pc->grade.index, kc->wte, share, pc->excludes_complex ? 0 : CAP_COMPLEX, pi, now);
+    iapt_staff_spec spec = iapt_staff_spec_of_grade(st, pc->grade.index);
+    spec.wte = kc->wte;
+    spec.team_share = share;
+    spec.caps = pc->excludes_complex ? 0 : CAP_COMPLEX;
+    spec.programme = pi;
+    spec.start = now;
+    spec.cap_factor = 0;
+    int32_t c = iapt_staff_add(st, &spec);
     if (c < 0) {
         sim_fail(st->s, -1);
         return;
@@ -265,9 +284,7 @@ static void start_trainee(state *st, int32_t k, const double *share)
     count_in(st, c, +1);
     st->c[c].cohort = k;
     st->c[c].qualify = now + pc->duration;
-    st->c[c].cap_factor = pc->caseload_factor;
     iapt_diary_refresh(st, c, st->today);
-    iapt_staff_recap(st, c);
     record_tg(st, M_TRAINEES_STARTED, kc->team.index, pc->grade.index, 1);
     double u = gsl_rng_uniform(st->r_training), when = gsl_rng_uniform(st->r_training);
     if (u < pc->attrition) {
@@ -582,7 +599,7 @@ void iapt_workforce_month_start(state *st)
 
 /* Month-end stocks of one team and grade, and of one grade over teams. */
 typedef struct wf_stock {
-    double est, qual, trainee, qual_head, trainee_head, load, vacancies;
+    double est, qual, trainee, qual_head, trainee_head, load, over, vacancies;
 } wf_stock;
 
 static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
@@ -596,8 +613,10 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
         *(q ? &k->qual : &k->trainee) += cl->wte * cl->team_share[t];
         *(q ? &k->qual_head : &k->trainee_head) += 1;
         for (int32_t m = cl->mem0; m < cl->mem0 + cl->nmem; m++)
-            if (st->mem[m].team == t)
+            if (st->mem[m].team == t) {
                 k->load += st->mem[m].load;
+                k->over += st->mem[m].load > st->mem[m].cap ? st->mem[m].load - st->mem[m].cap : 0;
+            }
     }
     /* The month ended just before midnight: read the schedule a millionth of
      * a day earlier (a step on the 1st belongs to the new month; nextafter
@@ -617,6 +636,7 @@ static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, con
     iapt_rec(st, M_WTE_QUALIFIED, kind, i, k->qual);
     iapt_rec(st, M_WTE_TRAINEE, kind, i, k->trainee);
     iapt_rec(st, M_VACANCIES, kind, i, k->vacancies);
+    iapt_rec(st, M_OVER_CAP, kind, i, k->over);
     if (kind == G_GRADE)
         return;
     iapt_rec(st, M_CASELOAD_PER_WTE, kind, i, wte > 0 ? k->load / wte : NAN);
@@ -639,6 +659,7 @@ static void distinct_heads(const state *st, int32_t g, wf_stock *k)
 static void add_stock(wf_stock *sum, const wf_stock *k)
 {
     sum->est += k->est, sum->qual += k->qual, sum->trainee += k->trainee, sum->load += k->load;
+    sum->over += k->over;
     sum->vacancies += k->vacancies;
 }
 
@@ -727,6 +748,10 @@ static int alloc_workforce(state *st)
     return 0;
 }
 
+/* A staff group's value of a per-person setting: its own, or (none) its
+ * grade's. */
+static double own_or(double own, double grade) { return isnan(own) ? grade : own; }
+
 static int add_starting_staff(state *st)
 {
     double *share = malloc((size_t)st->wf->nt * sizeof *share);
@@ -737,11 +762,19 @@ static int add_starting_staff(state *st)
         memset(share, 0, (size_t)st->wf->nt * sizeof *share);
         for (size_t k = 0; k < sc->teams.n; k++)
             share[sc->teams.ref[k]] = sc->teams.v[k];
-        for (long n = 0; n < sc->count; n++)
-            if (add_qualified(st, sc->grade.index, sc->wte, share, sc->ltc_skill) == IAPT_NONE) {
+        for (long n = 0; n < sc->count; n++) {
+            iapt_staff_spec spec = iapt_staff_spec_of_grade(st, sc->grade.index);
+            spec.wte = sc->wte;
+            spec.team_share = share;
+            spec.caps = sc->ltc_skill ? CAP_LTC : 0;
+            spec.clinical_hours = own_or(sc->clinical_hours, spec.clinical_hours);
+            spec.caseload = own_or(sc->caseload, spec.caseload);
+            spec.leave = own_or(sc->leave, spec.leave);
+            if (add_qualified(st, &spec) == IAPT_NONE) {
                 free(share);
                 return -1;
             }
+        }
     }
     free(share);
     return 0;

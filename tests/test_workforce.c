@@ -231,3 +231,21 @@ Test(workforce, backfill_dip_recovery_and_delay, .timeout = 600)
     run_free(&a);
     run_free(&b);
 }
+
+/* Trainees start with people waiting: they take no more people than their
+ * trainee caseload (the places are set before any are offered), and no
+ * clinician holds more people than places at any month end. */
+Test(workforce, trainees_start_at_trainee_caseload)
+{
+    run_result r;
+    run_scenario(&r, WF("trainee_caseload.yaml"), 0, 2);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "trainees_started", "team:school/grade:hit", mo(2026, 9)), 2);
+        cr_assert_gt(val(&r, rep, "waiting", "stage:step3", mo(2026, 8)), 100, "people are waiting at the intake");
+        for (int m = mo(2026, 9); m < mo(2027, 8); m++)
+            cr_assert_eq(val(&r, rep, "caseload_per_wte", "team:school/grade:hit", m), 7, "rep %zu month %d", rep, m);
+        for (int m = 0; m < r.m->layout.nmonths; m++)
+            cr_assert_eq(val(&r, rep, "caseload_over_cap", "all", m), 0, "rep %zu month %d", rep, m);
+    }
+    run_free(&r);
+}
