@@ -492,6 +492,10 @@ static const conf_field programme_fields[] = {
     PCT(iapt_programme_cfg, "attrition", attrition, "10%", "15%", "share leaving during training (assumption)"),
     PCT(iapt_programme_cfg, "retention", retention, "90%", "80%",
         "share of those qualifying who stay in the service (assumption)"),
+    BOOL(iapt_programme_cfg, "hold_vacancies", hold_vacancies, "true", "false",
+         "vacancies of the grade in the team funding the places are held for trainees who will fill them on "
+         "qualifying (cohorts without new posts), not recruited to from outside (ASSUMPTION: services keep "
+         "posts for their own trainees)"),
     NUM(iapt_programme_cfg, "salary", salary, CONF_U_GBP_PER_YEAR, 0, 1e7, "£30,000 per year", "£33,000 per year",
         "trainee salary (assumption)"),
 };

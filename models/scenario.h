@@ -180,6 +180,7 @@ typedef struct iapt_programme_cfg {
     conf_reflist supervisors;  /* grades that supervise */
     double attrition;          /* share leaving during training */
     double retention;          /* share staying on qualifying */
+    int hold_vacancies;        /* vacancies are held for trainees who will fill them */
     double salary;             /* pounds per year */
 } iapt_programme_cfg;
 

@@ -39,9 +39,11 @@ typedef struct workforce {
     double *cover;         /* per team: share of required supervision given */
     uint8_t *team_ltc;     /* per team: serves an LTC pathway */
     double *qual;          /* team x grade: qualified WTE in post (running total) */
+    double *held;          /* team x grade: WTE of trainees for whom vacancies are held */
     int32_t ntrainees;     /* trainees in post */
     int32_t nsupervising;  /* clinicians giving supervision time */
     int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
+    double *backfill_left; /* per transfer: WTE of backfill posts not yet created */
 } workforce;
 
 static const iapt_workforce_cfg *wcfg(const state *st) { return &st->sc->workforce; }
@@ -84,6 +86,16 @@ static double qualified_wte(const state *st, int32_t team, int32_t grade)
     return st->wf->qual[team * st->wf->ng + grade];
 }
 
+/* Whether trainee c will need a vacancy on qualifying (their cohort brings
+ * no post of its own) and their programme holds vacancies for them. */
+static int holds_vacancy(const state *st, int32_t c)
+{
+    const clinician *cl = &st->c[c];
+    int32_t k = cl->cohort;
+    return prog_cfg(st, cl->programme)->hold_vacancies && !cohort_cfg(st, k)->new_posts &&
+           st->wf->backfill_of[k] == IAPT_NONE;
+}
+
 /* Adds (sign +1) or removes (-1) clinician c from the running totals; call
  * with -1 before changing whether c is active, qualified, their WTE or team
  * shares, and with +1 after. */
@@ -95,6 +107,8 @@ static void count_in(state *st, int32_t c, int sign)
         return;
     if (cl->programme != IAPT_NONE) {
         wf->ntrainees += sign;
+        if (holds_vacancy(st, c))
+            wf->held[cohort_cfg(st, cl->cohort)->team.index * wf->ng + cl->grade] += sign * cl->wte;
         return;
     }
     for (int32_t t = 0; t < wf->nt; t++)
@@ -114,12 +128,14 @@ static void schedule_turnover(state *st, int32_t c)
         sim_at(st->s, t, PRIO_STAFF, EV_LEAVE, (uint64_t)c);
 }
 
+/* Starts recruitment to every vacancy of (team, grade) that is funded, not
+ * already being recruited to, and not held for a trainee. */
 static void check_vacancies(state *st, int32_t team, int32_t grade)
 {
     workforce *wf = st->wf;
     double now = sim_now(st->s);
     double vac = iapt_workforce_establishment(st, team, grade, now) - qualified_wte(st, team, grade) -
-                 wf->pending[team * wf->ng + grade];
+                 wf->pending[team * wf->ng + grade] - wf->held[team * wf->ng + grade];
     while (vac > EPS) {
         double w = vac < 1 ? vac : 1;
         if (wf->nrec == wf->reccap) {
@@ -216,8 +232,12 @@ static void on_leave(state *st, int32_t c)
         return;
     int trainee = cl->programme != IAPT_NONE;
     record_tg(st, trainee ? M_TRAINEES_LEFT : M_LEAVERS, main_team(st, c), cl->grade, 1);
+    if (trainee)
+        record_tg(st, M_TRAINEES_ATTRITION, main_team(st, c), cl->grade, 1);
     retire(st, c);
-    if (!trainee)
+    if (trainee)
+        check_vacancies(st, cohort_cfg(st, cl->cohort)->team.index, cl->grade); /* no longer held */
+    else
         for (int32_t t = 0; t < st->wf->nt; t++)
             if (st->c[c].team_share[t] > 0)
                 check_vacancies(st, t, st->c[c].grade);
@@ -281,9 +301,9 @@ static void start_trainee(state *st, int32_t k, const double *share)
         sim_fail(st->s, -1);
         return;
     }
-    count_in(st, c, +1);
     st->c[c].cohort = k;
     st->c[c].qualify = now + pc->duration;
+    count_in(st, c, +1);
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_STARTED, kc->team.index, pc->grade.index, 1);
     double u = gsl_rng_uniform(st->r_training), when = gsl_rng_uniform(st->r_training);
@@ -319,26 +339,54 @@ static void on_intake(state *st, int32_t k)
     supervision(st);
 }
 
+/* Creates the funded post, if any, that trainee c's cohort brings on
+ * qualifying in `team`: one per qualifier for a cohort with new posts; for
+ * a backfill cohort, posts until the transfer's WTE is made up (the rest
+ * fill vacancies). Returns the WTE of the post c can take: their own WTE,
+ * or the whole vacancy if it is smaller (they take the post on offer,
+ * ASSUMPTION), or 0 if nothing is vacant. */
+static double post_for(state *st, int32_t c, int32_t team)
+{
+    workforce *wf = st->wf;
+    const clinician *cl = &st->c[c];
+    int32_t k = cl->cohort, tr = wf->backfill_of[k], i = team * wf->ng + cl->grade;
+    double add = 0;
+    if (tr != IAPT_NONE) {
+        add = fmin(cl->wte, wf->backfill_left[tr]);
+        wf->backfill_left[tr] -= add;
+    } else if (cohort_cfg(st, k)->new_posts) {
+        add = cl->wte;
+    }
+    wf->extra[i] += add;
+    double vacant = iapt_workforce_establishment(st, team, cl->grade, sim_now(st->s)) - wf->qual[i];
+    double take = fmin(cl->wte, vacant);
+    return take > EPS ? take : 0;
+}
+
+/* Trainee c finishes training: leaves (not retained, or no post to take)
+ * or becomes a qualified clinician in a post of `take` WTE. */
 static void on_qualify(state *st, int32_t c)
 {
     clinician *cl = &st->c[c];
     if (!cl->active || cl->programme == IAPT_NONE)
         return;
     const iapt_programme_cfg *pc = prog_cfg(st, cl->programme);
-    int32_t k = cl->cohort, team = cohort_cfg(st, k)->team.index, grade = cl->grade;
-    workforce *wf = st->wf;
+    int32_t team = cohort_cfg(st, cl->cohort)->team.index, grade = cl->grade;
     double u = gsl_rng_uniform(st->r_training);
-    int new_post = cohort_cfg(st, k)->new_posts || wf->backfill_of[k] != IAPT_NONE;
-    double vacant = iapt_workforce_establishment(st, team, grade, sim_now(st->s)) - qualified_wte(st, team, grade);
-    if (u >= pc->retention || (!new_post && vacant < cl->wte - EPS)) {
+    double take = u < pc->retention ? post_for(st, c, team) : 0;
+    if (take <= 0) {
         record_tg(st, M_TRAINEES_LEFT, team, grade, 1);
+        record_tg(st, u >= pc->retention ? M_TRAINEES_NOT_RETAINED : M_TRAINEES_NO_POST, team, grade, 1);
         retire(st, c);
+        check_vacancies(st, team, grade); /* no longer held */
         supervision(st);
         return;
     }
-    if (new_post)
-        wf->extra[team * wf->ng + grade] += cl->wte;
     count_in(st, c, -1);
+    if (take < cl->wte - EPS) {
+        cl->day_min *= take / cl->wte;
+        cl->wte = take;
+    }
     cl->programme = IAPT_NONE;
     count_in(st, c, +1);
     cl->cap_factor = 1;
@@ -346,6 +394,7 @@ static void on_qualify(state *st, int32_t c)
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
     schedule_turnover(st, c);
+    check_vacancies(st, team, grade); /* any vacancy held beyond what c took */
     supervision(st);
 }
 
@@ -729,9 +778,12 @@ static int alloc_workforce(state *st)
     wf->cover = calloc(nt, sizeof(double));
     wf->team_ltc = calloc(nt, 1);
     wf->qual = calloc(tg, sizeof(double));
+    wf->held = calloc(tg, sizeof(double));
     wf->backfill_of = malloc((wcfg(st)->cohorts.n + 1) * sizeof(int32_t));
+    wf->backfill_left = malloc((wcfg(st)->transfers.n + 1) * sizeof(double));
     if (!wf->extra || !wf->pending || !wf->cost || !wf->sup_required || !wf->sup_available || !wf->sup_given ||
-        !wf->cover || !wf->team_ltc || !wf->backfill_of || !wf->qual)
+        !wf->cover || !wf->team_ltc || !wf->backfill_of || !wf->qual || !wf->held ||
+        !wf->backfill_left)
         return -1;
     for (size_t p = 0; p < st->sc->pathways.n; p++) {
         const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p);
@@ -741,9 +793,10 @@ static int alloc_workforce(state *st)
     for (size_t k = 0; k < wcfg(st)->cohorts.n; k++)
         wf->backfill_of[k] = IAPT_NONE;
     for (size_t i = 0; i < wcfg(st)->transfers.n; i++) {
-        int32_t k = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, i)->backfill.index;
-        if (k >= 0)
-            wf->backfill_of[k] = (int32_t)i;
+        const iapt_transfer_cfg *tc = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, i);
+        wf->backfill_left[i] = tc->wte;
+        if (tc->backfill.index >= 0)
+            wf->backfill_of[tc->backfill.index] = (int32_t)i;
     }
     return 0;
 }
@@ -840,7 +893,9 @@ void iapt_workforce_free(state *st)
     free(wf->cover);
     free(wf->team_ltc);
     free(wf->backfill_of);
+    free(wf->backfill_left);
     free(wf->qual);
+    free(wf->held);
     free(wf);
     st->wf = NULL;
 }
