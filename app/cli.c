@@ -108,8 +108,9 @@ int iapt_cmd_measures(int argc, char **argv)
         iapt_usage(stderr);
         return 2;
     }
-    static const char *const kinds[] = {"all", "pathway", "source", "step", "stage", "grade", "team", "team/grade",
-                                        "drop-out stage"};
+    static const char *const kinds[G_NKINDS] = {"all",        "pathway",        "source", "step",
+                                                "stage",      "grade",          "team",   "team/grade",
+                                                "drop-out stage", "route", "pathway/step", "programme"};
     printf("%-28s %-12s %-40s %s\n", "measure", "unit", "groups", "meaning");
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         char groups[128] = "";

@@ -116,12 +116,14 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_TRAINEES_NO_POST] = {"trainees_left_no_post", "people", GW,
                             "trainees qualifying who would stay but find no funded vacancy to fill"},
     [M_SECONDED] = {"seconded", "people", GW, "qualified staff leaving their post to train for another grade"},
-    [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", G_ALL | G_TEAM,
+    [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
                                 "trainee supervision required, month end"},
-    [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", G_ALL | G_TEAM,
-                                 "supervision qualified staff can give, month end"},
-    [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM,
-                                 "required minus given; trainees' caseloads are capped in proportion"},
+    [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
+                                 "supervision qualified staff of the supervising grades can give, month end (by "
+                                 "programme: its supervisors' capacity, shared with other programmes they supervise)"},
+    [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
+                                 "required minus given (only the programme's own supervising grades in the "
+                                 "trainees' team give it); its trainees' caseloads are capped in proportion"},
     [M_CLINICAL_HOURS_PER_WTE] = {"clinical_hours_per_wte", "hours/week", G_ALL | G_TEAM_GRADE,
                                   "attended session hours per week per WTE in post"},
     [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", G_ALL | G_TEAM_GRADE,
@@ -188,6 +190,9 @@ static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned 
         break;
     case G_DROPSTAGE: snprintf(buf, n, "stage:%s", drops[i]); break;
     case G_ROUTE: snprintf(buf, n, "route:%s", routes[i]); break;
+    case G_PROGRAMME:
+        snprintf(buf, n, "programme:%s", IAPT_ITEM(sc->workforce.programmes, iapt_programme_cfg, i)->name);
+        break;
     case G_PATHWAY_STEP:
         snprintf(buf, n, "pathway:%s/step:%d", IAPT_ITEM(*pw, iapt_pathway_cfg, i / IAPT_NSTEPS)->name,
                  i % IAPT_NSTEPS + 2);
@@ -214,8 +219,8 @@ int iapt_layout_init(iapt_layout *l, const iapt_scenario *sc)
     if (collect_sources(l, sc))
         goto fail;
     int ng = (int)sc->workforce.grades.n, nt = (int)sc->workforce.teams.n;
-    const int count[G_NKINDS] = {1,  (int)sc->pathways.n, l->nsources, IAPT_NSTEPS, 3, ng, nt, nt * ng, NDROPSTAGES,
-                                 NROUTES, (int)sc->pathways.n * IAPT_NSTEPS};
+    const int count[G_NKINDS] = {1,       (int)sc->pathways.n, l->nsources, IAPT_NSTEPS, 3, ng, nt, nt * ng, NDROPSTAGES,
+                                 NROUTES, (int)sc->pathways.n * IAPT_NSTEPS, (int)sc->workforce.programmes.n};
     memcpy(l->count, count, sizeof count);
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         l->base[m] = l->nseries;

@@ -4,7 +4,8 @@
  *
  * A measure (referrals, wait to first treatment...) is reported for a set of
  * groupings: the whole service ("all"), each pathway, each source, each step,
- * each waiting stage, each grade, each team, each team and grade. A series
+ * each waiting stage, each grade, each team, each team and grade, each
+ * training programme, each pathway and step. A series
  * is one (measure, group); a replication writes one value per series per
  * reporting month into a flat array, series-major:
  *   out[series * nmonths + month].
@@ -110,7 +111,8 @@ enum {
     G_DROPSTAGE = 1 << 8, /* waiting at a stage, first to second session, later in treatment */
     G_ROUTE = 1 << 9,     /* where assessment sends people */
     G_PATHWAY_STEP = 1 << 10,
-    G_NKINDS = 11
+    G_PROGRAMME = 1 << 11, /* training programme */
+    G_NKINDS = 12
 };
 
 /* Drop-out stages for G_DROPSTAGE: waiting at each stage (in the order of

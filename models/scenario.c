@@ -663,6 +663,11 @@ static int check_root(conf_ctx *ctx, void *obj, const void *root)
         conf_error_at(ctx, &sc->workforce.grades, "expected at most 64 grades and 64 teams");
         bad = 1;
     }
+    if (sc->workforce.programmes.n > 16) {
+        conf_error_at(ctx, &sc->workforce.programmes, "expected at most 16 training programmes, got %zu",
+                      sc->workforce.programmes.n);
+        bad = 1;
+    }
     if (check_group_fit(ctx, sc))
         bad = 1;
     conf_ctx_set_window(ctx, sc->run.start, sc->run.end);

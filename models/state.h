@@ -238,6 +238,7 @@ typedef struct state {
 
     month_acc acc;
     struct workforce *wf;  /* models/workforce.c */
+    struct supervision *sv;/* models/supervision.c */
 } state;
 
 /* Helpers shared across modules. */

@@ -19,6 +19,7 @@
 #include "models/flow.h"
 #include "models/people.h"
 #include "models/staff.h"
+#include "models/supervision.h"
 
 #define EPS 1e-6
 #define TOPUP_NOTICE 28.0 /* days before a course that its attendees are chosen (assumption) */
@@ -35,13 +36,9 @@ typedef struct workforce {
     recruit *rec;
     int32_t nrec, reccap;
     double *cost;          /* per team: staff cost this month */
-    double *sup_required, *sup_available, *sup_given; /* per team, hours per week */
-    double *cover;         /* per team: share of required supervision given */
     uint8_t *team_ltc;     /* per team: serves an LTC pathway */
     double *qual;          /* team x grade: qualified WTE in post (running total) */
     double *held;          /* team x grade: WTE of trainees for whom vacancies are held */
-    int32_t ntrainees;     /* trainees in post */
-    int32_t nsupervising;  /* clinicians giving supervision time */
     int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
     double *backfill_left; /* per transfer: WTE of backfill posts not yet created */
 } workforce;
@@ -106,7 +103,6 @@ static void count_in(state *st, int32_t c, int sign)
     if (!cl->active)
         return;
     if (cl->programme != IAPT_NONE) {
-        wf->ntrainees += sign;
         if (holds_vacancy(st, c))
             wf->held[cohort_cfg(st, cl->cohort)->team.index * wf->ng + cl->grade] += sign * cl->wte;
         return;
@@ -181,8 +177,6 @@ static int32_t add_qualified(state *st, iapt_staff_spec *spec)
     return c;
 }
 
-static void supervision(state *st);
-
 static void on_starter(state *st, int32_t r)
 {
     workforce *wf = st->wf;
@@ -207,7 +201,7 @@ static void on_starter(state *st, int32_t r)
     if (add_qualified(st, &spec) != IAPT_NONE)
         record_tg(st, M_STARTERS, rc.team, rc.grade, 1);
     free(share);
-    supervision(st);
+    iapt_supervision_update(st);
 }
 
 /* c stops working here: off the free lists first (so nobody is handed
@@ -215,10 +209,7 @@ static void on_starter(state *st, int32_t r)
 static void retire(state *st, int32_t c)
 {
     count_in(st, c, -1);
-    if (st->c[c].supervising_min > 0) {
-        st->wf->nsupervising--;
-        st->c[c].supervising_min = 0;
-    }
+    st->c[c].supervising_min = 0;
     st->c[c].active = 0;
     iapt_staff_recap(st, c);
     iapt_flow_release_clinician(st, c);
@@ -241,7 +232,7 @@ static void on_leave(state *st, int32_t c)
         for (int32_t t = 0; t < st->wf->nt; t++)
             if (st->c[c].team_share[t] > 0)
                 check_vacancies(st, t, st->c[c].grade);
-    supervision(st);
+    iapt_supervision_update(st);
 }
 
 /* ---- trainees ------------------------------------------------------------------ */
@@ -336,7 +327,7 @@ static void on_intake(state *st, int32_t k)
         start_trainee(st, k, share);
     }
     free(share);
-    supervision(st);
+    iapt_supervision_update(st);
 }
 
 /* Creates the funded post, if any, that trainee c's cohort brings on
@@ -379,7 +370,7 @@ static void on_qualify(state *st, int32_t c)
         record_tg(st, u >= pc->retention ? M_TRAINEES_NOT_RETAINED : M_TRAINEES_NO_POST, team, grade, 1);
         retire(st, c);
         check_vacancies(st, team, grade); /* no longer held */
-        supervision(st);
+        iapt_supervision_update(st);
         return;
     }
     count_in(st, c, -1);
@@ -395,94 +386,7 @@ static void on_qualify(state *st, int32_t c)
     record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
     schedule_turnover(st, c);
     check_vacancies(st, team, grade); /* any vacancy held beyond what c took */
-    supervision(st);
-}
-
-/* ---- supervision -------------------------------------------------------------- */
-
-/* Grades that supervise trainees of any programme: bit g of mask[t] (the
- * same for every team; kept per team for teams with their own rules). */
-static void supervisor_grades(const state *st, uint64_t *mask)
-{
-    uint64_t all = 0;
-    for (size_t p = 0; p < wcfg(st)->programmes.n; p++) {
-        const conf_reflist *sv = &prog_cfg(st, (int32_t)p)->supervisors;
-        for (size_t i = 0; i < sv->n; i++)
-            all |= UINT64_C(1) << sv->index[i];
-    }
-    for (int32_t t = 0; t < st->wf->nt; t++)
-        mask[t] = all;
-}
-
-static void supervision_totals(state *st, const uint64_t *mask)
-{
-    workforce *wf = st->wf;
-    for (int32_t t = 0; t < wf->nt; t++)
-        wf->sup_required[t] = wf->sup_available[t] = 0;
-    for (int32_t c = 0; c < st->nc; c++) {
-        const clinician *cl = &st->c[c];
-        if (!cl->active)
-            continue;
-        for (int32_t t = 0; t < wf->nt; t++) {
-            double sh = cl->team_share[t];
-            if (sh <= 0)
-                continue;
-            if (cl->programme != IAPT_NONE)
-                wf->sup_required[t] += prog_cfg(st, cl->programme)->supervision * sh;
-            else if (mask[t] & (UINT64_C(1) << cl->grade))
-                wf->sup_available[t] += grade_cfg(st, cl->grade)->supervision_capacity * cl->wte * sh;
-        }
-    }
-    for (int32_t t = 0; t < wf->nt; t++) {
-        wf->sup_given[t] = fmin(wf->sup_required[t], wf->sup_available[t]);
-        wf->cover[t] = wf->sup_required[t] > 0 ? wf->sup_given[t] / wf->sup_required[t] : 1;
-    }
-}
-
-/* Whether any trainee is in post or anyone is still giving supervision
- * time: if neither, there is nothing to share out. */
-static int supervision_matters(const state *st) { return st->wf->ntrainees > 0 || st->wf->nsupervising > 0; }
-
-/* Shares supervision out over supervisors and caps trainees by cover. */
-static void supervision(state *st)
-{
-    workforce *wf = st->wf;
-    uint64_t mask[64];
-    if (!supervision_matters(st)) {
-        for (int32_t t = 0; t < wf->nt; t++)
-            wf->sup_required[t] = wf->sup_given[t] = 0, wf->cover[t] = 1;
-        if (wcfg(st)->programmes.n == 0)
-            return;
-    }
-    assert(wf->nt <= 64 && wf->ng <= 64);
-    supervisor_grades(st, mask);
-    supervision_totals(st, mask);
-    for (int32_t c = 0; c < st->nc; c++) {
-        clinician *cl = &st->c[c];
-        if (!cl->active)
-            continue;
-        double give = 0, factor = 1;
-        for (int32_t t = 0; t < wf->nt; t++) {
-            double sh = cl->team_share[t];
-            if (sh <= 0)
-                continue;
-            if (cl->programme == IAPT_NONE && (mask[t] & (UINT64_C(1) << cl->grade)) && wf->sup_available[t] > 0)
-                give += wf->sup_given[t] * grade_cfg(st, cl->grade)->supervision_capacity * cl->wte * sh /
-                        wf->sup_available[t];
-            if (cl->programme != IAPT_NONE)
-                factor = prog_cfg(st, cl->programme)->caseload_factor * wf->cover[t];
-        }
-        double minutes = give * 60 / st->m->clinic_days_per_week;
-        if (fabs(minutes - cl->supervising_min) > 1e-9) {
-            wf->nsupervising += (minutes > 0) - (cl->supervising_min > 0);
-            cl->supervising_min = minutes;
-            iapt_diary_refresh(st, c, st->today);
-        }
-        if (cl->programme != IAPT_NONE && fabs(factor - cl->cap_factor) > 1e-12) {
-            cl->cap_factor = factor;
-            iapt_staff_recap(st, c);
-        }
-    }
+    iapt_supervision_update(st);
 }
 
 /* ---- top-up training and transfers ------------------------------------------------ */
@@ -581,7 +485,7 @@ static void on_transfer(state *st, int32_t k)
     wf->extra[b * wf->ng + g] += tc->wte;
     check_vacancies(st, a, g);
     check_vacancies(st, b, g);
-    supervision(st);
+    iapt_supervision_update(st);
 }
 
 /* ---- events and accounting ------------------------------------------------------- */
@@ -643,7 +547,7 @@ void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
 void iapt_workforce_month_start(state *st)
 {
     check_all_vacancies(st);
-    supervision(st);
+    iapt_supervision_update(st);
 }
 
 /* Month-end stocks of one team and grade, and of one grade over teams. */
@@ -742,14 +646,9 @@ void iapt_workforce_record(state *st, double days_in_month, double finished)
 {
     workforce *wf = st->wf;
     double weeks = days_in_month / 7, cost = 0;
+    iapt_supervision_record(st);
     for (int32_t t = 0; t < wf->nt; t++) {
-        iapt_rec(st, M_SUPERVISION_REQUIRED, G_TEAM, t, wf->sup_required[t]);
-        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_TEAM, t, wf->sup_available[t]);
-        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_TEAM, t, wf->sup_required[t] - wf->sup_given[t]);
         iapt_rec(st, M_STAFF_COST, G_TEAM, t, wf->cost[t]);
-        iapt_rec(st, M_SUPERVISION_REQUIRED, G_ALL, 0, wf->sup_required[t]);
-        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_ALL, 0, wf->sup_available[t]);
-        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_ALL, 0, wf->sup_required[t] - wf->sup_given[t]);
         cost += wf->cost[t];
         wf->cost[t] = 0;
     }
@@ -772,17 +671,12 @@ static int alloc_workforce(state *st)
     wf->extra = calloc(tg, sizeof(double));
     wf->pending = calloc(tg, sizeof(double));
     wf->cost = calloc(nt, sizeof(double));
-    wf->sup_required = calloc(nt, sizeof(double));
-    wf->sup_available = calloc(nt, sizeof(double));
-    wf->sup_given = calloc(nt, sizeof(double));
-    wf->cover = calloc(nt, sizeof(double));
     wf->team_ltc = calloc(nt, 1);
     wf->qual = calloc(tg, sizeof(double));
     wf->held = calloc(tg, sizeof(double));
     wf->backfill_of = malloc((wcfg(st)->cohorts.n + 1) * sizeof(int32_t));
     wf->backfill_left = malloc((wcfg(st)->transfers.n + 1) * sizeof(double));
-    if (!wf->extra || !wf->pending || !wf->cost || !wf->sup_required || !wf->sup_available || !wf->sup_given ||
-        !wf->cover || !wf->team_ltc || !wf->backfill_of || !wf->qual || !wf->held ||
+    if (!wf->extra || !wf->pending || !wf->cost || !wf->team_ltc || !wf->backfill_of || !wf->qual || !wf->held ||
         !wf->backfill_left)
         return -1;
     for (size_t p = 0; p < st->sc->pathways.n; p++) {
@@ -870,11 +764,11 @@ static void schedule_events(state *st)
 
 int iapt_workforce_init(state *st)
 {
-    if (alloc_workforce(st) || add_starting_staff(st))
+    if (alloc_workforce(st) || iapt_supervision_init(st) || add_starting_staff(st))
         return -1;
     schedule_events(st);
     check_all_vacancies(st);
-    supervision(st);
+    iapt_supervision_update(st);
     return 0;
 }
 
@@ -887,10 +781,6 @@ void iapt_workforce_free(state *st)
     free(wf->pending);
     free(wf->rec);
     free(wf->cost);
-    free(wf->sup_required);
-    free(wf->sup_available);
-    free(wf->sup_given);
-    free(wf->cover);
     free(wf->team_ltc);
     free(wf->backfill_of);
     free(wf->backfill_left);
@@ -898,4 +788,5 @@ void iapt_workforce_free(state *st)
     free(wf->held);
     free(wf);
     st->wf = NULL;
+    iapt_supervision_free(st);
 }

@@ -314,3 +314,29 @@ Test(workforce, backfill_posts_capped_at_the_wte_moved)
     }
     run_free(&r);
 }
+
+/* Supervision per programme from its own supervising grades only. */
+Test(workforce, supervision_from_each_programmes_own_grades)
+{
+    run_result r;
+    run_scenario(&r, WF("supervisors.yaml"), 0, 2);
+    int m = mo(2026, 12);
+    struct {
+        const char *group;
+        double required, available, shortfall;
+    } want[] = {
+        {"programme:pwp_training", 8, 6, 2},
+        {"programme:hit_training", 6, 16, 0},
+        {"team:core", 14, 16, 2},
+        {"all", 14, 16, 2},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        cr_assert_float_eq(val(&r, 0, "supervision_required", want[i].group, m), want[i].required, 1e-9, "%s",
+                           want[i].group);
+        cr_assert_float_eq(val(&r, 0, "supervision_available", want[i].group, m), want[i].available, 1e-9, "%s",
+                           want[i].group);
+        cr_assert_float_eq(val(&r, 0, "supervision_shortfall", want[i].group, m), want[i].shortfall, 1e-9, "%s",
+                           want[i].group);
+    }
+    run_free(&r);
+}

@@ -1,0 +1,40 @@
+/*
+ * models/supervision.h: supervision of trainees by qualified staff.
+ *
+ * Each trainee needs their programme's hours of supervision a week, from
+ * qualified staff of that programme's supervising grades in the trainee's
+ * own team(s); each qualified clinician of a supervising grade can give
+ * their grade's supervision capacity x WTE x team share. Where grades
+ * supervise several programmes, cover (the share of a programme's required
+ * hours given) is made as equal as the grades allow (max-min fair), and no
+ * hour that could be given is left short. A programme's trainees' caseload
+ * factor is the programme's factor times its cover in their team; the hours
+ * each grade gives (a maximum flow from programmes to grades) are taken
+ * out of its supervisors' clinic time in proportion to their capacity.
+ *
+ * Cost per update: O(clinicians x teams) plus, per team, O(P 2^P x grades)
+ * for the cover and O(n^3) or so for the flow, n = programmes + grades.
+ */
+#ifndef IAPT_SUPERVISION_H
+#define IAPT_SUPERVISION_H
+
+#include "models/state.h"
+
+/* Training programmes a scenario may have (cover is found over subsets). */
+#define IAPT_MAX_PROGRAMMES 16
+
+/* Allocates the supervision totals. 0, or -1 on OOM. */
+int iapt_supervision_init(state *st);
+void iapt_supervision_free(state *st);
+
+/* Recomputes requirement, capacity and cover after trainees or supervisors
+ * came, went or changed; sets each supervisor's supervising minutes (diary
+ * refreshed) and each trainee's caseload factor (places recomputed and
+ * offered). */
+void iapt_supervision_update(state *st);
+
+/* Month end: records supervision required, available and shortfall by
+ * team, by programme and for the service. */
+void iapt_supervision_record(state *st);
+
+#endif
