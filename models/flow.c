@@ -3,10 +3,11 @@
  * a course (the numbered steps in models/flow.h).
  *
  * Random draws per event are fixed in number and order, each from the
- * stream of its own source (opt-in and eligibility, routing, course
- * length, DNA, drop-out, discharge after the first session, outcome,
- * step-up, cadence; group lengths in models/groups.c), so two scenarios
- * that differ in one respect keep common random numbers everywhere else.
+ * stream of its own source (complexity, opt-in and eligibility, routing,
+ * course length, DNA, drop-out, discharge after the first session,
+ * outcome, step-up, cadence; group lengths in models/groups.c), so two
+ * scenarios that differ in one respect keep common random numbers
+ * everywhere else.
  */
 #include "models/flow.h"
 
@@ -71,7 +72,9 @@ void iapt_flow_referral(state *st, int32_t a)
     ps->source = (int16_t)ar->source;
     const iapt_pathway_cfg *pc = pathway_of(st, ps);
     ps->team = (int16_t)pc->team.index;
-    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (pc->complex ? CAP_COMPLEX : 0));
+    double u_complex = gsl_rng_uniform(st->r_complex);
+    int complex = pc->complex || u_complex < pc->complex_share;
+    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (complex ? CAP_COMPLEX : 0));
     ps->referral = ps->wait_start = ps->joined = now;
     st->stock_in++;
     iapt_rec(st, M_REFERRALS, G_ALL, 0, 1);

@@ -404,11 +404,12 @@ static int open_streams(state *st, uint64_t seed, uint64_t rep)
 {
     gsl_rng **r[] = {&st->r_optin, &st->r_assess, &st->r_route, &st->r_course, &st->r_dna, &st->r_drop_wait,
                      &st->r_drop_treat, &st->r_outcome, &st->r_cadence, &st->r_turnover, &st->r_recruit,
-                     &st->r_training, &st->r_start, &st->r_leave, &st->r_step_up, &st->r_group, &st->r_one_session};
+                     &st->r_training, &st->r_start, &st->r_leave, &st->r_step_up, &st->r_group, &st->r_one_session,
+                     &st->r_complex};
     static const char *const names[] = {"referral", "assessment", "routing", "course", "dna",
                                         "dropout/waiting", "dropout/treatment", "outcome", "cadence",
                                         "turnover", "recruitment", "training", "start", "leave",
-                                        "step_up", "group_length", "one_session"};
+                                        "step_up", "group_length", "one_session", "complexity"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (!(*r[i] = stream(seed, rep, names[i])))
             return -1;
@@ -475,7 +476,8 @@ static void free_state(state *st)
 {
     gsl_rng *r[] = {st->r_optin, st->r_assess, st->r_route, st->r_course, st->r_dna, st->r_drop_wait,
                     st->r_drop_treat, st->r_outcome, st->r_cadence, st->r_turnover, st->r_recruit,
-                    st->r_training, st->r_start, st->r_leave, st->r_step_up, st->r_group, st->r_one_session};
+                    st->r_training, st->r_start, st->r_leave, st->r_step_up, st->r_group, st->r_one_session,
+                    st->r_complex};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (r[i])
             gsl_rng_free(r[i]);

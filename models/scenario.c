@@ -247,7 +247,12 @@ static const conf_field pathway_fields[] = {
     BOOL(iapt_pathway_cfg, "needs_ltc_skill", needs_ltc_skill, "false", "true",
          "only clinicians with LTC top-up training may assess and treat"),
     BOOL(iapt_pathway_cfg, "complex", complex, "false", "true",
-         "complex cases: trainees whose programme excludes complex cases may not take them"),
+         "every referral is a complex case (e.g. an LTC pathway): trainees whose programme excludes complex cases "
+         "may not assess or treat them"),
+    PCT(iapt_pathway_cfg, "complex_share", complex_share, "20%", "30%",
+        "otherwise, the share of referrals that are complex cases, which such trainees may not take (backfill "
+        "by trainees was 'not equivalent': they could not take standard complex cases, domain brief s.4; the "
+        "share is an ASSUMPTION)"),
 };
 static const conf_schema pathway_schema = SCHEMA("pathway", iapt_pathway_cfg, pathway_fields, check_pathway,
                                                  "A stream of referrals: the core service or an LTC pathway.");
@@ -484,7 +489,9 @@ static const conf_field programme_fields[] = {
     NUM(iapt_programme_cfg, "caseload_factor", caseload_factor, CONF_U_FRACTION, 0, 1, "50%", "40%",
         "caseload places as a share of a qualified clinician's (about half: domain brief s.4)"),
     BOOL(iapt_programme_cfg, "excludes_complex", excludes_complex, "true", "false",
-         "trainees may not take complex or LTC cases ('not equivalent' backfill: domain brief s.4)"),
+         "trainees may not take complex cases (a pathway's complex_share, or every case of a complex pathway); "
+         "they never have LTC top-up training, so LTC pathways needing it are closed to them too ('not "
+         "equivalent' backfill: domain brief s.4)"),
     NUM(iapt_programme_cfg, "supervision", supervision, CONF_U_HOURS_PER_WEEK, 0, 40, "2 hours per week",
         "3 hours per week", "supervision each trainee needs (assumption: more than 1 hour a week)"),
     REFLIST(iapt_programme_cfg, "supervisors", supervisors, "workforce.grades", "[]", "[hit, senior]",

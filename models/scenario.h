@@ -92,7 +92,8 @@ typedef struct iapt_pathway_cfg {
     double course_factor;      /* multiplies planned sessions */
     double session_factor;     /* multiplies session minutes */
     int needs_ltc_skill;       /* only top-up trained clinicians may treat */
-    int complex;               /* trainees excluded when their programme says so */
+    int complex;               /* every referral is complex */
+    double complex_share;      /* else this share of referrals is complex */
 } iapt_pathway_cfg;
 
 typedef struct iapt_shock_cfg {

@@ -32,7 +32,9 @@ static int32_t new_person(state *st, int32_t pw, double referral)
     const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, pw);
     ps->pathway = (int16_t)pw;
     ps->team = (int16_t)pc->team.index;
-    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (pc->complex ? CAP_COMPLEX : 0));
+    double u_complex = gsl_rng_uniform(st->r_start);
+    int complex = pc->complex || u_complex < pc->complex_share;
+    ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (complex ? CAP_COMPLEX : 0));
     ps->referral = ps->wait_start = ps->joined = referral;
     /* Source by the pathway's shares. */
     double u = gsl_rng_uniform(st->r_start), cum = 0;

@@ -198,7 +198,8 @@ typedef struct state {
 
     /* random streams, one per stochastic source */
     gsl_rng *r_optin, *r_assess, *r_route, *r_course, *r_dna, *r_drop_wait, *r_drop_treat,
-        *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave, *r_step_up, *r_group, *r_one_session;
+        *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave, *r_step_up, *r_group, *r_one_session,
+        *r_complex;
     uint64_t leave_key;    /* keys the leave-week draws (drawn once from r_leave) */
 
     person *p;

@@ -340,3 +340,23 @@ Test(workforce, supervision_from_each_programmes_own_grades)
     }
     run_free(&r);
 }
+
+/* Trainees whose programme excludes complex cases take none, nor LTC cases
+ * that need top-up training; they do take the rest (20% complex by
+ * default: 7 places each, as above). */
+Test(workforce, trainees_excluded_from_complex_and_ltc_cases)
+{
+    const char *files[] = {WF("trainee_complex.yaml"), WF("trainee_ltc.yaml")};
+    for (size_t f = 0; f < 2; f++) {
+        run_result r;
+        run_scenario(&r, files[f], 0, 2);
+        for (size_t rep = 0; rep < r.nrep; rep++) {
+            cr_assert_eq(val(&r, rep, "trainees", "team:school/grade:hit", mo(2026, 12)), 2);
+            cr_assert_gt(val(&r, rep, "waiting", "stage:step3", mo(2026, 12)), 100, "people wait at step 3");
+            for (int m = mo(2026, 9); m < mo(2027, 8); m++)
+                cr_assert_eq(val(&r, rep, "caseload_per_wte", "team:school/grade:hit", m), 0, "%s month %d",
+                             files[f], m);
+        }
+        run_free(&r);
+    }
+}
