@@ -41,6 +41,7 @@ typedef struct workforce {
     double *held;          /* team x grade: WTE of trainees for whom vacancies are held */
     int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
     double *backfill_left; /* per transfer: WTE of backfill posts not yet created */
+    double *intake;        /* per cohort: time training starts (< 0: before the run) */
 } workforce;
 
 static const iapt_workforce_cfg *wcfg(const state *st) { return &st->sc->workforce; }
@@ -270,18 +271,25 @@ static int32_t pick_secondee(const state *st, int32_t team, int32_t grade)
     return best;
 }
 
-/* Starts one trainee of cohort k. They hold no caseload places until
- * supervision() sets their caseload factor (the programme's factor times
- * the supervision cover, known only once the whole intake is in post), so
- * no trainee is ever handed a qualified caseload. */
-static void start_trainee(state *st, int32_t k, const double *share)
+/* Starts one trainee of cohort k with `wte`, who began training at time
+ * wf->intake[k] (before the run for people already in training on day
+ * one: they are part-way through, or already gone). They hold no caseload
+ * places until the supervision update sets their caseload factor (the
+ * programme's factor times the supervision cover, known only once the
+ * whole intake is in post), so no trainee is handed a qualified caseload. */
+static void start_trainee(state *st, int32_t k, const double *share, double wte)
 {
     const iapt_cohort_cfg *kc = cohort_cfg(st, k);
     int32_t pi = kc->programme.index;
     const iapt_programme_cfg *pc = prog_cfg(st, pi);
-    double now = sim_now(st->s);
+    double now = sim_now(st->s), begun = st->wf->intake[k];
+    double u = gsl_rng_uniform(st->r_training), when = gsl_rng_uniform(st->r_training);
+    int leaves = u < pc->attrition;
+    double end = begun + (leaves ? when : 1) * pc->duration;
+    if (end <= now)
+        return; /* left or qualified before the run started */
     iapt_staff_spec spec = iapt_staff_spec_of_grade(st, pc->grade.index);
-    spec.wte = kc->wte;
+    spec.wte = wte;
     spec.team_share = share;
     spec.caps = pc->excludes_complex ? 0 : CAP_COMPLEX;
     spec.programme = pi;
@@ -293,19 +301,18 @@ static void start_trainee(state *st, int32_t k, const double *share)
         return;
     }
     st->c[c].cohort = k;
-    st->c[c].qualify = now + pc->duration;
+    st->c[c].qualify = begun + pc->duration;
     count_in(st, c, +1);
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_STARTED, kc->team.index, pc->grade.index, 1);
-    double u = gsl_rng_uniform(st->r_training), when = gsl_rng_uniform(st->r_training);
-    if (u < pc->attrition) {
-        if (now + when * pc->duration < st->end)
-            sim_at(st->s, now + when * pc->duration, PRIO_STAFF, EV_LEAVE, (uint64_t)c);
-    } else if (now + pc->duration < st->end) {
-        sim_at(st->s, now + pc->duration, PRIO_STAFF, EV_QUALIFY, (uint64_t)c);
-    }
+    if (end < st->end)
+        sim_at(st->s, end, PRIO_STAFF, leaves ? EV_LEAVE : EV_QUALIFY, (uint64_t)c);
 }
 
+/* Cohort k's intake: its trainees start (seconded ones leave their posts,
+ * which fall vacant, and train at their own WTE; a cohort already in
+ * training when the run starts seconds nobody: its people are no longer
+ * in the staff list). */
 static void on_intake(state *st, int32_t k)
 {
     const iapt_cohort_cfg *kc = cohort_cfg(st, k);
@@ -316,15 +323,17 @@ static void on_intake(state *st, int32_t k)
     }
     share[kc->team.index] = 1;
     for (long i = 0; i < kc->size; i++) {
-        if (kc->seconded_from.index >= 0) {
+        double wte = kc->wte;
+        if (kc->seconded_from.index >= 0 && st->wf->intake[k] >= 0) {
             int32_t s = pick_secondee(st, kc->team.index, kc->seconded_from.index);
             if (s == IAPT_NONE)
                 continue; /* nobody left to second: the place goes unused */
+            wte = st->c[s].wte;
             record_tg(st, M_SECONDED, main_team(st, s), st->c[s].grade, 1);
             retire(st, s);
             check_vacancies(st, kc->team.index, kc->seconded_from.index);
         }
-        start_trainee(st, k, share);
+        start_trainee(st, k, share, wte);
     }
     free(share);
     iapt_supervision_update(st);
@@ -676,8 +685,9 @@ static int alloc_workforce(state *st)
     wf->held = calloc(tg, sizeof(double));
     wf->backfill_of = malloc((wcfg(st)->cohorts.n + 1) * sizeof(int32_t));
     wf->backfill_left = malloc((wcfg(st)->transfers.n + 1) * sizeof(double));
+    wf->intake = calloc(wcfg(st)->cohorts.n + 1, sizeof(double));
     if (!wf->extra || !wf->pending || !wf->cost || !wf->team_ltc || !wf->backfill_of || !wf->qual || !wf->held ||
-        !wf->backfill_left)
+        !wf->backfill_left || !wf->intake)
         return -1;
     for (size_t p = 0; p < st->sc->pathways.n; p++) {
         const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p);
@@ -741,7 +751,8 @@ static void schedule_events(state *st)
     for (size_t k = 0; k < w->cohorts.n; k++) {
         const iapt_cohort_cfg *kc = cohort_cfg(st, (int32_t)k);
         sim_date intake = next_intake(prog_cfg(st, kc->programme.index), kc->approved);
-        at_day(st, (double)day_from_date(st, intake) + kc->late, EV_INTAKE, (int32_t)k);
+        st->wf->intake[k] = (double)day_from_date(st, intake) + kc->late;
+        at_day(st, st->wf->intake[k], EV_INTAKE, (int32_t)k);
     }
     for (size_t k = 0; k < w->topups.n; k++) {
         const iapt_topup_cfg *tc = IAPT_ITEM(w->topups, iapt_topup_cfg, k);
@@ -784,6 +795,7 @@ void iapt_workforce_free(state *st)
     free(wf->team_ltc);
     free(wf->backfill_of);
     free(wf->backfill_left);
+    free(wf->intake);
     free(wf->qual);
     free(wf->held);
     free(wf);

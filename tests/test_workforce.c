@@ -360,3 +360,34 @@ Test(workforce, trainees_excluded_from_complex_and_ltc_cases)
         run_free(&r);
     }
 }
+
+/* Trainees already in training on the first day are part-way through. */
+Test(workforce, trainees_in_training_on_day_one)
+{
+    run_result r;
+    run_scenario(&r, WF("in_training.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "trainees_started", "grade:hit", 0), 3);
+        for (int m = 0; m < mo(2026, 8); m++)
+            cr_assert_eq(val(&r, rep, "trainees", "grade:hit", m), 3, "month %d", m);
+        cr_assert_eq(val(&r, rep, "trainees_qualified", "grade:hit", mo(2026, 8)), 3);
+        cr_assert_eq(val(&r, rep, "trainees", "grade:hit", mo(2026, 8)), 0);
+        cr_assert_eq(val(&r, rep, "headcount", "grade:hit", mo(2026, 8)), 13);
+    }
+    run_free(&r);
+}
+
+/* A seconded person trains at their own WTE; their post falls vacant. */
+Test(workforce, secondee_trains_at_own_wte)
+{
+    run_result r;
+    run_scenario(&r, WF("seconded.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    int m = mo(2027, 1);
+    cr_assert_eq(val(&r, 0, "seconded", "team:core/grade:pwp", m), 1);
+    cr_assert_float_eq(val(&r, 0, "wte_trainee", "team:core/grade:hit", m), 0.6, 1e-12);
+    cr_assert_float_eq(val(&r, 0, "vacancies_wte", "team:core/grade:pwp", m), 0.6, 1e-12);
+    cr_assert_eq(val(&r, 0, "starters", "team:core/grade:pwp", mo(2027, 3)), 1, "1 January + 61 days");
+    run_free(&r);
+}
