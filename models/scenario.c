@@ -408,6 +408,9 @@ static const conf_field grade_fields[] = {
     DIST(iapt_grade_cfg, "recruitment", recruitment, CONF_U_DAYS, 0, 3650, 0,
          "{dist: triangular, min: 60 days, mode: 90 days, max: 150 days}", "120 days",
          "time from a vacancy to the recruit starting (assumption: 3-4 months)"),
+    NUM(iapt_grade_cfg, "post_wte", post_wte, CONF_U_WTE, 0.01, 1.5, "1 wte", "0.5 wte",
+        "vacancies are advertised as posts of this WTE, the remainder as one smaller post (ASSUMPTION: "
+        "full-time posts)"),
     NUM(iapt_grade_cfg, "supervision_capacity", supervision_capacity, CONF_U_HOURS_PER_WEEK, 0, 40,
         "0 hours per week", "2 hours per week", "hours per week per WTE this grade can give to supervising trainees"),
 };
@@ -418,6 +421,9 @@ static const conf_field post_fields[] = {
     REF(iapt_post_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
     SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ, NULL, "[4 wte, {at: 2027-04-01, value: 6 wte}]",
           "funded qualified WTE; steps and ramps by date"),
+    SCHED(iapt_post_cfg, "frozen", frozen, CONF_U_WTE, 0, 1e6, 0, "0 wte", "[0 wte, {at: 2027-01-01, value: 2 wte}]",
+          "of the funded WTE, how much is frozen: still funded, but a vacancy in it is not recruited to "
+          "(reported as frozen_vacancies_wte); steps and ramps by date"),
 };
 static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, NULL,
                                               "Funded establishment of one grade in a team.");
@@ -545,6 +551,9 @@ static const conf_field topup_fields[] = {
     INT(iapt_topup_cfg, "days", days, 1, 365, "5", "10", "course days (about 5 for PWPs, 10 for HITs: domain brief s.2)"),
     NUM(iapt_topup_cfg, "every", every, CONF_U_DAYS, 1, 365, "1 day", "7 days",
         "days between course days (1 = consecutive days, 7 = one day a week)"),
+    NUM(iapt_topup_cfg, "notice", notice, CONF_U_WEEKS, 0, 520, "4 weeks", "6 weeks",
+        "attendees are chosen (and their diaries cleared of course days) this long before the first day "
+        "(ASSUMPTION)"),
     INT(iapt_topup_cfg, "places", places, 0, 100000, "10", "6", "places on the course"),
 };
 static const conf_schema topup_schema = SCHEMA("topup", iapt_topup_cfg, topup_fields, check_topup,

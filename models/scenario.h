@@ -143,12 +143,14 @@ typedef struct iapt_grade_cfg {
     double salary;             /* pounds per year per WTE */
     double turnover;           /* leavers per year, fraction */
     sim_dist recruitment;      /* days from vacancy to start */
+    double post_wte;           /* vacancies are recruited to in posts of at most this WTE */
     double supervision_capacity; /* hours per week per WTE available to supervise trainees */
 } iapt_grade_cfg;
 
 typedef struct iapt_post_cfg {
     conf_ref grade;
     sim_sched wte;             /* funded qualified WTE over time */
+    sim_sched frozen;          /* of which not recruited to (a freeze) over time */
 } iapt_post_cfg;
 
 typedef struct iapt_team_cfg {
@@ -203,6 +205,7 @@ typedef struct iapt_topup_cfg {
     sim_date start;
     long days;
     double every;              /* days between course days */
+    double notice;             /* days before the start that attendees are chosen */
     long places;
 } iapt_topup_cfg;
 

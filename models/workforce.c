@@ -22,7 +22,6 @@
 #include "models/supervision.h"
 
 #define EPS 1e-6
-#define TOPUP_NOTICE 28.0 /* days before a course that its attendees are chosen (assumption) */
 
 typedef struct recruit {
     int32_t team, grade;
@@ -65,6 +64,25 @@ static int32_t main_team(const state *st, int32_t c)
         if (st->c[c].team_share[t] > st->c[c].team_share[best])
             best = t;
     return best;
+}
+
+/* Funded WTE of (team, grade) at time t that is frozen (not recruited to). */
+static double frozen_wte(const state *st, int32_t team, int32_t grade, double t)
+{
+    const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team);
+    double date = (double)st->sc->run.start + t, w = 0;
+    for (size_t i = 0; i < tc->posts.n; i++) {
+        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
+        if (pc->grade.index == grade)
+            w += fmin(sim_sched_at(&pc->frozen, date), sim_sched_at(&pc->wte, date));
+    }
+    return w;
+}
+
+/* Funded WTE of (team, grade) that may be recruited to at time t. */
+static double open_wte(const state *st, int32_t team, int32_t grade, double t)
+{
+    return iapt_workforce_establishment(st, team, grade, t) - frozen_wte(st, team, grade, t);
 }
 
 double iapt_workforce_establishment(const state *st, int32_t team, int32_t grade, double t)
@@ -126,15 +144,15 @@ static void schedule_turnover(state *st, int32_t c)
 }
 
 /* Starts recruitment to every vacancy of (team, grade) that is funded, not
- * already being recruited to, and not held for a trainee. */
+ * frozen, not already being recruited to, and not held for a trainee. */
 static void check_vacancies(state *st, int32_t team, int32_t grade)
 {
     workforce *wf = st->wf;
     double now = sim_now(st->s);
-    double vac = iapt_workforce_establishment(st, team, grade, now) - qualified_wte(st, team, grade) -
+    double vac = open_wte(st, team, grade, now) - qualified_wte(st, team, grade) -
                  wf->pending[team * wf->ng + grade] - wf->held[team * wf->ng + grade];
     while (vac > EPS) {
-        double w = vac < 1 ? vac : 1;
+        double post = grade_cfg(st, grade)->post_wte, w = vac < post ? vac : post;
         if (wf->nrec == wf->reccap) {
             int32_t n = wf->reccap ? wf->reccap * 2 : 16;
             recruit *r = realloc(wf->rec, (size_t)n * sizeof *r);
@@ -183,10 +201,11 @@ static void on_starter(state *st, int32_t r)
     workforce *wf = st->wf;
     recruit rc = wf->rec[r];
     wf->pending[rc.team * wf->ng + rc.grade] -= rc.wte;
-    double vac = iapt_workforce_establishment(st, rc.team, rc.grade, sim_now(st->s)) -
-                 qualified_wte(st, rc.team, rc.grade);
-    if (vac < rc.wte - EPS)
-        return; /* the post was frozen or filled meanwhile */
+    double vac = open_wte(st, rc.team, rc.grade, sim_now(st->s)) - qualified_wte(st, rc.team, rc.grade);
+    if (vac < rc.wte - EPS) {
+        record_tg(st, M_RECRUITS_WITHDRAWN, rc.team, rc.grade, 1); /* post cut, frozen or filled meanwhile */
+        return;
+    }
     double *share = calloc((size_t)wf->nt, sizeof *share);
     if (!share) {
         sim_fail(st->s, -1);
@@ -561,7 +580,7 @@ void iapt_workforce_month_start(state *st)
 
 /* Month-end stocks of one team and grade, and of one grade over teams. */
 typedef struct wf_stock {
-    double est, qual, trainee, qual_head, trainee_head, load, over, vacancies;
+    double est, qual, trainee, qual_head, trainee_head, load, over, vacancies, frozen;
 } wf_stock;
 
 static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
@@ -585,6 +604,7 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
      * would be lost when the time is added to the calendar day number). */
     k->est = iapt_workforce_establishment(st, t, g, sim_now(st->s) - 1e-6);
     k->vacancies = fmax(0, k->est - k->qual);
+    k->frozen = fmin(k->vacancies, frozen_wte(st, t, g, sim_now(st->s) - 1e-6));
 }
 
 /* Records one group's stocks; `minutes` are the group's delivered,
@@ -598,6 +618,7 @@ static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, con
     iapt_rec(st, M_WTE_QUALIFIED, kind, i, k->qual);
     iapt_rec(st, M_WTE_TRAINEE, kind, i, k->trainee);
     iapt_rec(st, M_VACANCIES, kind, i, k->vacancies);
+    iapt_rec(st, M_FROZEN_VACANCIES, kind, i, k->frozen);
     iapt_rec(st, M_OVER_CAP, kind, i, k->over);
     if (kind == G_GRADE)
         return;
@@ -622,7 +643,7 @@ static void add_stock(wf_stock *sum, const wf_stock *k)
 {
     sum->est += k->est, sum->qual += k->qual, sum->trainee += k->trainee, sum->load += k->load;
     sum->over += k->over;
-    sum->vacancies += k->vacancies;
+    sum->vacancies += k->vacancies, sum->frozen += k->frozen;
 }
 
 /* Stocks by team and grade, by grade, and for the service. */
@@ -756,7 +777,7 @@ static void schedule_events(state *st)
     }
     for (size_t k = 0; k < w->topups.n; k++) {
         const iapt_topup_cfg *tc = IAPT_ITEM(w->topups, iapt_topup_cfg, k);
-        at_day(st, (double)day_from_date(st, tc->start) - TOPUP_NOTICE, EV_TOPUP, (int32_t)k);
+        at_day(st, (double)day_from_date(st, tc->start) - tc->notice, EV_TOPUP, (int32_t)k);
     }
     for (size_t k = 0; k < w->transfers.n; k++)
         at_day(st, (double)day_from_date(st, IAPT_ITEM(w->transfers, iapt_transfer_cfg, k)->date), EV_TRANSFER,
@@ -764,11 +785,13 @@ static void schedule_events(state *st)
     for (size_t t = 0; t < w->teams.n; t++) {
         const iapt_team_cfg *tc = IAPT_ITEM(w->teams, iapt_team_cfg, t);
         for (size_t i = 0; i < tc->posts.n; i++) {
-            const sim_sched *s = &IAPT_ITEM(tc->posts, iapt_post_cfg, i)->wte;
-            for (size_t j = 0; j < s->n; j++) {
-                at_day(st, s->seg[j].t0 - (double)st->sc->run.start, EV_POSTS, 0);
-                at_day(st, s->seg[j].t1 - (double)st->sc->run.start, EV_POSTS, 0);
-            }
+            const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
+            const sim_sched *sch[2] = {&pc->wte, &pc->frozen};
+            for (int h = 0; h < 2; h++)
+                for (size_t j = 0; j < sch[h]->n; j++) {
+                    at_day(st, sch[h]->seg[j].t0 - (double)st->sc->run.start, EV_POSTS, 0);
+                    at_day(st, sch[h]->seg[j].t1 - (double)st->sc->run.start, EV_POSTS, 0);
+                }
         }
     }
 }

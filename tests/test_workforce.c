@@ -126,7 +126,8 @@ Test(workforce, establishment_changes_recruitment_and_frozen_posts)
         cr_assert_eq(val(&r, rep, "starters", "team:core/grade:hit", mo(2026, 8)), 2, "1 June + 61 days = 1 August");
         cr_assert_eq(val(&r, rep, "vacancies_wte", "team:core/grade:hit", mo(2026, 8)), 0);
         cr_assert_eq(val(&r, rep, "establishment_wte", "team:core/grade:pwp", mo(2026, 7)), 11);
-        cr_assert_eq(val(&r, rep, "starters", "team:core/grade:pwp", mo(2026, 8)), 1, "one PWP post was frozen");
+        cr_assert_eq(val(&r, rep, "starters", "team:core/grade:pwp", mo(2026, 8)), 1, "one PWP post was cut");
+        cr_assert_eq(val(&r, rep, "recruits_withdrawn", "team:core/grade:pwp", mo(2026, 8)), 1);
         cr_assert_eq(val(&r, rep, "headcount", "grade:pwp", mo(2027, 3)), 11);
     }
     run_free(&r);
@@ -389,5 +390,32 @@ Test(workforce, secondee_trains_at_own_wte)
     cr_assert_float_eq(val(&r, 0, "wte_trainee", "team:core/grade:hit", m), 0.6, 1e-12);
     cr_assert_float_eq(val(&r, 0, "vacancies_wte", "team:core/grade:pwp", m), 0.6, 1e-12);
     cr_assert_eq(val(&r, 0, "starters", "team:core/grade:pwp", mo(2027, 3)), 1, "1 January + 61 days");
+    run_free(&r);
+}
+
+/* A freeze keeps posts funded but stops recruitment to them; offers due
+ * in a frozen post are withdrawn and counted. Posts of a set WTE. */
+Test(workforce, frozen_posts_and_post_size)
+{
+    run_result r;
+    run_scenario(&r, WF("freeze.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        const char *hit = "team:core/grade:hit";
+        cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, mo(2026, 4)), 0);
+        cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, mo(2026, 5)), 2);
+        cr_assert_eq(val(&r, rep, "recruits_withdrawn", hit, mo(2026, 6)), 2);
+        cr_assert_eq(val(&r, rep, "starters", hit, mo(2026, 6)), 0);
+        for (int m = mo(2026, 5); m <= mo(2026, 8); m++) {
+            cr_assert_eq(val(&r, rep, "vacancies_wte", hit, m), 2, "month %d", m);
+            cr_assert_eq(val(&r, rep, "establishment_wte", hit, m), 10, "still funded");
+        }
+        cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, mo(2026, 9)), 0);
+        cr_assert_eq(val(&r, rep, "starters", hit, mo(2026, 11)), 2);
+        cr_assert_eq(val(&r, rep, "vacancies_wte", hit, mo(2026, 11)), 0);
+        cr_assert_eq(val(&r, rep, "starters", "team:core/grade:pwp", mo(2026, 6)), 4, "four half-time posts");
+        cr_assert_eq(val(&r, rep, "headcount", "grade:pwp", mo(2026, 6)), 12);
+        cr_assert_eq(val(&r, rep, "wte_qualified", "grade:pwp", mo(2026, 6)), 10);
+    }
     run_free(&r);
 }
