@@ -376,8 +376,9 @@ static void assessment(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     const iapt_pathway_cfg *pc = pathway_of(st, ps);
+    int32_t c = ps->clin;
     st->acc.appts++;
-    iapt_clin_unlink(st, ps->clin, p);
+    iapt_clin_unlink(st, c, p);
     ps->appt_day = IAPT_NONE;
     if (gsl_rng_uniform(st->r_dna) < pc->assessment.dna) {
         if (iapt_flow_missed(st, p)) {
@@ -390,6 +391,7 @@ static void assessment(state *st, int32_t p)
         }
         return;
     }
+    st->acc.delivered_min[ps->team * (int32_t)st->sc->workforce.grades.n + st->c[c].grade] += ps->appt_min;
     iapt_rec(st, M_ASSESSED, G_ALL, 0, 1);
     iapt_rec(st, M_ASSESSED, G_PATHWAY, ps->pathway, 1);
     route(st, p);

@@ -130,17 +130,20 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
                                  "required minus given (only the programme's own supervising grades in the "
                                  "trainees' team give it); its trainees' caseloads are capped in proportion"},
-    [M_CLINICAL_HOURS_PER_WTE] = {"clinical_hours_per_wte", "hours/week", G_ALL | G_TEAM_GRADE,
-                                  "attended session hours per week per WTE in post"},
-    [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", G_ALL | G_TEAM_GRADE,
-                            "people held at month end per WTE in post"},
+    [M_CLINICAL_HOURS_PER_WTE] = {"clinical_hours_per_wte", "hours/week", GW,
+                                  "hours of attended assessments and sessions (with their admin) per week per WTE "
+                                  "in post, trainees included"},
+    [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", GW,
+                            "people held at month end per WTE in post, trainees included"},
     [M_OVER_CAP] = {"caseload_over_cap", "people", GW,
                     "people held beyond caseload places at month end (places cut under them, e.g. by a "
                     "transfer or a supervision shortfall; new people never take a place beyond the cap)"},
-    [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", G_ALL | G_TEAM_GRADE,
+    [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", GW,
                                "clinic time lost to university days and top-up courses"},
-    [M_STAFF_COST] = {"staff_cost", "GBP", G_ALL | G_TEAM, "salaries and on-costs of staff in post"},
-    [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA, "staff cost / finished courses in the month"},
+    [M_STAFF_COST] = {"staff_cost", "GBP", GW | G_TEAM,
+                      "salaries and on-costs of staff in post (trainees under the grade they train for)"},
+    [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA | G_TEAM,
+                           "staff cost / finished courses in the month (by team: courses of its pathways)"},
 };
 
 static int add_name(char ***names, int *n, const char *name)

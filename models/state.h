@@ -175,7 +175,7 @@ typedef struct month_acc {
     sim_icount step_wait[IAPT_NSTEPS], *step_wait_pw; /* days joining a step's list to its first session;
                                                          per step, and per pathway x step */
     double *avail_min, *used_min;  /* per grade: diary minutes this month */
-    double *delivered_min;         /* per team x grade: attended session minutes */
+    double *delivered_min;         /* per team x grade: attended assessment and session minutes */
     double *training_min;          /* per team x grade: minutes lost to training */
     double *contracted_min;        /* per team x grade: clinic minutes before training losses */
     double appts;                  /* appointments held (attended or missed) */

@@ -34,7 +34,7 @@ typedef struct workforce {
     double *pending;       /* team x grade: WTE being recruited */
     recruit *rec;
     int32_t nrec, reccap;
-    double *cost;          /* per team: staff cost this month */
+    double *cost;          /* team x grade: staff cost this month (trainees: the grade they train for) */
     uint8_t *team_ltc;     /* per team: serves an LTC pathway */
     double *qual;          /* team x grade: qualified WTE in post (running total) */
     double *held;          /* team x grade: WTE of trainees for whom vacancies are held */
@@ -563,7 +563,7 @@ void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
         double sh = cl->team_share[t];
         if (sh <= 0)
             continue;
-        wf->cost[t] += cost * sh;
+        wf->cost[t * wf->ng + cl->grade] += cost * sh;
         if (clinic) {
             st->acc.contracted_min[t * wf->ng + cl->grade] += cl->day_min * sh;
             if (away)
@@ -607,9 +607,9 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
     k->frozen = fmin(k->vacancies, frozen_wte(st, t, g, sim_now(st->s) - 1e-6));
 }
 
-/* Records one group's stocks; `minutes` are the group's delivered,
- * training and contracted minutes this month. */
-static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, const double *minutes, double weeks)
+/* Records one group's stocks and flows; `flows` are the group's delivered,
+ * training and contracted minutes and its staff cost this month. */
+static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, const double *flows, double weeks)
 {
     double wte = k->qual + k->trainee;
     iapt_rec(st, M_ESTABLISHMENT, kind, i, k->est);
@@ -620,11 +620,10 @@ static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, con
     iapt_rec(st, M_VACANCIES, kind, i, k->vacancies);
     iapt_rec(st, M_FROZEN_VACANCIES, kind, i, k->frozen);
     iapt_rec(st, M_OVER_CAP, kind, i, k->over);
-    if (kind == G_GRADE)
-        return;
     iapt_rec(st, M_CASELOAD_PER_WTE, kind, i, wte > 0 ? k->load / wte : NAN);
-    iapt_rec(st, M_CLINICAL_HOURS_PER_WTE, kind, i, wte > 0 ? minutes[0] / 60 / wte / weeks : NAN);
-    iapt_rec(st, M_TRAINING_TIME_SHARE, kind, i, minutes[2] > 0 ? 100 * minutes[1] / minutes[2] : NAN);
+    iapt_rec(st, M_CLINICAL_HOURS_PER_WTE, kind, i, wte > 0 ? flows[0] / 60 / wte / weeks : NAN);
+    iapt_rec(st, M_TRAINING_TIME_SHARE, kind, i, flows[2] > 0 ? 100 * flows[1] / flows[2] : NAN);
+    iapt_rec(st, M_STAFF_COST, kind, i, flows[3]);
 }
 
 /* Headcounts of distinct people (split staff counted once) of grade g, or
@@ -646,45 +645,73 @@ static void add_stock(wf_stock *sum, const wf_stock *k)
     sum->vacancies += k->vacancies, sum->frozen += k->frozen;
 }
 
-/* Stocks by team and grade, by grade, and for the service. */
+enum { NFLOWS = 4 };
+
+/* Stocks and flows by team and grade, by grade, and for the service. */
 static void record_stocks(state *st, double weeks)
 {
     workforce *wf = st->wf;
     wf_stock all = {0};
-    double all_min[3] = {0, 0, 0};
+    double all_flows[NFLOWS] = {0};
     for (int32_t g = 0; g < wf->ng; g++) {
         wf_stock grade = {0};
+        double grade_flows[NFLOWS] = {0};
         for (int32_t t = 0; t < wf->nt; t++) {
             wf_stock k;
             size_t i = (size_t)(t * wf->ng + g);
-            double minutes[3] = {st->acc.delivered_min[i], st->acc.training_min[i], st->acc.contracted_min[i]};
+            double flows[NFLOWS] = {st->acc.delivered_min[i], st->acc.training_min[i], st->acc.contracted_min[i],
+                                    wf->cost[i]};
             stock_of(st, t, g, &k);
-            record_stock(st, G_TEAM_GRADE, (int)i, &k, minutes, weeks);
+            record_stock(st, G_TEAM_GRADE, (int)i, &k, flows, weeks);
             add_stock(&grade, &k);
-            for (int j = 0; j < 3; j++)
-                all_min[j] += minutes[j];
+            for (int j = 0; j < NFLOWS; j++)
+                grade_flows[j] += flows[j];
         }
         distinct_heads(st, g, &grade);
-        record_stock(st, G_GRADE, g, &grade, NULL, weeks);
+        record_stock(st, G_GRADE, g, &grade, grade_flows, weeks);
         add_stock(&all, &grade);
+        for (int j = 0; j < NFLOWS; j++)
+            all_flows[j] += grade_flows[j];
     }
     distinct_heads(st, -1, &all);
-    record_stock(st, G_ALL, 0, &all, all_min, weeks);
+    record_stock(st, G_ALL, 0, &all, all_flows, weeks);
+}
+
+/* This month's value so far of (measure m, group kind, item i). */
+static double month_value(const state *st, int m, unsigned kind, int i)
+{
+    size_t s = iapt_series_index(&st->m->layout, m, kind, i);
+    return st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month];
+}
+
+/* Staff cost by team, and per finished course by team (courses of the
+ * pathways the team serves) and for the service. */
+static void record_costs(state *st, double finished)
+{
+    workforce *wf = st->wf;
+    double total = 0;
+    for (int32_t t = 0; t < wf->nt; t++) {
+        double cost = 0, courses = 0;
+        for (int32_t g = 0; g < wf->ng; g++)
+            cost += wf->cost[t * wf->ng + g];
+        for (size_t p = 0; p < st->sc->pathways.n; p++)
+            if (IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p)->team.index == t)
+                courses += month_value(st, M_FINISHED, G_PATHWAY, (int)p);
+        iapt_rec(st, M_STAFF_COST, G_TEAM, t, cost);
+        iapt_rec(st, M_COST_PER_COURSE, G_TEAM, t, courses > 0 ? cost / courses : NAN);
+        total += cost;
+    }
+    iapt_rec(st, M_COST_PER_COURSE, G_ALL, 0, finished > 0 ? total / finished : NAN);
 }
 
 void iapt_workforce_record(state *st, double days_in_month, double finished)
 {
     workforce *wf = st->wf;
-    double weeks = days_in_month / 7, cost = 0;
     iapt_supervision_record(st);
-    for (int32_t t = 0; t < wf->nt; t++) {
-        iapt_rec(st, M_STAFF_COST, G_TEAM, t, wf->cost[t]);
-        cost += wf->cost[t];
-        wf->cost[t] = 0;
-    }
-    record_stocks(st, weeks);
-    iapt_rec(st, M_STAFF_COST, G_ALL, 0, cost);
-    iapt_rec(st, M_COST_PER_COURSE, G_ALL, 0, finished > 0 ? cost / finished : NAN);
+    record_stocks(st, days_in_month / 7);
+    record_costs(st, finished);
+    for (int32_t i = 0; i < wf->nt * wf->ng; i++)
+        wf->cost[i] = 0;
 }
 
 /* ---- set-up ------------------------------------------------------------------ */
@@ -700,7 +727,7 @@ static int alloc_workforce(state *st)
     size_t tg = (size_t)wf->nt * (size_t)wf->ng, nt = (size_t)wf->nt;
     wf->extra = calloc(tg, sizeof(double));
     wf->pending = calloc(tg, sizeof(double));
-    wf->cost = calloc(nt, sizeof(double));
+    wf->cost = calloc(tg, sizeof(double));
     wf->team_ltc = calloc(nt, 1);
     wf->qual = calloc(tg, sizeof(double));
     wf->held = calloc(tg, sizeof(double));

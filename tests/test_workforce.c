@@ -152,6 +152,11 @@ Test(workforce, topup_transfer_backfill_secondment)
     cr_assert_eq(val(&r, 0, "wte_qualified", "team:core/grade:hit", mo(2026, 10)), 8);
     cr_assert_eq(val(&r, 0, "wte_qualified", "team:ltc/grade:hit", mo(2026, 10)), 2);
     cr_assert_eq(val(&r, 0, "vacancies_wte", "team:core/grade:hit", mo(2026, 10)), 0, "the funding moved too");
+    cr_assert_eq(val(&r, 0, "headcount", "team:core/grade:hit", mo(2026, 9)), 10);
+    cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:hit", mo(2026, 9)), 0);
+    cr_assert_eq(val(&r, 0, "headcount", "team:core/grade:hit", mo(2026, 10)), 8, "two whole people moved");
+    cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:hit", mo(2026, 10)), 2);
+    cr_assert_eq(val(&r, 0, "headcount", "grade:hit", mo(2026, 10)), 10);
     cr_assert_eq(val(&r, 0, "seconded", "grade:pwp", mo(2027, 1)), 1);
     cr_assert_eq(val(&r, 0, "vacancies_wte", "team:core/grade:pwp", mo(2027, 2)), 1);
     cr_assert_eq(val(&r, 0, "starters", "team:core/grade:pwp", mo(2027, 3)), 1, "1 January + 61 days");
@@ -417,5 +422,160 @@ Test(workforce, frozen_posts_and_post_size)
         cr_assert_eq(val(&r, rep, "headcount", "grade:pwp", mo(2026, 6)), 12);
         cr_assert_eq(val(&r, rep, "wte_qualified", "grade:pwp", mo(2026, 6)), 10);
     }
+    run_free(&r);
+}
+
+/* Salaries and on-costs by day in post: base.yaml pays every grade the
+ * default £40,000 a year, trainees £30,000, with 28% on-costs. */
+Test(workforce, staff_cost_and_cost_per_course)
+{
+    run_result r;
+    run_scenario(&r, WF("training_delay.yaml"), 0, 2);
+    double day = 1.28 / SIM_DAYS_PER_YEAR;
+    cr_assert_float_eq(val(&r, 0, "staff_cost", "team:core/grade:hit", mo(2026, 4)), 10 * 40000 * day * 30, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "staff_cost", "grade:pwp", mo(2026, 4)), 10 * 40000 * day * 30, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "staff_cost", "team:core", mo(2026, 4)), 21 * 40000 * day * 30, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "staff_cost", "all", mo(2026, 4)), 21 * 40000 * day * 30, 1e-6);
+    /* February 2027: three HIT trainees in training (28 days). */
+    cr_assert_float_eq(val(&r, 0, "staff_cost", "team:core/grade:hit", mo(2027, 2)),
+                       (10 * 40000 + 3 * 30000) * day * 28, 1e-6);
+    for (int m = 0; m < r.m->layout.nmonths; m++) {
+        double cost = val(&r, 0, "staff_cost", "team:core", m), done = val(&r, 0, "finished_courses", "pathway:core", m);
+        if (done > 0)
+            cr_assert_float_eq(val(&r, 0, "cost_per_finished_course", "team:core", m), cost / done, 1e-9);
+    }
+    run_free(&r);
+}
+
+/* Clinical hours per WTE count attended assessments (here all of them). */
+Test(workforce, clinical_hours_per_wte_counts_assessments)
+{
+    run_result r;
+    run_scenario(&r, WF("assess_only.yaml"), 0, 2);
+    int m = mo(2026, 5);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "assessed", "pathway:core", m), 840);
+        cr_assert_float_eq(val(&r, rep, "clinical_hours_per_wte", "grade:pwp", m), 840.0 / 10 / (31.0 / 7), 1e-9);
+        cr_assert_float_eq(val(&r, rep, "clinical_hours_per_wte", "team:core/grade:pwp", m), 840.0 / 10 / (31.0 / 7),
+                           1e-9);
+        cr_assert_eq(val(&r, rep, "clinical_hours_per_wte", "grade:hit", m), 0);
+    }
+    run_free(&r);
+}
+
+/* Staff groups override their grade's leave and clinical hours. */
+Test(workforce, staff_group_overrides)
+{
+    run_result r;
+    run_scenario(&r, WF("assess_own.yaml"), 0, 2);
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        cr_assert_eq(val(&r, rep, "assessed", "pathway:core", mo(2026, 5)), 210);
+    run_free(&r);
+}
+
+/* |x - n p| within 3.29 sd of a binomial count: a two-sided 99.9%
+ * interval (normal approximation; n p (1 - p) is over 100 in every use). */
+static void expect_binomial(double x, double n, double p, const char *what)
+{
+    double sd = sqrt(n * p * (1 - p));
+    fprintf(stderr, "%s: %.0f of %.0f, expected %.1f +- %.1f (99.9%%)\n", what, x, n, n * p, 3.29 * sd);
+    cr_assert(fabs(x - n * p) <= 3.29 * sd, "%s: %.0f, expected %.1f +- %.1f", what, x, n * p, 3.29 * sd);
+}
+
+/* Leave takes whole weeks out of the diary: with leave at 25% the PWPs of
+ * assess_only.yaml assess in about 75% of their weeks. Each PWP-week is on
+ * leave or not (a Bernoulli draw); summing from May 2026 to the end (whole
+ * weeks of 20 assessments each, but for the two edges) the number of
+ * PWP-weeks worked is binomial. */
+Test(workforce, leave_removes_diary_weeks)
+{
+    run_result a, b;
+    run_scenario(&a, WF("assess_only.yaml"), 0, 2);
+    run_scenario(&b, WF("assess_leave.yaml"), 0, 2);
+    double full = 0, leave = 0;
+    for (size_t rep = 0; rep < a.nrep; rep++)
+        for (int m = mo(2026, 5); m < a.m->layout.nmonths; m++) {
+            full += val(&a, rep, "assessed", "all", m);
+            leave += val(&b, rep, "assessed", "all", m);
+        }
+    double weeks = full / 20; /* PWP-weeks in the period, 10 PWPs x 2 replications */
+    expect_binomial(leave / 20, weeks, 0.75, "PWP-weeks worked with 25% leave");
+    run_free(&a);
+    run_free(&b);
+}
+
+/* A person split between teams counts in each team's headcount, once in
+ * their grade's, with their WTE shared. */
+Test(workforce, staff_split_between_teams)
+{
+    run_result r;
+    run_scenario(&r, WF("split.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    int m = mo(2026, 12);
+    cr_assert_eq(val(&r, 0, "wte_qualified", "team:core/grade:pwp", m), 5);
+    cr_assert_eq(val(&r, 0, "wte_qualified", "team:ltc/grade:pwp", m), 5);
+    cr_assert_eq(val(&r, 0, "headcount", "team:core/grade:pwp", m), 10);
+    cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:pwp", m), 10);
+    cr_assert_eq(val(&r, 0, "headcount", "grade:pwp", m), 10);
+    cr_assert_eq(val(&r, 0, "vacancies_wte", "grade:pwp", m), 0);
+    cr_assert_gt(val(&r, 0, "assessed", "pathway:diabetes", m), 0, "they work in the LTC team too");
+    cr_assert_gt(val(&r, 0, "assessed", "pathway:core", m), 0);
+    run_free(&r);
+}
+
+/* Establishment on a linear ramp, read at each month end. */
+Test(workforce, establishment_ramp)
+{
+    run_result r;
+    run_scenario(&r, WF("ramp.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    const char *g = "team:core/grade:hit";
+    cr_assert_eq(val(&r, 0, "establishment_wte", g, mo(2026, 5)), 10);
+    cr_assert_float_eq(val(&r, 0, "establishment_wte", g, mo(2026, 6)), 10 + 4 * 30.0 / 122, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "establishment_wte", g, mo(2026, 7)), 12, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "establishment_wte", g, mo(2026, 8)), 10 + 4 * 92.0 / 122, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "establishment_wte", g, mo(2026, 9)), 14, 1e-6);
+    cr_assert_float_eq(val(&r, 0, "wte_qualified", g, mo(2026, 11)), 10 + 4 * 92.0 / 122, 1e-6,
+                       "recruited at each month start up to 1 September, in post 61 days later");
+    cr_assert_float_eq(val(&r, 0, "wte_qualified", g, mo(2026, 12)), 14, 1e-9);
+    run_free(&r);
+}
+
+/* Recruitment lead times follow the grade's distribution: starters by
+ * month against uniform(0, 92 days) from 1 June, each month's count
+ * binomial around its share of the 1,600 recruits. */
+Test(workforce, recruitment_lead_time_distribution)
+{
+    run_result r;
+    run_scenario(&r, WF("lead_time.yaml"), 0, 2);
+    double n[3] = {0, 0, 0}, share[3] = {30.0 / 92, 31.0 / 92, 31.0 / 92};
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int k = 0; k < 3; k++)
+            n[k] += val(&r, rep, "starters", "grade:hit", mo(2026, 6) + k);
+    cr_assert_eq(n[0] + n[1] + n[2], 1600);
+    expect_binomial(n[0], 1600, share[0], "recruits starting in June");
+    expect_binomial(n[1], 1600, share[1], "in July");
+    expect_binomial(n[2], 1600, share[2], "in August");
+    run_free(&r);
+}
+
+/* Attrition during training and retention on qualifying, each binomial. */
+Test(workforce, attrition_and_retention)
+{
+    run_result r;
+    run_scenario(&r, WF("attrition.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    double left = 0, kept = 0, gone = 0, nopost = 0;
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            left += val(&r, rep, "trainees_left_attrition", "grade:hit", m);
+            kept += val(&r, rep, "trainees_qualified", "grade:hit", m);
+            gone += val(&r, rep, "trainees_left_not_retained", "grade:hit", m);
+            nopost += val(&r, rep, "trainees_left_no_post", "grade:hit", m);
+        }
+    cr_assert_eq(nopost, 0, "new posts for all");
+    cr_assert_eq(left + kept + gone, 1600);
+    expect_binomial(left, 1600, 0.25, "left during training");
+    expect_binomial(gone, 1600 - left, 0.20, "not retained on qualifying");
     run_free(&r);
 }
