@@ -368,7 +368,22 @@ static void year_row(const iapt_results *r, const row *w, const year *y, int ny,
     fputc('\n', out);
 }
 
-static void yearly_table(const iapt_results *r, FILE *out)
+/* Staff flows per financial year (the workforce section of the summary). */
+static const row workforce_rows[] = {
+    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1},
+    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1},
+    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1},
+    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1},
+    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1},
+    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1},
+    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1},
+    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1},
+    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1},
+    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1},
+    {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1},
+};
+
+static void yearly_rows(const iapt_results *r, const row *rows, size_t nrows, const char *title, FILE *out)
 {
     year y[64];
     int ny = financial_years(r, y, 64);
@@ -377,7 +392,7 @@ static void yearly_table(const iapt_results *r, FILE *out)
         return;
     for (int first = 0; first < ny; first += 5) {
         int n = ny - first < 5 ? ny - first : 5;
-        fprintf(out, "\n%-38s", "financial year");
+        fprintf(out, "\n%-38s", title);
         for (int k = 0; k < n; k++) {
             char head[32];
             int months = y[first + k].last - y[first + k].first + 1;
@@ -385,12 +400,17 @@ static void yearly_table(const iapt_results *r, FILE *out)
             fprintf(out, " %16s  ", head);
         }
         fputc('\n', out);
-        for (size_t i = 0; i < sizeof year_rows / sizeof year_rows[0]; i++)
-            year_row(r, &year_rows[i], y + first, n, tmp, out);
+        for (size_t i = 0; i < nrows; i++)
+            year_row(r, &rows[i], y + first, n, tmp, out);
     }
+    free(tmp);
+}
+
+static void yearly_table(const iapt_results *r, FILE *out)
+{
+    yearly_rows(r, year_rows, sizeof year_rows / sizeof year_rows[0], "financial year", out);
     fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
             100 * r->m->sc->service.access_target);
-    free(tmp);
 }
 
 static void workforce_table(const iapt_results *r, FILE *out)
@@ -439,5 +459,6 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
     pathway_waits_table(r, out);
     load_table(r, out);
     yearly_table(r, out);
+    yearly_rows(r, workforce_rows, sizeof workforce_rows / sizeof workforce_rows[0], "workforce flows", out);
     workforce_table(r, out);
 }
