@@ -236,6 +236,8 @@ static void retire(state *st, int32_t c)
     iapt_diary_refresh(st, c, st->today);
 }
 
+static void trainee_done(state *st, int32_t k, int32_t grade);
+
 static void on_leave(state *st, int32_t c)
 {
     clinician *cl = &st->c[c];
@@ -247,7 +249,7 @@ static void on_leave(state *st, int32_t c)
         record_tg(st, M_TRAINEES_ATTRITION, main_team(st, c), cl->grade, 1);
     retire(st, c);
     if (trainee)
-        check_vacancies(st, cohort_cfg(st, cl->cohort)->team.index, cl->grade); /* no longer held */
+        trainee_done(st, cl->cohort, cl->grade);
     else
         for (int32_t t = 0; t < st->wf->nt; t++)
             if (st->c[c].team_share[t] > 0)
@@ -397,7 +399,7 @@ static void on_qualify(state *st, int32_t c)
         record_tg(st, M_TRAINEES_LEFT, team, grade, 1);
         record_tg(st, u >= pc->retention ? M_TRAINEES_NOT_RETAINED : M_TRAINEES_NO_POST, team, grade, 1);
         retire(st, c);
-        check_vacancies(st, team, grade); /* no longer held */
+        trainee_done(st, cl->cohort, grade);
         iapt_supervision_update(st);
         return;
     }
@@ -413,8 +415,28 @@ static void on_qualify(state *st, int32_t c)
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
     schedule_turnover(st, c);
-    check_vacancies(st, team, grade); /* any vacancy held beyond what c took */
+    trainee_done(st, cl->cohort, grade);
     iapt_supervision_update(st);
+}
+
+/* A trainee of cohort k (training for `grade`) has qualified or left: any
+ * vacancy held for them is recruited to; when the last trainee of a
+ * backfill cohort is done, backfill funding its qualifiers did not take
+ * becomes posts to recruit to (the funding of the WTE moved stays). */
+static void trainee_done(state *st, int32_t k, int32_t grade)
+{
+    workforce *wf = st->wf;
+    int32_t team = cohort_cfg(st, k)->team.index, tr = wf->backfill_of[k];
+    if (tr != IAPT_NONE && wf->backfill_left[tr] > EPS) {
+        int32_t left = 0;
+        for (int32_t c = 0; c < st->nc && !left; c++)
+            left = st->c[c].active && st->c[c].programme != IAPT_NONE && st->c[c].cohort == k;
+        if (!left) {
+            wf->extra[team * wf->ng + grade] += wf->backfill_left[tr];
+            wf->backfill_left[tr] = 0;
+        }
+    }
+    check_vacancies(st, team, grade);
 }
 
 /* ---- top-up training and transfers ------------------------------------------------ */
