@@ -1,11 +1,11 @@
 /*
- * models/workforce.c: posts, turnover, recruitment, trainees, supervision,
- * top-up training and transfers (see the header).
+ * models/workforce.c: posts, turnover, recruitment, trainees, top-up
+ * training and transfers (see the header).
  *
- * Costs: qualified WTE in post is recomputed by a pass over the clinicians
- * (O(clinicians)) at each event that can open or fill a vacancy; supervision
- * is recomputed for all teams at once (O(clinicians x teams)) when trainees
- * or supervisors come and go and at each month start.
+ * Costs: qualified WTE in post and WTE held for trainees are running totals
+ * (O(teams) per change); supervision is recomputed (models/supervision.h)
+ * when trainees or supervisors come and go and at each month start; month
+ * ends pass over the clinicians once per team and grade.
  */
 #include "models/workforce.h"
 

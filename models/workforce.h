@@ -2,22 +2,27 @@
  * models/workforce.h: the workforce over time.
  *
  * Posts: each team has a funded establishment of qualified WTE per grade
- * (steps and ramps by date), moved by transfers and by cohorts that bring
- * new posts. Whenever funded WTE exceeds qualified WTE in post plus WTE
- * being recruited, recruitment starts; the recruit starts after a lead time
- * drawn from the grade's distribution, if the post is still funded and
- * vacant then (else the post stays frozen). Qualified staff leave at the
- * grade's turnover hazard; their posts become vacancies.
+ * (steps and ramps by date), part of which may be frozen, moved by
+ * transfers and by cohorts that bring new posts. Whenever funded, unfrozen
+ * WTE exceeds qualified WTE in post plus WTE being recruited plus WTE held
+ * for trainees, recruitment starts in posts of the grade's post WTE; the
+ * recruit starts after a lead time drawn from the grade's distribution, if
+ * the post is still funded, unfrozen and vacant then (else the offer is
+ * withdrawn, and counted). Qualified staff leave at the grade's turnover
+ * hazard; their posts become vacancies.
  *
  * Trainees: a cohort starts at the first intake of its programme on or
  * after the date its places were approved (plus any late arrival), in the
  * team that funds it, possibly seconded from qualified staff (whose posts
- * become vacant). While training they are away on university weekdays, hold
- * a reduced caseload, may be barred from complex cases, and need
- * supervision that qualified staff of the supervising grades give out of
- * their clinic time; when supervision is short, trainees' caseloads shrink
- * in proportion. Some leave during training; on qualifying some leave, the
- * rest take a new post (backfill, expansion) or fill a vacancy.
+ * become vacant; they train at their own WTE); a cohort whose intake was
+ * before the run is part-way through (or gone) on day one. While training
+ * they are away on university weekdays, hold a reduced caseload, may be
+ * barred from complex cases, and need supervision (models/supervision.h).
+ * Vacancies they will fill are held for them if their programme says so.
+ * Some leave during training; on qualifying some are not retained, the
+ * rest take a new post (expansion), a backfill post (until the WTE moved is
+ * made up; funding left over when the cohort is done is recruited to) or a
+ * vacancy (a smaller one whole), or leave for want of one.
  *
  * Top-up courses take their attendees out of clinic on course days and give
  * them the LTC skill at the end. Transfers move WTE of a grade, and its
