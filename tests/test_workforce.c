@@ -228,9 +228,9 @@ static void expect_positive(const double *d, size_t n, const char *what)
  * Checked, each at 99%: the transfer raises core waits in the dip; the
  * rise is smaller once the backfill qualifies; and with late places the
  * rise lasts longer. Replications: a pilot of 200 with another seed (seed
- * + 777) measured each effect over its per-replication sd: rise 7.9 / 2.8
- * days, fall 4.6 / 3.8, delay 3.5 / 2.1. The weakest (fall, 1.2 sd) is
- * 5.7 standard errors from 0 with 23 replications, where the 99% test
+ * + 777) measured each effect over its per-replication sd: rise 6.3 / 3.0
+ * days, fall 4.7 / 3.2, delay 3.9 / 2.1. The weakest (fall, 1.5 sd) is
+ * 5.7 standard errors from 0 with 15 replications, where the 99% test
  * (2.6 standard errors) misses it with probability below 0.1%; NB = 60
  * leaves room for the effect being smaller than the pilot's estimate. */
 Test(workforce, backfill_dip_recovery_and_delay, .timeout = 600)
