@@ -137,11 +137,48 @@ int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min
     return 0;
 }
 
+/* Why text shaped like YYYY-MM-DD is not a date ("February 2027 has 28
+ * days"), or "" if it is not of that shape. */
+static void date_problem(const char *t, char *why, size_t len)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
+                                         "July",    "August",   "September", "October", "November", "December"};
+    why[0] = '\0';
+    for (int i = 0; i < 10; i++)
+        if (!(i == 4 || i == 7 ? t[i] == '-' : t[i] >= '0' && t[i] <= '9'))
+            return;
+    if (t[10])
+        return;
+    int y = atoi(t), m = atoi(t + 5), d = atoi(t + 8), days = 28;
+    if (m < 1 || m > 12) {
+        snprintf(why, len, " (there is no month %d)", m);
+        return;
+    }
+    while (days < 31 && sim_date_valid(y, m, days + 1))
+        days++;
+    if (d < 1 || d > days)
+        snprintf(why, len, " (%s %d has %d days)", months[m - 1], y, days);
+}
+
+/* Reports a value that is not a date: "expected <what>, got ..." with the
+ * reason when it looks like one. */
+static void fail_date(conf__binder *b, const conf__node *n, const char *what)
+{
+    char why[64] = "";
+    if (is_scalar(n))
+        date_problem(n->text, why, sizeof why);
+    conf__buf d;
+    conf__buf_init(&d);
+    conf__describe(&d, n);
+    conf__fail(b, n, "expected %s, got %s%s", what, conf__buf_str(&d), why);
+    conf__buf_free(&d);
+}
+
 int conf__date(conf__binder *b, const conf__node *n, sim_date *out)
 {
     if (is_scalar(n) && sim_date_parse(n->text, out) == 0)
         return 0;
-    conf__fail_got(b, n, "a date YYYY-MM-DD");
+    fail_date(b, n, "a date YYYY-MM-DD");
     return -1;
 }
 
@@ -278,7 +315,7 @@ static int bind_date(conf__binder *b, const conf_field *f, const conf__node *n, 
     }
     if (is_scalar(n) && sim_date_parse(n->text, out) == 0)
         return 0;
-    conf__fail_got(b, n, optional ? "a date YYYY-MM-DD or none" : "a date YYYY-MM-DD");
+    fail_date(b, n, optional ? "a date YYYY-MM-DD or none" : "a date YYYY-MM-DD");
     return -1;
 }
 
@@ -313,7 +350,8 @@ static int bind_weekdays(conf__binder *b, const conf__node *n, unsigned *out)
 
 /* ---- references ---- */
 
-static int add_ref(conf__binder *b, const conf_field *f, const conf__node *n, char *const *name, int *index)
+static int add_ref(conf__binder *b, const conf_field *f, const conf__node *n, const void *owner, char *const *name,
+                   int *index)
 {
     *index = -1;
     if (b->nrefs == b->rcap) {
@@ -326,6 +364,7 @@ static int add_ref(conf__binder *b, const conf_field *f, const conf__node *n, ch
     }
     conf__pref *r = &b->refs[b->nrefs];
     r->f = f;
+    r->owner = owner;
     r->name = name;
     r->index = index;
     r->pos = *where_of(b, n);
@@ -346,7 +385,7 @@ static int bind_ref(conf__binder *b, const conf_field *f, const conf__node *n, c
     r->index = -1;
     if (bind_str(b, f, n, &r->name))
         return -1;
-    return add_ref(b, f, n, &r->name, &r->index);
+    return add_ref(b, f, n, r, &r->name, &r->index);
 }
 
 static int bind_reflist(conf__binder *b, const conf_field *f, const conf__node *n, conf_reflist *l)
@@ -382,7 +421,7 @@ static int bind_reflist(conf__binder *b, const conf_field *f, const conf__node *
             conf__buf_free(&e);
             bad = 1;
         } else {
-            bad |= add_ref(b, f, it, &l->names[i], &l->index[i]);
+            bad |= add_ref(b, f, it, l, &l->names[i], &l->index[i]);
         }
         conf__pop(b, mark);
     }
@@ -392,13 +431,15 @@ static int bind_reflist(conf__binder *b, const conf_field *f, const conf__node *
 
 /* ---- numbers in lists and maps ---- */
 
-static void check_sum(conf__binder *b, const conf__node *at, const char *what, double sum)
+/* Reports shares that do not sum to 100%; 1 if so. */
+static int check_sum(conf__binder *b, const conf__node *at, const char *what, double sum)
 {
     if (fabs(sum - 1) <= 1e-6)
-        return;
+        return 0;
     char pct[40];
     snprintf(pct, sizeof pct, "%.10g", sum * 100);
     conf__fail(b, at, "%s must sum to 100%%, got %s%%", what, pct);
+    return 1;
 }
 
 static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *n, conf_numlist *l)
@@ -407,11 +448,8 @@ static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *
         conf__fail_got(b, n, f->unit == CONF_U_NONE ? "a list of numbers" : "a list of quantities");
         return -1;
     }
-    if (!n->n) {
-        if (f->flags & CONF_F_SUM_100)
-            check_sum(b, n, "shares", 0);
-        return 0;
-    }
+    if (!n->n)
+        return (f->flags & CONF_F_SUM_100) && check_sum(b, n, "shares", 0) ? -1 : 0;
     if (!(l->v = calloc(n->n, sizeof *l->v))) {
         conf__fail(b, n, "out of memory");
         return -1;
@@ -427,7 +465,7 @@ static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *
         conf__pop(b, mark);
     }
     if (!bad && (f->flags & CONF_F_SUM_100))
-        check_sum(b, n, "shares", sum);
+        bad = check_sum(b, n, "shares", sum);
     return bad ? -1 : 0;
 }
 
@@ -450,11 +488,8 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         conf__fail_got(b, n, "a mapping of names to quantities");
         return -1;
     }
-    if (!n->n) {
-        if (f->flags & CONF_F_SUM_100)
-            check_sum(b, n, "shares", 0);
-        return 0;
-    }
+    if (!n->n)
+        return (f->flags & CONF_F_SUM_100) && check_sum(b, n, "shares", 0) ? -1 : 0;
     if (nummap_alloc(b, f, n, m))
         return -1;
     int bad = 0;
@@ -470,14 +505,14 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         } else {
             memcpy(m->names[i], k->text, k->len + 1);
             if (m->ref)
-                bad |= add_ref(b, f, k, &m->names[i], &m->ref[i]);
+                bad |= add_ref(b, f, k, m, &m->names[i], &m->ref[i]);
         }
         bad |= conf__quantity(b, v, f->unit, f->min, f->max, f->flags & CONF_F_INTEGER, &m->v[i]);
         sum += m->v[i];
         conf__pop(b, mark);
     }
     if (!bad && (f->flags & CONF_F_SUM_100))
-        check_sum(b, n, "shares", sum);
+        bad = check_sum(b, n, "shares", sum);
     return bad ? -1 : 0;
 }
 
@@ -510,7 +545,8 @@ static int unique_names(conf__binder *b, const conf_field *f, const conf__node *
             continue;
         const conf__node *at = conf__map_get(n->items[i], nf->key);
         const conf__node *was = conf__map_get(n->items[first], nf->key);
-        size_t mark = conf__push_index(b, i);
+        size_t mark = b->path.len;
+        conf__path_item(&b->path, n->items[i], i);
         conf__push_key(b, nf->key);
         conf__buf e;
         conf__buf_init(&e);
@@ -525,9 +561,11 @@ static int unique_names(conf__binder *b, const conf_field *f, const conf__node *
     return bad;
 }
 
-/* CONF_F_SUM_100 on NUM fields of the item schema: summed over the items. */
-static void list_sums(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
+/* CONF_F_SUM_100 on NUM fields of the item schema: summed over the items.
+ * 1 if a sum is wrong. */
+static int list_sums(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
 {
+    int bad = 0;
     for (size_t k = 0; k < f->sub->nfields && l->n; k++) {
         const conf_field *g = &f->sub->fields[k];
         if (g->type != CONF_NUM || !(g->flags & CONF_F_SUM_100))
@@ -537,20 +575,47 @@ static void list_sums(conf__binder *b, const conf_field *f, const conf__node *n,
             sum += *(const double *)((const unsigned char *)l->items + i * f->sub->size + g->offset);
         char what[128];
         snprintf(what, sizeof what, "the %s of all items", g->key);
-        check_sum(b, n, what, sum);
+        bad |= check_sum(b, n, what, sum);
     }
+    return bad;
+}
+
+/* After a list item that a child file added under a new name failed to
+ * load: says which base item it may have meant to change (the caller puts
+ * this before the item's own errors, which it explains). */
+static void near_miss(conf__binder *b, const conf__node *item)
+{
+    const conf__node *name = conf__item_name(item);
+    conf__buf e, m;
+    conf__buf_init(&e);
+    conf__buf_init(&m);
+    conf__buf_escape(&e, name->text, name->len, 80);
+    conf__buf_escape(&m, item->near, strlen(item->near), 80);
+    size_t mark = conf__push_key(b, "name");
+    conf__fail(b, name, "no item named \"%s\" in the base scenario, so this is a new item (did you mean \"%s\"?)",
+               conf__buf_str(&e), conf__buf_str(&m));
+    conf__pop(b, mark);
+    conf__buf_free(&e);
+    conf__buf_free(&m);
 }
 
 static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, conf_list *l)
 {
     if (n->kind != CONF__SEQ) {
         conf__fail_got(b, n, "a list");
+        conf__ctx_mark_bad(b->ctx, l);
         return -1;
     }
-    if (!n->n)
-        return 0;
+    if (!n->n) {
+        if (!(f->flags & CONF_F_NONEMPTY))
+            return 0;
+        conf__fail(b, n, "expected at least one %s, got an empty list", f->sub->name);
+        conf__ctx_mark_bad(b->ctx, l);
+        return -1;
+    }
     if (!(l->items = calloc(n->n, f->sub->size))) {
         conf__fail(b, n, "out of memory");
+        conf__ctx_mark_bad(b->ctx, l);
         return -1;
     }
     l->n = n->n;
@@ -558,19 +623,29 @@ static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, 
     for (size_t i = 0; i < n->n && !conf__ctx_full(b->ctx); i++) {
         const conf__node *it = n->items[i];
         unsigned char *item = (unsigned char *)l->items + i * f->sub->size;
-        size_t mark = conf__push_index(b, i);
+        size_t mark = b->path.len;
+        conf__path_item(&b->path, it, i);
+        conf__record(b, item, it);
         if (it->kind != CONF__MAP) {
             conf__fail_got(b, it, "a mapping of keys");
+            conf__ctx_mark_bad(b->ctx, item);
             bad = 1;
         } else {
-            conf__record(b, item, it);
-            bad |= bind_struct(b, f->sub, item, it, &it->pos);
+            size_t before = conf__ctx_count(b->ctx);
+            if (bind_struct(b, f->sub, item, it, &it->pos)) {
+                if (it->near && conf__ctx_count(b->ctx) > before) {
+                    near_miss(b, it);
+                    conf__ctx_move_last(b->ctx, before);
+                }
+                bad = 1;
+            }
         }
         conf__pop(b, mark);
     }
-    bad |= unique_names(b, f, n, l);
-    if (!bad)
-        list_sums(b, f, n, l);
+    if (unique_names(b, f, n, l) || (!bad && list_sums(b, f, n, l))) {
+        conf__ctx_mark_bad(b->ctx, l);
+        bad = 1;
+    }
     return bad ? -1 : 0;
 }
 
@@ -635,6 +710,10 @@ static int bind_field(conf__binder *b, const conf_field *f, unsigned char *obj, 
     if (!v && !f->def && (f->flags & CONF_F_REQUIRED)) {
         assert(!b->in_default);
         conf__error_pos(b->ctx, mappos, conf__buf_str(&b->path), "missing required key \"%s\"", f->key);
+        size_t mark = conf__push_key(b, f->key);
+        if (conf__ctx_record(b->ctx, obj + f->offset, mappos, conf__buf_str(&b->path), 1) == 0)
+            conf__ctx_mark_bad(b->ctx, obj + f->offset);
+        conf__pop(b, mark);
         return -1;
     }
     size_t mark = conf__push_key(b, f->key);
@@ -681,6 +760,7 @@ static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n,
         if (n->kind == CONF__MAP)
             return bind_struct(b, f->sub, addr, n, &n->pos);
         conf__fail_got(b, n, "a mapping of keys");
+        conf__ctx_mark_bad(b->ctx, addr);
         return -1;
     case CONF_LIST: return bind_list(b, f, n, (conf_list *)addr);
     case CONF_NUMLIST: return bind_numlist(b, f, n, (conf_numlist *)addr);
@@ -691,6 +771,9 @@ static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n,
     return -1;
 }
 
+/* Binds one value; a value that fails is marked in the context (a struct
+ * or list only when it failed as a whole: what failed inside it is marked
+ * where it failed). */
 static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr)
 {
     if (conf__record(b, addr, n))
@@ -700,7 +783,10 @@ static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n,
             ((conf_ref *)addr)->index = -1;
         return 0;
     }
-    return bind_typed(b, f, n, addr);
+    int r = bind_typed(b, f, n, addr);
+    if (r && f->type != CONF_STRUCT && f->type != CONF_LIST)
+        conf__ctx_mark_bad(b->ctx, addr);
+    return r;
 }
 
 /* ---- resolving names ---- */
@@ -709,6 +795,7 @@ typedef struct target {
     const char *ref;
     const conf_schema *sub;
     const conf_list *list;
+    int broken; /* the list did not load: references to it are not resolved */
     conf__strmap names;
     const char **cands; /* the names in list order (NULL where unbound) */
 } target;
@@ -738,17 +825,21 @@ static void find_target(const conf_schema *s, unsigned char *obj, const char *re
     }
 }
 
-/* Indexes a target's names. 0, or -1 on OOM. */
-static int index_target(target *t)
+/* Indexes a target's names. 0, or -1 on OOM. A list that failed to load,
+ * or has an item whose name did not load, is left unusable (t->broken):
+ * names are not looked up in it, so no error is blamed on a reference. */
+static int index_target(conf__binder *b, target *t)
 {
     const conf_field *nf = name_field(t->sub);
     conf__strmap_init(&t->names);
+    t->broken = conf__ctx_is_bad(b->ctx, t->list);
     t->cands = calloc(t->list->n + 1, sizeof *t->cands);
     if (!t->cands)
         return -1;
     for (size_t i = 0; i < t->list->n; i++) {
         const char *name = *(char *const *)((const unsigned char *)t->list->items + i * t->sub->size + nf->offset);
         t->cands[i] = name;
+        t->broken |= !name;
         if (name && conf__strmap_put(&t->names, name, strlen(name), i, NULL) < 0)
             return -1;
     }
@@ -800,18 +891,22 @@ static void resolve_refs(conf__binder *b)
             k++;
         if (k == nt) {
             find_target(b->root_schema, b->root, r->f->ref, &t[nt]);
-            if (index_target(&t[nt++])) {
+            if (index_target(b, &t[nt++])) {
                 conf__error_pos(b->ctx, &r->pos, r->path, "out of memory");
                 break;
             }
         }
         size_t idx;
-        if (!*r->name)
-            continue;
-        if (conf__strmap_get(&t[k].names, *r->name, strlen(*r->name), &idx))
+        if (!*r->name) {
+            conf__ctx_mark_bad(b->ctx, r->owner);
+        } else if (t[k].broken) {
+            conf__ctx_mark_bad(b->ctx, r->owner);
+        } else if (conf__strmap_get(&t[k].names, *r->name, strlen(*r->name), &idx)) {
             *r->index = (int)idx;
-        else
+        } else {
             unknown_name(b, r, &t[k]);
+            conf__ctx_mark_bad(b->ctx, r->owner);
+        }
     }
     for (size_t k = 0; k < nt; k++) {
         conf__strmap_free(&t[k].names);
@@ -830,8 +925,7 @@ int conf__bind(conf__loader *ld, const conf_schema *schema, const conf__node *ro
     b.root = obj;
     size_t before = conf__ctx_load_errors(ld->ctx);
     bind_struct(&b, schema, obj, root, &root->pos);
-    if (conf__ctx_load_errors(ld->ctx) == before)
-        resolve_refs(&b);
+    resolve_refs(&b);
     if (b.path.oom)
         conf__error_pos(b.ctx, &root->pos, "", "out of memory");
     for (size_t i = 0; i < b.nrefs; i++)

@@ -17,6 +17,7 @@
 /* A name waiting to be resolved against a list once everything is bound. */
 typedef struct conf__pref {
     const conf_field *f;
+    const void *owner; /* the REF, REFLIST or NUMMAP value holding the name */
     char *const *name;
     int *index;
     conf__pos pos;

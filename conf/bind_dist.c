@@ -10,7 +10,8 @@
  *
  * A schedule is a plain quantity, or a list: the starting value (q or
  * {value: q}), then changes {at: date, value: q} (a step) or {from: date,
- * to: date, value: q} (a linear ramp), in date order without overlaps.
+ * to: date, value: q} (a linear ramp), in date order without overlaps and
+ * with at most one step on a date.
  * Both are O(number of items).
  */
 #include <math.h>
@@ -361,6 +362,12 @@ static int sched_changes(conf__binder *b, const conf_field *f, const conf__node 
         size_t mark = conf__push_index(b, i);
         change *ci = &c[i - 1];
         if (change_parse(b, f, n->items[i], ci)) {
+            bad = 1;
+        } else if (i > 1 && !bad && ci->seg.t0 == ci->seg.t1 && c[i - 2].seg.t0 == c[i - 2].seg.t1 &&
+                   ci->seg.t0 == c[i - 2].seg.t0) {
+            char d0[11];
+            date_text(ci->seg.t0, d0);
+            conf__fail(b, ci->item, "expected one step per date, got a second step on %s", d0);
             bad = 1;
         } else if (i > 1 && !bad && ci->seg.t0 < c[i - 2].seg.t1) {
             char d0[11], d1[11];

@@ -6,7 +6,9 @@
  * Invariants: at most CONF_MAX_ERRORS messages per load, then one "too many
  * errors; stopping" line; the position map is an open-addressing hash table
  * on the pointer (O(1) expected per record or lookup) whose entries each own
- * one string "file:line:col\0key.path". The map describes the object of the
+ * one string "file:line:col\0key.path" and says whether the value came
+ * from a default, the depth of its file in the extends chain, and whether
+ * it failed to load. The map describes the object of the
  * most recent load only and is emptied when a load starts or fails. A
  * context is not shared between threads; separate contexts are independent.
  */
@@ -31,6 +33,8 @@ typedef struct where {
     char *text;       /* "file:line:col" NUL "key.path" NUL (owned) */
     size_t pos_len;
     int is_default;
+    int depth;        /* of the file in the extends chain */
+    int bad;          /* the value failed to load */
 } where;
 
 struct conf_ctx {
@@ -42,6 +46,7 @@ struct conf_ctx {
     where *slots;
     size_t wcap, wn;
     int has_window, window_checked;
+    int in_load, window_in_load; /* a window set during a load lasts for that load */
     sim_date first, last;
 };
 
@@ -61,15 +66,23 @@ void conf_ctx_destroy(conf_ctx *ctx)
 void conf_ctx_set_window(conf_ctx *ctx, sim_date first, sim_date last)
 {
     ctx->has_window = 1;
+    ctx->window_in_load = ctx->in_load;
     ctx->first = first;
     ctx->last = last;
 }
 
-int conf__ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last)
+int conf_ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last)
 {
     *first = ctx->first;
     *last = ctx->last;
     return ctx->has_window;
+}
+
+void conf__ctx_end(conf_ctx *ctx)
+{
+    if (ctx->window_in_load)
+        ctx->has_window = ctx->window_in_load = 0;
+    ctx->in_load = 0;
 }
 
 int conf__ctx_window_checked(const conf_ctx *ctx) { return ctx->window_checked; }
@@ -81,11 +94,23 @@ void conf__ctx_begin(conf_ctx *ctx)
     ctx->added = 0;
     ctx->stopped = 0;
     ctx->window_checked = 0;
+    ctx->in_load = 1;
 }
 
 size_t conf__ctx_load_errors(const conf_ctx *ctx) { return ctx->added; }
 
 int conf__ctx_full(const conf_ctx *ctx) { return ctx->stopped; }
+
+size_t conf__ctx_count(const conf_ctx *ctx) { return ctx->nerr; }
+
+void conf__ctx_move_last(conf_ctx *ctx, size_t k)
+{
+    if (k >= ctx->nerr || k < ctx->load_base)
+        return;
+    char *last = ctx->errs[ctx->nerr - 1];
+    memmove(ctx->errs + k + 1, ctx->errs + k, (ctx->nerr - 1 - k) * sizeof *ctx->errs);
+    ctx->errs[k] = last;
+}
 
 void conf__ctx_forget(conf_ctx *ctx)
 {
@@ -240,14 +265,17 @@ int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, cons
         return -1;
     }
     where *w = find(ctx->slots, ctx->wcap, addr);
-    if (w->addr)
+    if (w->addr) {
         free(w->text);
-    else
+    } else {
         ctx->wn++;
+        w->bad = 0;
+    }
     w->addr = addr;
     w->text = b.s;
     w->pos_len = pos_len;
     w->is_default = is_default;
+    w->depth = pos->depth;
     return 0;
 }
 
@@ -259,6 +287,27 @@ static const where *lookup(const conf_ctx *ctx, const void *addr)
     return w->addr ? w : NULL;
 }
 
+void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr)
+{
+    if (!ctx->wcap || !addr)
+        return;
+    where *w = find(ctx->slots, ctx->wcap, addr);
+    if (w->addr)
+        w->bad = 1;
+}
+
+int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr)
+{
+    const where *w = lookup(ctx, addr);
+    return w && w->bad;
+}
+
+int conf_from_default(const conf_ctx *ctx, const void *field_addr)
+{
+    const where *w = lookup(ctx, field_addr);
+    return w ? w->is_default : -1;
+}
+
 const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char **key_path)
 {
     const where *w = lookup(ctx, field_addr);
@@ -267,9 +316,8 @@ const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char *
     return w ? w->text : NULL;
 }
 
-void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
+static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list ap)
 {
-    const where *w = lookup(ctx, field_addr);
     conf__buf b;
     conf__buf_init(&b);
     if (w) {
@@ -278,56 +326,100 @@ void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
         if (*path)
             conf__buf_printf(&b, "%s: ", path);
     }
-    va_list ap;
-    va_start(ap, fmt);
     conf__buf_vprintf(&b, fmt, ap);
-    va_end(ap);
     if (w && w->is_default)
         conf__buf_puts(&b, " (default)");
     add_message(ctx, &b);
 }
 
+void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror_where(ctx, lookup(ctx, field_addr), fmt, ap);
+    va_end(ap);
+}
+
+/* 1 if value a was written after value b: in a more derived file, or in a
+ * file rather than by a default. */
+static int later(const where *a, const where *b)
+{
+    if (!b)
+        return 1;
+    if (a->is_default != b->is_default)
+        return !a->is_default;
+    return a->depth < b->depth;
+}
+
+void conf_error_among(conf_ctx *ctx, const void *const *addrs, size_t n, const char *fmt, ...)
+{
+    const where *best = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const where *w = lookup(ctx, addrs[i]);
+        if (w && later(w, best))
+            best = w;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    verror_where(ctx, best, fmt, ap);
+    va_end(ap);
+}
+
 /* ---- the run window ---- */
 
-static int check_sched_window(conf_ctx *ctx, const sim_sched *s, const char *range)
+typedef struct window {
+    sim_date first, last;
+    char range[40]; /* "2026-04-01 to 2029-03-31" */
+} window;
+
+/* Reports date d (stored at addr) if it breaks the flags; 1 if it did. */
+static int check_date(conf_ctx *ctx, const window *win, const void *addr, double d, unsigned flags)
+{
+    const char *rule = NULL;
+    if ((flags & CONF_F_IN_RUN) == CONF_F_IN_RUN && (d < win->first || d > win->last))
+        rule = "within the run";
+    else if ((flags & CONF_F_RUN_START) && d < win->first)
+        rule = "on or after the start of the run";
+    else if ((flags & CONF_F_RUN_END) && d > win->last)
+        rule = "on or before the end of the run";
+    if (!rule)
+        return 0;
+    char got[16];
+    sim_date_format((sim_date)d, got);
+    conf_error_at(ctx, addr, "expected a date %s (%s), got %s", rule, win->range, got);
+    return 1;
+}
+
+/* A schedule's changes: with RUN_END none may start after the window, with
+ * RUN_START none may end before it; changes before the start are history. */
+static int check_sched_window(conf_ctx *ctx, const window *win, const sim_sched *s, unsigned flags)
 {
     int n = 0;
-    char got[11];
     for (size_t i = 0; i < s->n; i++) {
-        const double *t[2] = {&s->seg[i].t0, &s->seg[i].t1};
-        for (int k = 0; k < (s->seg[i].t1 != s->seg[i].t0 ? 2 : 1); k++) {
-            if (*t[k] >= ctx->first && *t[k] <= ctx->last)
-                continue;
-            sim_date_format((sim_date)*t[k], got);
-            conf_error_at(ctx, t[k], "expected a date within the run (%s), got %s", range, got);
-            n++;
-        }
+        n += check_date(ctx, win, &s->seg[i].t0, s->seg[i].t0, flags & CONF_F_RUN_END);
+        n += check_date(ctx, win, &s->seg[i].t1, s->seg[i].t1, flags & CONF_F_RUN_START);
     }
     return n;
 }
 
-static int check_window(conf_ctx *ctx, const conf_schema *schema, const unsigned char *obj, const char *range)
+static int check_window(conf_ctx *ctx, const window *win, const conf_schema *schema, const unsigned char *obj)
 {
     int n = 0;
-    for (size_t i = 0; i < schema->nfields; i++) {
+    for (size_t i = 0; i < schema->nfields && !ctx->stopped; i++) {
         const conf_field *f = &schema->fields[i];
         const unsigned char *p = obj + f->offset;
         if (f->type == CONF_STRUCT) {
-            n += check_window(ctx, f->sub, p, range);
+            n += check_window(ctx, win, f->sub, p);
         } else if (f->type == CONF_LIST) {
             const conf_list *l = (const conf_list *)p;
             for (size_t k = 0; k < l->n; k++)
-                n += check_window(ctx, f->sub, (const unsigned char *)l->items + k * f->sub->size, range);
-        } else if (f->type == CONF_DATE && (f->flags & CONF_F_IN_RUN)) {
-            sim_date d = *(const sim_date *)p;
-            if (d != CONF_DATE_NONE && (d < ctx->first || d > ctx->last)) {
-                char got[11];
-                sim_date_format(d, got);
-                conf_error_at(ctx, p, "expected a date within the run (%s), got %s", range, got);
-                n++;
-            }
-        } else if (f->type == CONF_SCHED && (f->flags & CONF_F_IN_RUN)) {
-            n += check_sched_window(ctx, (const sim_sched *)p, range);
+                n += check_window(ctx, win, f->sub, (const unsigned char *)l->items + k * f->sub->size);
+        } else if (!(f->flags & CONF_F_IN_RUN) || conf__ctx_is_bad(ctx, p)) {
+            continue;
+        } else if (f->type == CONF_DATE && *(const sim_date *)p != CONF_DATE_NONE) {
+            n += check_date(ctx, win, p, *(const sim_date *)p, f->flags);
+        } else if (f->type == CONF_SCHED) {
+            n += check_sched_window(ctx, win, (const sim_sched *)p, f->flags);
         }
     }
     return n;
@@ -338,9 +430,10 @@ int conf_check_window(conf_ctx *ctx, const conf_schema *schema, const void *obj)
     ctx->window_checked = 1;
     if (!ctx->has_window)
         return 0;
-    char a[11], b[11], range[32];
+    window win = {ctx->first, ctx->last, ""};
+    char a[16], b[16];
     sim_date_format(ctx->first, a);
     sim_date_format(ctx->last, b);
-    snprintf(range, sizeof range, "%s to %s", a, b);
-    return check_window(ctx, schema, obj, range);
+    snprintf(win.range, sizeof win.range, "%s to %s", a, b);
+    return check_window(ctx, &win, schema, obj);
 }

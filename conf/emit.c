@@ -88,9 +88,8 @@ static void put_quoted(conf__buf *o, const char *s)
             conf__buf_puts(o, "\\t");
         else if (cp < 0x20 || cp == 0x7F)
             conf__buf_printf(o, "\\x%02lx", cp);
-        else if ((cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF || cp == 0xFFFE ||
-                 cp == 0xFFFF)
-            conf__buf_printf(o, "\\u%04lx", cp);
+        else if (conf__invisible(cp))
+            conf__buf_printf(o, cp > 0xFFFF ? "\\U%08lx" : "\\u%04lx", cp);
         else
             conf__buf_add(o, (const char *)u, len);
         u += len;
@@ -415,10 +414,16 @@ static void put_type(conf__buf *o, const conf_schema *root, const conf_field *f)
     if (f->type == CONF_NUM || f->type == CONF_INT || f->type == CONF_DIST || f->type == CONF_SCHED ||
         f->type == CONF_NUMLIST || f->type == CONF_NUMMAP)
         put_bounds(o, f);
+    if (f->flags & CONF_F_NONEMPTY)
+        conf__buf_puts(o, ", at least one");
     if (f->flags & CONF_F_SUM_100)
         conf__buf_puts(o, f->type == CONF_NUM ? ", sums to 100% over the list" : ", sums to 100%");
-    if (f->flags & CONF_F_IN_RUN)
+    if ((f->flags & CONF_F_IN_RUN) == CONF_F_IN_RUN)
         conf__buf_puts(o, ", within the run");
+    else if (f->flags & CONF_F_RUN_END)
+        conf__buf_puts(o, f->type == CONF_SCHED ? ", changes not after the run's end" : ", not after the run's end");
+    else if (f->flags & CONF_F_RUN_START)
+        conf__buf_puts(o, f->type == CONF_SCHED ? ", changes not before the run's start" : ", not before the run's start");
 }
 
 /* Table cell text: '|' escaped, newlines as spaces. */

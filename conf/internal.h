@@ -26,6 +26,11 @@ const char *conf__unit_expect(conf_unit u);
 void conf__ctx_begin(conf_ctx *ctx);
 /* Errors added since conf__ctx_begin. */
 size_t conf__ctx_load_errors(const conf_ctx *ctx);
+/* Messages held (for conf__ctx_move_last). */
+size_t conf__ctx_count(const conf_ctx *ctx);
+/* Moves the last message to position k (k <= count), e.g. to put a
+ * message that explains several others before them. */
+void conf__ctx_move_last(conf_ctx *ctx, size_t k);
 /* 1 once the error cap was reached (further errors are dropped). */
 int conf__ctx_full(const conf_ctx *ctx);
 /* Forgets every recorded position (the object they point into is gone). */
@@ -42,8 +47,13 @@ void conf__verror_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, con
  * deepest value wins when a struct and its first field share an address.
  * 0, or -1 on OOM (error reported). */
 int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, const char *path, int is_default);
-/* The run window if one was set: 1 and *first, *last; else 0. */
-int conf__ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last);
+/* Marks the value at addr (recorded before) as failed: it did not load, so
+ * checks of what contains it are skipped. */
+void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr);
+/* 1 if the value at addr was marked failed in this load. */
+int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr);
+/* Ends a load (after the checks): a window set during it is forgotten. */
+void conf__ctx_end(conf_ctx *ctx);
 /* 1 if conf_check_window ran since conf__ctx_begin. */
 int conf__ctx_window_checked(const conf_ctx *ctx);
 

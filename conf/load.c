@@ -1,8 +1,10 @@
 /*
  * conf/load.c: the public loading entry points (conf/schema.h): read and
  * merge the files (conf/extends.c), bind (conf/bind.c), run the schemas'
- * check callbacks bottom-up and the run-window check, and free the object
- * again if anything failed; plus conf_free.
+ * check callbacks bottom-up on every struct that loaded cleanly and the
+ * run-window check on every dated value that loaded, so independent
+ * problems are all reported in one pass, and free the object again if
+ * anything failed; plus conf_free.
  *
  * Invariant: a load either returns 0 with a fully bound object and its
  * positions recorded in the context, or -1 with the object zeroed (every
@@ -15,33 +17,43 @@
 
 #include "conf/internal.h"
 
-/* Runs check callbacks: children (structs, list items) before their parent. */
-static void run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, const void *root)
+/* Runs check callbacks, children (structs, list items) before their parent,
+ * each only if every value inside its struct loaded. Returns 1 if obj was
+ * clean (nothing in it failed to load), whether or not its checks passed. */
+static int run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, const void *root)
 {
+    int clean = 1;
     for (size_t i = 0; i < s->nfields && !conf__ctx_full(ctx); i++) {
         const conf_field *f = &s->fields[i];
+        unsigned char *p = obj + f->offset;
         if (f->type == CONF_STRUCT) {
-            run_checks(ctx, f->sub, obj + f->offset, root);
+            clean &= run_checks(ctx, f->sub, p, root);
         } else if (f->type == CONF_LIST) {
-            conf_list *l = (conf_list *)(obj + f->offset);
+            conf_list *l = (conf_list *)p;
+            clean &= !conf__ctx_is_bad(ctx, p);
             for (size_t k = 0; k < l->n && !conf__ctx_full(ctx); k++)
-                run_checks(ctx, f->sub, (unsigned char *)l->items + k * f->sub->size, root);
+                clean &= run_checks(ctx, f->sub, (unsigned char *)l->items + k * f->sub->size, root);
+        } else {
+            clean &= !conf__ctx_is_bad(ctx, p);
         }
     }
-    if (s->check && !conf__ctx_full(ctx))
+    if (clean && s->check && !conf__ctx_full(ctx))
         s->check(ctx, obj, root);
+    return clean;
 }
 
 /* Binds and checks a merged tree; frees obj and forgets positions on error. */
 static int finish(conf__loader *ld, const conf_schema *schema, const conf__node *root, void *obj)
 {
     conf_ctx *ctx = ld->ctx;
-    if (root && conf__bind(ld, schema, root, obj) == 0) {
+    if (root) {
+        conf__bind(ld, schema, root, obj);
         run_checks(ctx, schema, obj, obj);
-        if (!conf__ctx_window_checked(ctx) && conf__ctx_load_errors(ctx) == 0)
+        if (!conf__ctx_window_checked(ctx) && !conf__ctx_full(ctx))
             conf_check_window(ctx, schema, obj);
     }
     conf__loader_free(ld);
+    conf__ctx_end(ctx);
     if (conf__ctx_load_errors(ctx) == 0)
         return 0;
     conf_free(schema, obj);
@@ -56,8 +68,10 @@ static int start(conf_ctx *ctx, const conf_schema *schema, void *obj, conf__load
     memset(obj, 0, schema->size);
     if (conf__loader_init(ld, ctx)) {
         conf_error(ctx, "out of memory");
+        conf__ctx_end(ctx);
         return -1;
     }
+    ld->schema = schema;
     return 0;
 }
 

@@ -62,8 +62,12 @@ enum {
     CONF_F_REQUIRED = 1u << 0,  /* must be given (no default) */
     CONF_F_SUM_100 = 1u << 1,   /* NUMMAP/NUMLIST values, or this NUM field across a LIST's items,
                                    must sum to 100% (within 1e-6) */
-    CONF_F_IN_RUN = 1u << 2,    /* DATE / SCHED dates must lie within the run window
-                                   (conf_ctx_set_window) */
+    CONF_F_RUN_START = 1u << 2, /* DATE: not before the run window's first day (conf_ctx_set_window);
+                                   SCHED: no change ends before it */
+    CONF_F_RUN_END = 1u << 6,   /* DATE: not after the window's last day; SCHED: no change starts after
+                                   it (a later date has no effect, so it is taken for a mistake) */
+    CONF_F_IN_RUN = CONF_F_RUN_START | CONF_F_RUN_END, /* within the window */
+    CONF_F_NONEMPTY = 1u << 7,  /* LIST: at least one item */
     CONF_F_NAME = 1u << 3,      /* this STR field names its LIST item: unique, used by
                                    extends merging and by CONF_REF */
     CONF_F_REF_KEYS = 1u << 4,  /* NUMMAP keys are names of items of the list at `ref` */
@@ -120,7 +124,10 @@ typedef struct conf_field {
 } conf_field;
 
 /* Cross-field validation of one struct, run after its fields (and their
- * children) are bound. Report with conf_error_at; return 0 if fine. */
+ * children) are bound and checked, and only if every value in it loaded
+ * (and every name in it resolved), so a check may trust what it reads while
+ * problems elsewhere are still reported in the same pass. Report with
+ * conf_error_at or conf_error_among; return 0 if fine. */
 typedef int (*conf_check_fn)(conf_ctx *ctx, void *obj, const void *root);
 
 struct conf_schema {
@@ -137,11 +144,18 @@ struct conf_schema {
 conf_ctx *conf_ctx_create(void);
 void conf_ctx_destroy(conf_ctx *ctx);
 
-/* Dates flagged CONF_F_IN_RUN must lie within [first, last]; call from a
- * root check before conf_check_window, or before loading if known. */
+/* Sets the run window [first, last] that CONF_F_RUN_START / CONF_F_RUN_END
+ * dates are checked against: before loading if it is known (it then holds
+ * for every later load), or from a check callback during a load (it then
+ * holds for that load only; check callbacks run in field order, so a
+ * struct bound earlier can set it for the checks of later ones). Once the
+ * checks have run the loader checks every dated value against it, unless
+ * conf_check_window already did. */
 void conf_ctx_set_window(conf_ctx *ctx, sim_date first, sim_date last);
-/* Reports every CONF_F_IN_RUN date of obj (and its children) outside the
- * window. Returns the number of errors added. */
+/* The window, if one is set: 1 and *first, *last; else 0. */
+int conf_ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last);
+/* Reports every flagged date of obj (and its children) outside the window,
+ * skipping values that failed to load. Returns the number of errors added. */
 int conf_check_window(conf_ctx *ctx, const conf_schema *schema, const void *obj);
 
 /* Loads the scenario at path (following `extends`) into obj, which the
@@ -162,6 +176,13 @@ void conf_free(const conf_schema *schema, void *obj);
  * mapping and says "(default)". printf-style. */
 void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* As conf_error_at, located at whichever of the n values at addrs was
+ * written last: in the scenario file itself rather than in a file it
+ * extends, and in a file rather than by a default (the first on ties).
+ * For checks between values, so the error points where the planner
+ * changed one of them. */
+void conf_error_among(conf_ctx *ctx, const void *const *addrs, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* Adds an error with no location (e.g. a file that cannot be opened). */
 void conf_error(conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -174,5 +195,8 @@ void conf_print_errors(const conf_ctx *ctx, FILE *out);
 /* Where a loaded value came from: "file:line:col" and its key path, or NULL
  * if the address is unknown. Strings owned by ctx. */
 const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char **key_path);
+/* 1 if the value at field_addr came from its schema default (or was left
+ * out), 0 if a file gave it, -1 if the address is unknown. */
+int conf_from_default(const conf_ctx *ctx, const void *field_addr);
 
 #endif

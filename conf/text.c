@@ -103,7 +103,7 @@ const char *conf__buf_str(const conf__buf *b) { return b->s ? b->s : ""; }
 /* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
     if (!len || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)
@@ -112,10 +112,25 @@ static size_t utf8_len(const unsigned char *s, size_t n)
     if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) || (s[0] == 0xF0 && s[1] < 0x90) ||
         (s[0] == 0xF4 && s[1] >= 0x90))
         return 0;
-    /* C1 controls (U+0080..U+009F) are escaped like C0 ones. */
-    if (s[0] == 0xC2 && s[1] < 0xA0)
-        return 0;
     return len;
+}
+
+/* The code point of a valid UTF-8 sequence of len bytes. */
+static unsigned long utf8_cp(const unsigned char *s, size_t len)
+{
+    unsigned long v = len == 1 ? s[0] : s[0] & (0x3Fu >> (len - 1));
+    for (size_t i = 1; i < len; i++)
+        v = (v << 6) | (s[i] & 0x3Fu);
+    return v;
+}
+
+int conf__invisible(unsigned long cp)
+{
+    return (cp >= 0x80 && cp <= 0xA0) || cp == 0xAD || cp == 0x034F || cp == 0x061C || cp == 0x115F ||
+           cp == 0x1160 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
+           (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0x3164 || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+           cp == 0xFEFF || cp == 0xFFA0 || (cp >= 0xFFF0 && cp <= 0xFFFF) || (cp >= 0xE0000 && cp <= 0xE0FFF) ||
+           (cp & 0xFFFE) == 0xFFFE;
 }
 
 void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max)
@@ -135,7 +150,11 @@ void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max)
             conf__buf_add(b, s + i, 1);
         } else if (c >= 0x80 && utf8_len(u + i, n - i)) {
             size_t len = utf8_len(u + i, n - i);
-            conf__buf_add(b, s + i, len);
+            unsigned long cp = utf8_cp(u + i, len);
+            if (conf__invisible(cp))
+                conf__buf_printf(b, cp > 0xFFFF ? "\\U%08lx" : "\\u%04lx", cp);
+            else
+                conf__buf_add(b, s + i, len);
             i += len;
             continue;
         } else {
@@ -162,11 +181,30 @@ void conf__buf_escape_controls(conf__buf *b, const char *s)
     }
 }
 
-static unsigned char lower(char c) { return (unsigned char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); }
+static unsigned long lower(unsigned long c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
+
+/* Decodes s into at most TEXT_MAX_COMPARE code points (invalid bytes count
+ * as one each). Returns the count, or TEXT_MAX_COMPARE + 1 if s is longer. */
+static size_t code_points(const char *s, unsigned long *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = 0, left = strlen(s);
+    while (left) {
+        if (n == TEXT_MAX_COMPARE)
+            return TEXT_MAX_COMPARE + 1;
+        size_t len = u[0] >= 0x80 ? utf8_len(u, left) : 1;
+        out[n++] = len ? lower(utf8_cp(u, len)) : u[0];
+        len = len ? len : 1;
+        u += len;
+        left -= len;
+    }
+    return n;
+}
 
 size_t conf__edit_distance(const char *a, const char *b, size_t limit)
 {
-    size_t la = strlen(a), lb = strlen(b);
+    unsigned long ca[TEXT_MAX_COMPARE], cb[TEXT_MAX_COMPARE];
+    size_t la = code_points(a, ca), lb = code_points(b, cb);
     if (la > TEXT_MAX_COMPARE || lb > TEXT_MAX_COMPARE)
         return limit + 1;
     if ((la > lb ? la - lb : lb - la) > limit)
@@ -177,7 +215,7 @@ size_t conf__edit_distance(const char *a, const char *b, size_t limit)
     for (size_t i = 1; i <= la; i++) {
         row[0] = i;
         for (size_t j = 1; j <= lb; j++) {
-            size_t sub = prev[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
+            size_t sub = prev[j - 1] + (ca[i - 1] != cb[j - 1]);
             size_t del = prev[j] + 1, ins = row[j - 1] + 1;
             row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
         }
@@ -188,7 +226,8 @@ size_t conf__edit_distance(const char *a, const char *b, size_t limit)
 
 const char *conf__suggest(const char *word, const char *const *cands, size_t n)
 {
-    size_t len = strlen(word), limit = len / 3 > 2 ? len / 3 : 2;
+    unsigned long cp[TEXT_MAX_COMPARE];
+    size_t len = code_points(word, cp), limit = len / 3 > 2 ? len / 3 : 2;
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {

@@ -33,16 +33,23 @@ void conf__buf_trunc(conf__buf *b, size_t len);
 /* The text ("" when empty). Owned by b. */
 const char *conf__buf_str(const conf__buf *b);
 /* Appends n bytes of user text for a message: backslash, double quote and
- * control characters escaped (\n, \t, \xNN), cut after `max` input bytes
- * with "..." appended. Valid UTF-8 is kept as is. */
+ * control characters escaped (\n, \t, \xNN), characters that do not show
+ * (conf__invisible) as \uXXXX, cut after `max` input bytes with "..."
+ * appended. Other valid UTF-8 is kept as is. */
 void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max);
+/* 1 for a code point that prints as nothing or as blank space other than a
+ * plain space: C1 controls, no-break and other spaces, zero-width and
+ * direction marks, the byte-order mark, variation selectors, tags and
+ * noncharacters. */
+int conf__invisible(unsigned long cp);
 
 /* Appends s with only control characters escaped (\n, \t, \xNN): for file
  * names, which are shown as they are otherwise. */
 void conf__buf_escape_controls(conf__buf *b, const char *s);
 
-/* Case-insensitive Levenshtein distance of a and b, or limit + 1 if it is
- * larger than limit (or either string is too long to compare cheaply). */
+/* Levenshtein distance of a and b in characters (code points; ASCII
+ * letters compared case-insensitively), or limit + 1 if it is larger than
+ * limit (or either string is too long to compare cheaply). */
 size_t conf__edit_distance(const char *a, const char *b, size_t limit);
 /* The candidate closest to word, if its distance is <= max(2, len/3) (ties:
  * the earliest); else NULL. cands may contain NULLs, which are skipped. */

@@ -181,15 +181,52 @@ int conf__is_null(const conf__node *n)
 void conf__describe(conf__buf *b, const conf__node *n)
 {
     if (n->kind == CONF__MAP) {
-        conf__buf_puts(b, "a mapping");
+        conf__buf_puts(b, n->n ? "a mapping" : "an empty mapping");
     } else if (n->kind == CONF__SEQ) {
-        conf__buf_puts(b, "a list");
+        conf__buf_puts(b, n->n ? "a list" : "an empty list");
     } else if (conf__is_null(n)) {
         conf__buf_puts(b, "nothing");
     } else {
         conf__buf_puts(b, "\"");
         conf__buf_escape(b, n->text, n->len, 80);
         conf__buf_puts(b, "\"");
+    }
+}
+
+const conf__node *conf__item_name(const conf__node *item)
+{
+    const conf__node *n = conf__map_get(item, "name");
+    return n && n->kind == CONF__SCALAR && !conf__is_null(n) ? n : NULL;
+}
+
+/* 1 if a name can stand unquoted in a key path: letters, digits, _ - . and
+ * not only digits (which would read as a position). */
+static int plain_name(const char *s, size_t n)
+{
+    int digits_only = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.'))
+            return 0;
+        digits_only &= c >= '0' && c <= '9';
+    }
+    return n > 0 && n <= 80 && !digits_only;
+}
+
+void conf__path_item(conf__buf *path, const conf__node *item, size_t i)
+{
+    const conf__node *name = item && item->kind == CONF__MAP ? conf__item_name(item) : NULL;
+    if (!name) {
+        conf__buf_printf(path, "[%zu]", i);
+    } else if (plain_name(name->text, name->len)) {
+        conf__buf_puts(path, "[");
+        conf__buf_add(path, name->text, name->len);
+        conf__buf_puts(path, "]");
+    } else {
+        conf__buf_puts(path, "[\"");
+        conf__buf_escape(path, name->text, name->len, 80);
+        conf__buf_puts(path, "\"]");
     }
 }
 
@@ -209,6 +246,7 @@ typedef struct anchor {
 typedef struct parser {
     conf__loader *ld;
     const char *file;
+    int fdepth; /* the file's depth in the extends chain */
     const char *buf;
     size_t len;
     frame stack[CONF__MAX_DEPTH + 1];
@@ -224,32 +262,40 @@ static int clamp_int(size_t v) { return v >= INT_MAX ? INT_MAX : (int)v; }
 
 static conf__pos mark_pos(const parser *p, yaml_mark_t m)
 {
-    conf__pos pos = {p->file, clamp_int(m.line + 1), clamp_int(m.column + 1)};
+    conf__pos pos = {p->file, clamp_int(m.line + 1), clamp_int(m.column + 1), p->fdepth};
     return pos;
 }
 
-/* Position of a byte offset, counting characters for the column (for
- * libyaml reader errors, which only report an offset). */
-static conf__pos offset_pos(const parser *p, size_t off)
+/* Position of byte offset off in buf, counting characters for the column
+ * (the text before off is valid UTF-8). */
+static conf__pos text_pos(const char *file, int fdepth, const char *buf, size_t len, size_t off)
 {
     size_t line = 1, col = 1;
-    for (size_t i = 0; i < off && i < p->len; i++) {
-        if (p->buf[i] == '\n') {
+    for (size_t i = 0; i < off && i < len; i++) {
+        if (buf[i] == '\n') {
             line++;
             col = 1;
-        } else if (((unsigned char)p->buf[i] & 0xC0) != 0x80) {
+        } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
             col++;
         }
     }
-    conf__pos pos = {p->file, clamp_int(line), clamp_int(col)};
+    conf__pos pos = {file, clamp_int(line), clamp_int(col), fdepth};
     return pos;
 }
+
+/* For libyaml reader errors, which only report an offset. */
+static conf__pos offset_pos(const parser *p, size_t off) { return text_pos(p->file, p->fdepth, p->buf, p->len, off); }
 
 static void syntax_error(parser *p, const yaml_parser_t *yp)
 {
     conf__pos pos = yp->error == YAML_READER_ERROR ? offset_pos(p, yp->problem_offset) : mark_pos(p, yp->problem_mark);
     if (yp->error == YAML_MEMORY_ERROR) {
         oom(p->ld, &pos);
+        return;
+    }
+    size_t at = yp->problem_mark.index;
+    if (yp->error == YAML_SCANNER_ERROR && at < p->len && p->buf[at] == '\t') {
+        conf__error_pos(p->ld->ctx, &pos, "", "tabs cannot indent YAML; use spaces");
         return;
     }
     const char *problem = yp->problem ? yp->problem : "unknown problem";
@@ -424,7 +470,7 @@ static int run_parser(parser *p)
 {
     yaml_parser_t yp;
     if (!yaml_parser_initialize(&yp)) {
-        conf__pos pos = {p->file, 0, 0};
+        conf__pos pos = {p->file, 0, 0, p->fdepth};
         oom(p->ld, &pos);
         return -1;
     }
@@ -515,48 +561,104 @@ static int validate(conf__loader *ld, const conf__node *n, conf__buf *path)
     int bad = 0;
     for (size_t i = 0; i < n->n; i++) {
         size_t mark = path->len;
-        conf__buf_printf(path, "[%zu]", i);
+        conf__path_item(path, n->items[i], i);
         bad |= validate(ld, n->items[i], path);
         conf__buf_trunc(path, mark);
     }
     return bad;
 }
 
-/* 1 if the text has a NUL byte or is not valid UTF-8. */
-static int looks_binary(const unsigned char *s, size_t n)
+/* Length of the valid UTF-8 character at s (n bytes left), or 0. */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] >= 0x90))
+        return 0;
+    return len;
+}
+
+/* Offset of the first NUL byte or byte that is not valid UTF-8, or n. */
+static size_t first_invalid(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        unsigned c = s[i];
-        if (c == 0)
-            return 1;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (!len || len > n - i)
-            return 1;
-        for (size_t k = 1; k < len; k++)
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 1;
-        if ((c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0) || (c == 0xF0 && s[i + 1] < 0x90) ||
-            (c == 0xF4 && s[i + 1] >= 0x90))
-            return 1;
+        size_t len = s[i] ? utf8_char(s + i, n - i) : 0;
+        if (!len)
+            return i;
         i += len;
     }
-    return 0;
+    return n;
+}
+
+/* 1 if the text looks like UTF-16: a byte-order mark, or a NUL next to an
+ * ASCII character in the first two bytes. */
+static int looks_utf16(const unsigned char *s, size_t n)
+{
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return 1;
+    return n >= 2 && (s[0] == 0) != (s[1] == 0) && (s[0] | s[1]) < 0x80;
+}
+
+/* What byte b (0x80..0xFF) is in Windows-1252, as UTF-8 in out; NULL where
+ * that code page leaves it undefined or it does not show. Latin-1 agrees
+ * from 0xA0 up. */
+static const char *cp1252(unsigned char b, char out[4])
+{
+    static const char *const low[32] = {
+        "\u20ac", NULL, "\u201a", "\u0192", "\u201e", "\u2026", "\u2020", "\u2021", "\u02c6", "\u2030", "\u0160",
+        "\u2039", "\u0152", NULL, "\u017d", NULL, NULL, "\u2018", "\u2019", "\u201c", "\u201d", "\u2022",
+        "\u2013", "\u2014", "\u02dc", "\u2122", "\u0161", "\u203a", "\u0153", NULL, "\u017e", "\u0178"};
+    if (b < 0xA0)
+        return low[b - 0x80];
+    if (b == 0xA0 || b == 0xAD) /* no-break space and soft hyphen */
+        return NULL;
+    out[0] = (char)(0xC0 | (b >> 6));
+    out[1] = (char)(0x80 | (b & 0x3F));
+    out[2] = '\0';
+    return out;
+}
+
+/* Reports text that is not UTF-8 at the first offending byte. */
+static void encoding_error(conf__loader *ld, const char *file, const char *buf, size_t len, size_t at)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    char ch[4];
+    int fdepth = ld->nfiles ? (int)ld->nfiles - 1 : 0;
+    conf__pos pos = text_pos(file, fdepth, buf, len, at);
+    if (looks_utf16(u, len)) {
+        pos.line = pos.col = 1;
+        conf__error_pos(ld->ctx, &pos, "", "expected UTF-8 text, got UTF-16 (save the file as UTF-8)");
+    } else if (u[at] == 0) {
+        conf__error_pos(ld->ctx, &pos, "", "binary file, not YAML text (a NUL byte)");
+    } else if (u[at] < 0x80 || !cp1252(u[at], ch)) {
+        conf__error_pos(ld->ctx, &pos, "", "expected UTF-8 text, got the byte 0x%02x (save the file as UTF-8)", u[at]);
+    } else {
+        conf__error_pos(ld->ctx, &pos, "",
+                        "expected UTF-8 text, got the byte 0x%02x (\"%s\" in Windows-1252 or Latin-1: save the file "
+                        "as UTF-8)",
+                        u[at], cp1252(u[at], ch));
+    }
 }
 
 static int check_file_text(conf__loader *ld, const char *file, const char *buf, size_t len)
 {
-    conf__pos pos = {file, 0, 0};
+    conf__pos pos = {file, 0, 0, 0};
     if (len > CONF_MAX_FILE_BYTES) {
         conf__error_pos(ld->ctx, &pos, "", "file is too large: %zu bytes (the limit is 1 MiB)", len);
         return -1;
     }
-    if (looks_binary((const unsigned char *)buf, len)) {
-        conf__error_pos(ld->ctx, &pos, "", "binary file, not YAML text");
+    size_t at = first_invalid((const unsigned char *)buf, len);
+    if (at < len) {
+        encoding_error(ld, file, buf, len, at);
         return -1;
     }
     return 0;
@@ -564,7 +666,7 @@ static int check_file_text(conf__loader *ld, const char *file, const char *buf, 
 
 static conf__node *check_top(conf__loader *ld, const char *file, conf__node *root)
 {
-    conf__pos pos = {file, 0, 0};
+    conf__pos pos = {file, 0, 0, 0};
     if (!root || conf__is_null(root) || (root->kind == CONF__MAP && root->n == 0)) {
         conf__error_pos(ld->ctx, &pos, "", "empty scenario: the file has no keys");
         return NULL;
@@ -587,12 +689,13 @@ conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, siz
         return NULL;
     parser *p = calloc(1, sizeof *p);
     if (!p) {
-        conf__pos pos = {file, 0, 0};
+        conf__pos pos = {file, 0, 0, 0};
         oom(ld, &pos);
         return NULL;
     }
     p->ld = ld;
     p->file = file;
+    p->fdepth = whole_file && ld->nfiles ? (int)ld->nfiles - 1 : 0;
     p->buf = buf;
     p->len = len;
     int r = run_parser(p);
@@ -603,7 +706,7 @@ conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, siz
     if (whole_file && !(root = check_top(ld, file, root)))
         return NULL;
     if (!root) {
-        conf__pos pos = {file, 1, 1};
+        conf__pos pos = {file, 1, 1, 0};
         root = conf__node_new(ld, CONF__SCALAR, &pos);
         return root;
     }

@@ -24,10 +24,13 @@
 #define CONF__MAX_NODES 200000
 
 /* Where a node was written: file display name, 1-based line and column
- * (line 0: the file as a whole). */
+ * (line 0: the file as a whole), and the file's depth in the extends chain
+ * (0: the scenario itself, 1: the file it extends, ...), so that of two
+ * values the one written last can be blamed. */
 typedef struct conf__pos {
     const char *file;
     int line, col;
+    int depth;
 } conf__pos;
 
 typedef enum conf__kind { CONF__SCALAR, CONF__SEQ, CONF__MAP } conf__kind;
@@ -43,6 +46,8 @@ struct conf__node {
     size_t n, cap;       /* list items or mapping pairs */
     conf__node **items;  /* list items, or mapping values */
     conf__node **keys;   /* mapping keys (scalars) */
+    const char *near;    /* a list item a child file added under a new name: the closest name in the
+                            base's list (a likely misspelling), else NULL */
 };
 
 typedef struct conf__arena conf__arena;
@@ -51,6 +56,7 @@ typedef struct conf__arena conf__arena;
  * stack of files being read (for extends cycles). */
 typedef struct conf__loader {
     conf_ctx *ctx;
+    const conf_schema *schema; /* of the whole scenario: tells extends which mappings are values */
     conf__arena *arena;
     size_t nodes;
     int over_budget;
@@ -81,12 +87,18 @@ conf__node *conf__map_get(const conf__node *m, const char *key);
 /* 1 for a plain null scalar: empty, ~, null, Null or NULL. */
 int conf__is_null(const conf__node *n);
 /* Appends what a node is, for "got ..." in messages: "a mapping", "a list",
- * "nothing" or the quoted, escaped text. */
+ * "an empty list", "nothing" or the quoted, escaped text. */
 struct conf__buf;
 void conf__describe(struct conf__buf *b, const conf__node *n);
+/* The scalar `name` of a list item (a mapping), or NULL if it has none. */
+const conf__node *conf__item_name(const conf__node *item);
+/* Appends a list item's place to a key path: "[core]" for an item named
+ * core ("[\"my team\"]" when the name is not a plain word), else "[i]". */
+void conf__path_item(struct conf__buf *path, const conf__node *item, size_t i);
 
 /* Parses YAML text into a tree. With whole_file, the text is a scenario
- * file: size, encoding, emptiness and a top-level mapping are checked too.
+ * file: size, encoding, emptiness and a top-level mapping are checked too,
+ * and positions take the depth ld->nfiles - 1 in the extends chain.
  * Without, it is a value written as YAML (a schema default); an empty text
  * gives a null scalar. Returns the root, or NULL with errors in ctx. */
 conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, size_t len, int whole_file);

@@ -308,7 +308,7 @@ const char *conf__unit_expect(conf_unit u)
 {
     switch (u) {
     case CONF_U_NONE: return "a number";
-    case CONF_U_FRACTION: return "a share such as 12% or 0.12";
+    case CONF_U_FRACTION: return "a share such as 12%";
     case CONF_U_DAYS:
     case CONF_U_WEEKS:
     case CONF_U_MINUTES: return "a duration such as 6 weeks or 45 min";
@@ -344,12 +344,12 @@ const char *conf_unit_describe(conf_unit u)
 {
     switch (u) {
     case CONF_U_NONE: return "a number, e.g. 1.5";
-    case CONF_U_FRACTION: return "a share, e.g. 12% or 0.12";
+    case CONF_U_FRACTION: return "a share, e.g. 12% (the % sign is required: is 1 100% or 1%?)";
     case CONF_U_DAYS: return "a duration, e.g. 6 weeks or 45 min (printed in days)";
     case CONF_U_WEEKS: return "a duration, e.g. 6 weeks or 10 days (printed in weeks when whole)";
     case CONF_U_MINUTES: return "a duration, e.g. 45 min or 1.5 hours (printed in minutes)";
     case CONF_U_PER_MONTH: return "a rate, e.g. 1200 per month or 300 per week";
-    case CONF_U_FRACTION_PER_YEAR: return "a yearly rate, e.g. 3% per year";
+    case CONF_U_FRACTION_PER_YEAR: return "a yearly rate, e.g. 3% per year (the % sign is required)";
     case CONF_U_HOURS_PER_WEEK: return "hours per week, e.g. 22 hours per week";
     case CONF_U_WTE: return "whole-time equivalents, e.g. 0.8 wte";
     case CONF_U_GBP: return "an amount in pounds, e.g. £650";
@@ -359,18 +359,28 @@ const char *conf_unit_describe(conf_unit u)
     return "a quantity";
 }
 
-/* A share (% or plain <= 1 in magnitude); *hint set for plain numbers > 1. */
-static int share_value(const qty *q, double *out, int *hint)
+static void format_percent(double v, char *out, size_t len);
+
+/* A share: a number with a % sign. A plain number is refused (is 1 100% or
+ * 1%?) with a hint in `hint`: "75%" for 75 or 0.75, "100% or 1%" for 1;
+ * `per` is appended to each choice (" per year"). */
+static int share_value(const qty *q, double *out, char *hint, size_t hlen, const char *per)
 {
     if (q->unit == W_PCT)
         return qty_number(q, -2, out);
-    if (q->unit != W_NONE || qty_number(q, 0, out))
+    double v;
+    if (q->unit != W_NONE || qty_number(q, 0, &v))
         return -1;
-    if (fabs(*out) > 1) {
-        *hint = 1;
-        return -1;
+    char n[48];
+    if (fabs(v) == 1) {
+        snprintf(hint, hlen, "%s100%%%s or %s1%%%s", v < 0 ? "-" : "", per, v < 0 ? "-" : "", per);
+    } else if (fabs(v) > 1) {
+        snprintf(hint, hlen, "%s%%%s", q->num, per);
+    } else {
+        format_percent(v, n, sizeof n);
+        snprintf(hint, hlen, "%s%%%s", n, per);
     }
-    return 0;
+    return -1;
 }
 
 static int amount_value(const qty *q, double *out)
@@ -380,8 +390,9 @@ static int amount_value(const qty *q, double *out)
     return qty_number(q, 0, out);
 }
 
-/* Applies unit u to a scanned quantity. 0 and *out, or -1. */
-static int interpret(conf_unit u, const qty *q, double *out, int *hint)
+/* Applies unit u to a scanned quantity. 0 and *out, or -1 (with a hint
+ * of what was meant, or ""). */
+static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t hlen)
 {
     double v;
     int money = u == CONF_U_GBP || u == CONF_U_GBP_PER_YEAR;
@@ -390,7 +401,7 @@ static int interpret(conf_unit u, const qty *q, double *out, int *hint)
     switch (u) {
     case CONF_U_NONE:
         return q->unit != W_NONE || q->per != W_NONE ? -1 : qty_number(q, 0, out);
-    case CONF_U_FRACTION: return q->per != W_NONE ? -1 : share_value(q, out, hint);
+    case CONF_U_FRACTION: return q->per != W_NONE ? -1 : share_value(q, out, hint, hlen, "");
     case CONF_U_DAYS:
     case CONF_U_WEEKS:
     case CONF_U_MINUTES:
@@ -406,7 +417,7 @@ static int interpret(conf_unit u, const qty *q, double *out, int *hint)
     case CONF_U_FRACTION_PER_YEAR:
         if (q->per != W_YEAR)
             return -1;
-        return share_value(q, out, hint);
+        return share_value(q, out, hint, hlen, " per year");
     case CONF_U_HOURS_PER_WEEK:
         if (!is_duration(q->unit) || q->per != W_WEEK || qty_number(q, 0, &v))
             return -1;
@@ -431,9 +442,9 @@ static int interpret(conf_unit u, const qty *q, double *out, int *hint)
 int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_t errlen)
 {
     qty q;
-    int hint = 0;
+    char hint[160] = "";
     double v = 0;
-    if ((unsigned)u < CONF_U_NUNITS && scan_qty(text, &q) == 0 && interpret(u, &q, &v, &hint) == 0) {
+    if ((unsigned)u < CONF_U_NUNITS && scan_qty(text, &q) == 0 && interpret(u, &q, &v, hint, sizeof hint) == 0) {
         *out = v;
         return 0;
     }
@@ -442,10 +453,10 @@ int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_
     conf__buf_printf(&b, "expected %s, got \"", conf__unit_expect(u));
     conf__buf_escape(&b, text, strlen(text), 80);
     conf__buf_puts(&b, "\"");
-    if (hint) {
-        conf__buf_puts(&b, " (did you mean ");
-        conf__buf_escape(&b, q.num, strlen(q.num), 80);
-        conf__buf_puts(&b, u == CONF_U_FRACTION ? "%?)" : "% per year?)");
+    if (hint[0]) {
+        conf__buf_puts(&b, " (the % sign is required: did you mean ");
+        conf__buf_escape(&b, hint, strlen(hint), 80);
+        conf__buf_puts(&b, "?)");
     }
     if (errlen)
         snprintf(err, errlen, "%s", b.oom ? "expected a quantity" : conf__buf_str(&b));

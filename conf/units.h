@@ -22,12 +22,14 @@
 
 typedef enum conf_unit {
     CONF_U_NONE,            /* plain number; no unit accepted */
-    CONF_U_FRACTION,        /* stores 0..1; accepts "12%" or a plain 0.12; prints "12%" */
+    CONF_U_FRACTION,        /* stores 0..1; accepts "12%" (a plain number is refused: is 1 100% or 1%?);
+                               prints "12%" */
     CONF_U_DAYS,            /* stores days; accepts any duration unit; a unit is required; prints "N days" */
     CONF_U_WEEKS,           /* stores days; accepts any duration unit; prints "N weeks" when whole, else days */
     CONF_U_MINUTES,         /* stores minutes; accepts any duration unit; prints "N min" */
     CONF_U_PER_MONTH,       /* stores count per month; accepts "N per day|week|month|year"; prints "N per month" */
-    CONF_U_FRACTION_PER_YEAR, /* stores fraction per year (growth); accepts "3% per year"; prints "3% per year" */
+    CONF_U_FRACTION_PER_YEAR, /* stores fraction per year (growth); accepts "3% per year" (% required);
+                                 prints "3% per year" */
     CONF_U_HOURS_PER_WEEK,  /* stores hours per week; accepts "22 hours per week" (any duration per week); prints "N hours per week" */
     CONF_U_WTE,             /* stores WTE; accepts "0.8 wte" or 0.8; prints "0.8 wte" */
     CONF_U_GBP,             /* stores pounds; accepts "£650", "650 gbp" or 650; prints "£650" */

@@ -118,7 +118,7 @@ static const conf_field bank_team_fields[] FIX_UNUSED = {
      "{dist: lognormal, mean: 45 min, sd: 10 min}", "{dist: triangular, min: 30 min, mode: 45 min, max: 1 hour}",
      "Length of one session."},
     {"slots", CONF_SCHED, CONF_U_PER_MONTH, offsetof(bank_team, slots), NULL, NULL, NULL, 0, FIX_INF,
-     CONF_F_IN_RUN, "400 per month",
+     CONF_F_RUN_END, "400 per month",
      "[300 per month, {from: 2026-06-01, to: 2026-12-01, value: 500 per month}]", "Appointments offered."},
     {"share", CONF_NUM, CONF_U_FRACTION, offsetof(bank_team, share), NULL, NULL, NULL, 0, 1,
      CONF_F_SUM_100 | CONF_F_REQUIRED, NULL, "60%", "Share of referrals this team takes."},
@@ -136,7 +136,7 @@ static const conf_schema bank_team_schema FIX_UNUSED = {
 
 static const conf_field bank_demand_fields[] FIX_UNUSED = {
     {"referrals", CONF_SCHED, CONF_U_PER_MONTH, offsetof(bank_demand, referrals), NULL, NULL, NULL, 0, FIX_INF,
-     CONF_F_IN_RUN, "1200 per month", "[1000 per month, {at: 2026-10-01, value: 1100 per month}]",
+     CONF_F_RUN_END, "1200 per month", "[1000 per month, {at: 2026-10-01, value: 1100 per month}]",
      "Referrals received."},
     {"sources", CONF_NUMMAP, CONF_U_FRACTION, offsetof(bank_demand, sources), NULL, NULL, NULL, 0, 1,
      CONF_F_SUM_100, "{gp: 60%, self: 40%}", "{gp: 50%, self: 30%, web: 20%}", "Where referrals come from."},

@@ -47,14 +47,14 @@ static void expect_buffer(const char *name, const char *text, size_t len, const 
 
 Test(conf_errors, unknown_key_with_suggestion)
 {
-    expect_file(E "unknown_key.yaml", E "unknown_key.yaml:4:5: teams[0]: missing required key \"wte\"\n" E
-                                        "unknown_key.yaml:5:5: teams[0].wtee: unknown key \"wtee\" (did you mean "
+    expect_file(E "unknown_key.yaml", E "unknown_key.yaml:4:5: teams[core]: missing required key \"wte\"\n" E
+                                        "unknown_key.yaml:5:5: teams[core].wtee: unknown key \"wtee\" (did you mean "
                                         "\"wte\"?)\n");
 }
 
 Test(conf_errors, unknown_key_without_suggestion)
 {
-    expect_file(E "unknown_key_nomatch.yaml", E "unknown_key_nomatch.yaml:8:29: teams[0].staff[0].colour: unknown "
+    expect_file(E "unknown_key_nomatch.yaml", E "unknown_key_nomatch.yaml:8:29: teams[core].staff[ana].colour: unknown "
                                                 "key \"colour\" (expected one of: name, wte, grade)\n");
 }
 
@@ -62,8 +62,8 @@ Test(conf_errors, wrong_types)
 {
     expect_file(E "wrong_type.yaml",
                 E "wrong_type.yaml:3:10: verbose: expected true or false, got \"yes\"\n" E
-                  "wrong_type.yaml:6:10: teams[0].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
-                  "a list\n" E "wrong_type.yaml:9:36: teams[0].staff[0].grade: expected one of pwp, hit, senior, "
+                  "wrong_type.yaml:6:10: teams[core].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
+                  "a list\n" E "wrong_type.yaml:9:36: teams[core].staff[ana].grade: expected one of pwp, hit, senior, "
                   "got \"HIT2\"\n");
     expect_file(E "misc_types.yaml",
                 E "misc_types.yaml:5:8: title: expected text, got a list\n" E
@@ -71,23 +71,23 @@ Test(conf_errors, wrong_types)
                   "misc_types.yaml:4:9: target: expected a duration such as 6 weeks or 45 min, got \"6\"\n" E
                   "misc_types.yaml:13:12: demand.sources: expected a mapping of names to quantities, got a list\n" E
                   "misc_types.yaml:14:8: costs: expected a mapping of keys, got \"12\"\n" E
-                  "misc_types.yaml:10:22: teams[0].days[2]: duplicate day \"mon\"\n" E
-                  "misc_types.yaml:10:27: teams[0].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "misc_types.yaml:10:22: teams[core].days[2]: duplicate day \"mon\"\n" E
+                  "misc_types.yaml:10:27: teams[core].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
                   "\"funday\"\n" E "misc_types.yaml:11:5: teams[1]: expected a mapping of keys, got \"just text\"\n");
     expect_file(E "null_value.yaml",
                 E "null_value.yaml:2:5: end: expected a date YYYY-MM-DD, got nothing\n" E
-                  "null_value.yaml:5:10: teams[0].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
+                  "null_value.yaml:5:10: teams[core].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
                   "nothing\n");
     const char *t = "start: 2026-04-01\nend: 2026-13-01\nteams: {core: 1}\n";
     expect_buffer("t.yaml", t, strlen(t),
-                  "t.yaml:2:6: end: expected a date YYYY-MM-DD, got \"2026-13-01\"\n"
+                  "t.yaml:2:6: end: expected a date YYYY-MM-DD, got \"2026-13-01\" (there is no month 13)\n"
                   "t.yaml:3:8: teams: expected a list, got a mapping\n");
 }
 
 Test(conf_errors, negative_count)
 {
     expect_file(E "negative_count.yaml",
-                E "negative_count.yaml:7:12: teams[0].rooms: expected a whole number between 0 and 1000, got "
+                E "negative_count.yaml:7:12: teams[core].rooms: expected a whole number between 0 and 1000, got "
                   "\"-3\"\n");
 }
 
@@ -95,8 +95,8 @@ Test(conf_errors, probability_outside_0_1)
 {
     expect_file(E "probability.yaml",
                 E "probability.yaml:3:6: dna: expected a share between 0% and 100%, got \"120%\"\n" E
-                  "probability.yaml:5:20: demand.quantiles[1]: expected a share such as 12% or 0.12, got \"1.5\" "
-                  "(did you mean 1.5%?)\n");
+                  "probability.yaml:5:20: demand.quantiles[1]: expected a share such as 12%, got \"1.5\" (the % "
+                  "sign is required: did you mean 1.5%?)\n");
 }
 
 Test(conf_errors, shares_not_100)
@@ -107,18 +107,33 @@ Test(conf_errors, shares_not_100)
 
 Test(conf_errors, date_out_of_run)
 {
+    /* A change before the start is history; one after the end has no effect. */
     expect_file(E "out_of_run.yaml",
                 E "out_of_run.yaml:3:9: review: expected a date within the run (2026-04-01 to 2031-03-31), got "
-                  "2032-01-01\n" E "out_of_run.yaml:7:12: demand.referrals[1].at: expected a date within the run "
-                  "(2026-04-01 to 2031-03-31), got 2026-01-01\n" E "out_of_run.yaml:8:30: demand.referrals[2].to: "
-                  "expected a date within the run (2026-04-01 to 2031-03-31), got 2031-06-30\n");
+                  "2032-01-01\n" E "out_of_run.yaml:9:12: demand.referrals[3].at: expected a date on or before the "
+                  "end of the run (2026-04-01 to 2031-03-31), got 2031-07-01\n" E "out_of_run.yaml:14:35: "
+                  "teams[core].slots[1].from: expected a date on or before the end of the run (2026-04-01 to "
+                  "2031-03-31), got 2031-04-01\n");
+}
+
+Test(conf_errors, dates_and_empty_values)
+{
+    const char *t = "start: 2026-04-01\nend: 2027-02-29\nreview: 2026-04-31\ndemand:\n  quantiles: {}\n"
+                    "  referrals: []\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:2:6: end: expected a date YYYY-MM-DD, got \"2027-02-29\" (February 2027 has 28 days)\n"
+                  "t.yaml:3:9: review: expected a date YYYY-MM-DD or none, got \"2026-04-31\" (April 2026 has 30 "
+                  "days)\n"
+                  "t.yaml:6:14: demand.referrals: expected a rate such as 1200 per month or 300 per week, or a list: "
+                  "the starting value, then changes, got an empty list\n"
+                  "t.yaml:5:14: demand.quantiles: expected a list of quantities, got an empty mapping\n");
 }
 
 Test(conf_errors, reference_to_missing_team)
 {
     expect_file(E "missing_team.yaml",
                 E "missing_team.yaml:9:14: demand.team_mix.cor: unknown team \"cor\" (did you mean \"core\"?)\n" E
-                  "missing_team.yaml:7:14: teams[0].backup[0]: unknown team \"nowhere\" (expected one of: core)\n" E
+                  "missing_team.yaml:7:14: teams[core].backup[0]: unknown team \"nowhere\" (expected one of: core)\n" E
                   "missing_team.yaml:10:7: lead: unknown team \"cor\" (did you mean \"core\"?)\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\nlead: core\n";
     expect_buffer("t.yaml", t, strlen(t), "t.yaml:3:7: lead: unknown team \"core\" (there are no team items in teams)\n");
@@ -127,28 +142,28 @@ Test(conf_errors, reference_to_missing_team)
 Test(conf_errors, duplicate_key)
 {
     expect_file(E "duplicate_key.yaml",
-                E "duplicate_key.yaml:7:5: teams[0].wte: duplicate key \"wte\" (first given at line 5)\n");
+                E "duplicate_key.yaml:7:5: teams[core].wte: duplicate key \"wte\" (first given at line 5)\n");
 }
 
 Test(conf_errors, duplicate_name)
 {
     expect_file(E "duplicate_name.yaml",
-                E "duplicate_name.yaml:7:11: teams[1].name: duplicate name \"core\" (first used at line 4)\n");
+                E "duplicate_name.yaml:7:11: teams[core].name: duplicate name \"core\" (first used at line 4)\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\nteams:\n  - {name: a, wte: 1, share: 100%, backup: [a, a]}\n";
     expect_buffer("t.yaml", t, strlen(t),
-                  "t.yaml:4:48: teams[0].backup[1]: duplicate name \"a\" (first listed at line 4)\n");
+                  "t.yaml:4:48: teams[a].backup[1]: duplicate name \"a\" (first listed at line 4)\n");
 }
 
 Test(conf_errors, missing_required_key)
 {
     expect_file(E "missing_required.yaml", E "missing_required.yaml:1:1: missing required key \"start\"\n" E
-                                             "missing_required.yaml:3:5: teams[0]: missing required key \"wte\"\n");
+                                             "missing_required.yaml:3:5: teams[core]: missing required key \"wte\"\n");
 }
 
 Test(conf_errors, check_callback)
 {
     expect_file(E "check.yaml",
-                E "check.yaml:5:10: teams[0].wte: expected at least the staff's total (1.3 wte), got 1 wte\n");
+                E "check.yaml:5:10: teams[core].wte: expected at least the staff's total (1.3 wte), got 1 wte\n");
     expect_file(E "end_before_start.yaml",
                 E "end_before_start.yaml:2:6: end: expected a date after start (2026-04-01), got 2026-03-01\n");
 }
@@ -180,10 +195,10 @@ Test(conf_errors, distributions)
                 E "dist.yaml:4:42: demand.wait.sdd: unknown parameter \"sdd\" of a lognormal distribution (did you "
                   "mean \"sd\"?)\n" E "dist.yaml:4:9: demand.wait: missing parameter \"sd\" of a lognormal "
                   "distribution\n" E "dist.yaml:5:43: demand.sessions.values[1]: expected a whole number, got "
-                  "\"6.5\"\n" E "dist.yaml:10:14: teams[0].session: expected sd > 0, got sd 0 min\n" E
-                  "dist.yaml:14:21: teams[1].session.dist: expected one of constant, exponential, gamma, "
+                  "\"6.5\"\n" E "dist.yaml:10:14: teams[core].session: expected sd > 0, got sd 0 min\n" E
+                  "dist.yaml:14:21: teams[north].session.dist: expected one of constant, exponential, gamma, "
                   "lognormal, weibull, triangular, uniform, empirical, bernoulli, poisson, geometric, got "
-                  "\"lognormall\" (did you mean lognormal?)\n" E "dist.yaml:18:14: teams[2].session: missing "
+                  "\"lognormall\" (did you mean lognormal?)\n" E "dist.yaml:18:14: teams[south].session: missing "
                   "parameter \"scale\" of a weibull distribution\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n"
                     "  wait: {dist: triangular, min: 5 days, mode: 2 days, max: 9 days}\n"
@@ -198,10 +213,10 @@ Test(conf_errors, schedules)
     expect_file(E "sched.yaml",
                 E "sched.yaml:7:7: demand.referrals[2]: changes must be in date order and must not overlap: this "
                   "one starts on 2026-06-01, before the previous one ends on 2027-01-01\n" E
-                  "sched.yaml:14:9: teams[0].slots[1]: a change has either at (a step) or from and to (a ramp), "
-                  "not both\n" E "sched.yaml:15:32: teams[0].slots[2].to: expected a date on or after from "
-                  "(2027-06-01), got 2027-05-01\n" E "sched.yaml:16:9: teams[0].slots[3]: missing key \"from\"\n" E
-                  "sched.yaml:17:14: teams[0].slots[4].at: expected a date YYYY-MM-DD, got \"2027-13-01\"\n");
+                  "sched.yaml:14:9: teams[core].slots[1]: a change has either at (a step) or from and to (a ramp), "
+                  "not both\n" E "sched.yaml:15:32: teams[core].slots[2].to: expected a date on or after from "
+                  "(2027-06-01), got 2027-05-01\n" E "sched.yaml:16:9: teams[core].slots[3]: missing key \"from\"\n" E
+                  "sched.yaml:17:14: teams[core].slots[4].at: expected a date YYYY-MM-DD, got \"2027-13-01\" (there is no month 13)\n");
 }
 
 Test(conf_errors, yaml_syntax_error)
@@ -231,7 +246,7 @@ Test(conf_errors, structure_errors)
 
 Test(conf_errors, control_characters_escaped)
 {
-    expect_file(E "control.yaml", E "control.yaml:5:10: teams[0].wte: expected whole-time equivalents such as 0.8 "
+    expect_file(E "control.yaml", E "control.yaml:5:10: teams[core].wte: expected whole-time equivalents such as 0.8 "
                                     "wte or 0.8, got \"three\\n\\x07\"\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\n\"a\\tb\\u0001\": 1\n";
     expect_buffer("k.yaml", t, strlen(t), "k.yaml:3:1: a\\tb\\x01: unknown key \"a\\tb\\x01\" (expected one of: "
@@ -249,20 +264,54 @@ Test(conf_errors, empty_file)
 
 Test(conf_errors, binary_file)
 {
-    expect_buffer("b.yaml", "start: 2026\0-04-01\n", 19, "b.yaml: binary file, not YAML text\n");
-    expect_buffer("b.yaml", "title: \xff\xfe\n", 10, "b.yaml: binary file, not YAML text\n");
-    expect_buffer("b.yaml", "title: \xed\xa0\x80\n", 11, "b.yaml: binary file, not YAML text\n");
+    expect_buffer("b.yaml", "start: 2026\0-04-01\n", 19, "b.yaml:1:12: binary file, not YAML text (a NUL byte)\n");
     char *dir = fix_tmpdir();
     cr_assert_not_null(dir);
     char *path = fix_write(dir, "bin.yaml", "\x7f" "ELF\x02\x01\x01\0\0\0", 10);
     cr_assert_not_null(path);
     char want[4200];
-    snprintf(want, sizeof want, "%s: binary file, not YAML text\n", path);
+    snprintf(want, sizeof want, "%s:1:8: binary file, not YAML text (a NUL byte)\n", path);
     expect_file(path, want);
     const char *names[] = {"bin.yaml"};
     fix_rmdir(dir, names, 1);
     free(path);
     free(dir);
+}
+
+Test(conf_errors, not_utf8)
+{
+    expect_buffer("x.yaml", "x: \xa3\n", 5,
+                  "x.yaml:1:4: expected UTF-8 text, got the byte 0xa3 (\"\xc2\xa3\" in Windows-1252 or Latin-1: save "
+                  "the file as UTF-8)\n");
+    expect_buffer("x.yaml", "a: 1\nb: caf\xe9 \x80\n", 12,
+                  "x.yaml:2:7: expected UTF-8 text, got the byte 0xe9 (\"\xc3\xa9\" in Windows-1252 or Latin-1: save "
+                  "the file as UTF-8)\n");
+    expect_buffer("x.yaml", "a: \x80\n", 5,
+                  "x.yaml:1:4: expected UTF-8 text, got the byte 0x80 (\"\xe2\x82\xac\" in Windows-1252 or Latin-1: "
+                  "save the file as UTF-8)\n");
+    expect_buffer("x.yaml", "a: \x81\n", 5, "x.yaml:1:4: expected UTF-8 text, got the byte 0x81 (save the file as UTF-8)\n");
+    expect_buffer("x.yaml", "title: \xed\xa0\x80\n", 11,
+                  "x.yaml:1:8: expected UTF-8 text, got the byte 0xed (\"\xc3\xad\" in Windows-1252 or Latin-1: save "
+                  "the file as UTF-8)\n");
+    expect_buffer("u.yaml", "\xff\xfex\0:\0 \0" "1\0", 10, "u.yaml:1:1: expected UTF-8 text, got UTF-16 (save the file as UTF-8)\n");
+    expect_buffer("u.yaml", "\0x\0:\0 \0" "1", 8, "u.yaml:1:1: expected UTF-8 text, got UTF-16 (save the file as UTF-8)\n");
+    expect_buffer("u.yaml", "x\0:\0 \0" "1\0", 8, "u.yaml:1:1: expected UTF-8 text, got UTF-16 (save the file as UTF-8)\n");
+}
+
+Test(conf_errors, tabs)
+{
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\nteams:\n\t- {name: a, wte: 1, share: 100%}\n";
+    expect_buffer("t.yaml", t, strlen(t), "t.yaml:4:1: tabs cannot indent YAML; use spaces\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n\treferrals: 3 per month\n";
+    expect_buffer("t.yaml", t, strlen(t), "t.yaml:4:1: tabs cannot indent YAML; use spaces\n");
+}
+
+Test(conf_errors, invisible_characters_escaped)
+{
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\nti\xe2\x80\x8btle: x\nseed: \"4\xc2\xa0\"\n";
+    expect_buffer("k.yaml", t, strlen(t),
+                  "k.yaml:4:7: seed: expected a whole number between 0 and 4294967295, got \"4\\u00a0\"\n"
+                  "k.yaml:3:1: ti\\u200btle: unknown key \"ti\\u200btle\" (did you mean \"title\"?)\n");
 }
 
 Test(conf_errors, huge_file)
@@ -329,19 +378,69 @@ Test(conf_errors, extends_missing_file)
 Test(conf_errors, extends_merge_errors)
 {
     expect_file(X "remove_missing.yaml",
-                X "remove_missing.yaml:3:12: teams[0]: cannot remove \"west\": the base scenario has no such item\n");
+                X "remove_missing.yaml:3:12: teams[west]: cannot remove \"west\": the base scenario has no such item\n");
     expect_file(X "remove_extra.yaml",
-                X "remove_extra.yaml:3:33: teams[0]: an item with remove: true takes no other keys, got \"wte\"\n");
-    expect_file(X "dup_child.yaml", X "dup_child.yaml:4:12: teams[1].name: duplicate name \"core\" (first used at "
+                X "remove_extra.yaml:3:33: teams[north]: an item with remove: true takes no other keys, got \"wte\"\n");
+    expect_file(X "dup_child.yaml", X "dup_child.yaml:4:12: teams[core].name: duplicate name \"core\" (first used at "
                                       "line 3)\n");
+}
+
+static void expect_child(const char *text, const char *expected)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "child.yaml", text, strlen(text), X, &b), -1);
+    assert_empty(&b);
+    char *got = fix_errors(ctx);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    conf_ctx_destroy(ctx);
+}
+
+Test(conf_errors, extends_replaces_values_whole)
+{
+    /* The base's parameters are not inherited into a new distribution. */
+    expect_child("extends: base.yaml\nteams:\n  - {name: core, session: {dist: lognormal, mean: 50 min}}\n",
+                 "child.yaml:3:27: teams[core].session: missing parameter \"sd\" of a lognormal distribution\n");
+    expect_child("extends: base.yaml\ndemand:\n  sessions: {dist: empirical, values: [5, 7]}\n",
+                 "child.yaml:3:13: demand.sessions: missing parameter \"weights\" of an empirical distribution\n");
+    expect_child("extends: base.yaml\ndemand:\n  sources: {gp: 50%}\n",
+                 "child.yaml:3:12: demand.sources: shares must sum to 100%, got 50%\n");
+}
+
+Test(conf_errors, extends_misspelled_item)
+{
+    expect_child("extends: base.yaml\nteams:\n  - {name: cor, wte: 9}\n",
+                 "child.yaml:3:12: teams[cor].name: no item named \"cor\" in the base scenario, so this is a new item "
+                 "(did you mean \"core\"?)\n"
+                 "child.yaml:3:5: teams[cor]: missing required key \"share\"\n");
+    expect_child("extends: base.yaml\nteams:\n  - {name: nort, remove: true}\n",
+                 "child.yaml:3:12: teams[nort]: cannot remove \"nort\": the base scenario has no such item (did you "
+                 "mean \"north\"?)\n");
+    /* A new item far from every base name gets no hint. */
+    expect_child("extends: base.yaml\nteams:\n  - {name: western, wte: 9}\n",
+                 "child.yaml:3:5: teams[western]: missing required key \"share\"\n");
+}
+
+Test(conf_errors, independent_problems_reported_together)
+{
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\nlead: nowhere\nteams:\n"
+                    "  - {name: core, wte: 1, share: 50%, staff: [{name: a, wte: 2}]}\n"
+                    "  - {name: north, wte: lots, share: 50%, backup: [core, west]}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:6:24: teams[north].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
+                  "\"lots\"\n"
+                  "t.yaml:6:57: teams[north].backup[1]: unknown team \"west\" (expected one of: core, north)\n"
+                  "t.yaml:3:7: lead: unknown team \"nowhere\" (expected one of: core, north)\n"
+                  "t.yaml:5:23: teams[core].wte: expected at least the staff's total (2 wte), got 1 wte\n");
 }
 
 Test(conf_errors, extends_errors_point_into_the_right_file)
 {
-    expect_file(X "child_error.yaml", X "child_error.yaml:4:12: teams[0].rooms: expected a whole number between 0 "
+    expect_file(X "child_error.yaml", X "child_error.yaml:4:12: teams[core].rooms: expected a whole number between 0 "
                                         "and 1000, got \"many\"\n");
     expect_file(X "base_error.yaml",
-                X "bad_base.yaml:7:5: teams[0].romos: unknown key \"romos\" (did you mean \"rooms\"?)\n");
+                X "bad_base.yaml:7:5: teams[core].romos: unknown key \"romos\" (did you mean \"rooms\"?)\n");
 }
 
 Test(conf_errors, extends_too_deep)

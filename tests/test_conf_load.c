@@ -160,9 +160,9 @@ Test(conf_load, positions_of_values)
     load_ok(ctx, DIR "bank.yaml", &b);
     const char *path = NULL;
     cr_assert_str_eq(conf_where(ctx, &team(&b, 1)->wte, &path), DIR "bank.yaml:44:10");
-    cr_assert_str_eq(path, "teams[1].wte");
+    cr_assert_str_eq(path, "teams[north].wte");
     cr_assert_str_eq(conf_where(ctx, &staff(team(&b, 0), 1)->grade, &path), DIR "bank.yaml:42:42");
-    cr_assert_str_eq(path, "teams[0].staff[1].grade");
+    cr_assert_str_eq(path, "teams[core].staff[ben].grade");
     cr_assert_str_eq(conf_where(ctx, &b.demand.referrals.seg[1].t1, &path), DIR "bank.yaml:15:11");
     cr_assert_str_eq(path, "demand.referrals[2].to");
     cr_assert_str_eq(conf_where(ctx, &b.demand.sources.v[2], &path), DIR "bank.yaml:17:38");
@@ -177,7 +177,7 @@ Test(conf_load, positions_of_values)
     conf_error_at(ctx, &team(&b, 1)->rooms, "expected %d rooms", 2);
     conf_error_at(ctx, &path, "no location");
     cr_assert_eq(conf_error_count(ctx), 2);
-    cr_assert_str_eq(conf_error_text(ctx, 0), DIR "bank.yaml:43:5: teams[1].rooms: expected 2 rooms (default)");
+    cr_assert_str_eq(conf_error_text(ctx, 0), DIR "bank.yaml:43:5: teams[north].rooms: expected 2 rooms (default)");
     cr_assert_str_eq(conf_error_text(ctx, 1), "no location");
     cr_assert_null(conf_error_text(ctx, 2));
     conf_free(&bank_schema, &b);
@@ -208,7 +208,7 @@ Test(conf_load, extends_merges)
 
     const char *path;
     cr_assert_str_eq(conf_where(ctx, &core->wte, &path), DIR "extends/override.yaml:7:10");
-    cr_assert_str_eq(conf_where(ctx, &core->rooms, &path), DIR "extends/base.yaml:13:12");
+    cr_assert_str_eq(conf_where(ctx, &core->rooms, &path), DIR "extends/base.yaml:14:12");
     cr_assert_str_eq(conf_where(ctx, &b.start, &path), DIR "extends/base.yaml:3:8");
     conf_free(&bank_schema, &b);
 
@@ -216,6 +216,46 @@ Test(conf_load, extends_merges)
     cr_assert_eq(b.dna, 0.15);
     cr_assert_str_eq(b.title, "Child bank", "two levels of extends");
     cr_assert_str_eq(conf_where(ctx, &b.title, &path), DIR "extends/sub/../override.yaml:2:8");
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+}
+
+/* Loads text extending extends/base.yaml. */
+static void load_child(conf_ctx *ctx, const char *text, bank *b)
+{
+    if (conf_load_buffer(ctx, &bank_schema, "child.yaml", text, strlen(text), DIR "extends", b)) {
+        char *e = fix_errors(ctx);
+        cr_assert_fail("did not load:\n%s", e);
+    }
+}
+
+Test(conf_load, extends_replaces_values_whole)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    load_child(ctx, "extends: base.yaml\ndemand:\n  sources: {web: 100%}\n", &b);
+    cr_assert_eq(b.demand.sources.n, 1, "a map of shares is replaced, not merged");
+    cr_assert_str_eq(b.demand.sources.names[0], "web");
+    cr_assert_eq(b.demand.quantiles.n, 3, "the struct around it still merges");
+    conf_free(&bank_schema, &b);
+
+    load_child(ctx, "extends: base.yaml\nteams:\n  - {name: core, session: {dist: lognormal, mean: 50 min, sd: 5 min}}\n",
+               &b);
+    bank_team *core = team(&b, 0);
+    cr_assert_eq(core->session.kind, SIM_DIST_LOGNORMAL, "a distribution may change its kind");
+    cr_assert_eq(core->session.p[0], 50);
+    cr_assert_eq(core->session.p[1], 5);
+    cr_assert_eq(core->rooms, 2, "the item's other keys still merge");
+    conf_free(&bank_schema, &b);
+
+    load_child(ctx, "extends: base.yaml\nteams:\n  - {name: core, session: 40 min}\n", &b);
+    cr_assert_eq(team(&b, 0)->session.kind, SIM_DIST_CONSTANT);
+    cr_assert_eq(team(&b, 0)->session.p[0], 40);
+    conf_free(&bank_schema, &b);
+
+    load_child(ctx, "extends: base.yaml\ndemand:\n  sessions: {dist: empirical, values: [5, 7], weights: [1, 1]}\n", &b);
+    cr_assert_eq(b.demand.sessions.n, 2);
+    cr_assert_eq(b.demand.sessions.weights[1], 1);
     conf_free(&bank_schema, &b);
     conf_ctx_destroy(ctx);
 }
@@ -246,10 +286,10 @@ Test(conf_load, anchors_are_copies)
     const char *path;
     cr_assert_str_eq(conf_where(ctx, &team(&b, 1)->wte, &path), DIR "anchors.yaml:10:10",
                      "an alias is located where it is used");
-    cr_assert_str_eq(path, "teams[1].wte");
+    cr_assert_str_eq(path, "teams[b].wte");
     cr_assert_str_eq(conf_where(ctx, &team(&b, 1)->session.p[0], &path), DIR "anchors.yaml:7:43",
                      "values inside an aliased mapping are located at the anchor's text");
-    cr_assert_str_eq(path, "teams[1].session.mean");
+    cr_assert_str_eq(path, "teams[b].session.mean");
     conf_free(&bank_schema, &b);
     conf_ctx_destroy(ctx);
 }

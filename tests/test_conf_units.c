@@ -59,14 +59,19 @@ Test(units, fractions)
 {
     cr_assert_eq(parse_ok(CONF_U_FRACTION, "12%"), 0.12);
     cr_assert_eq(parse_ok(CONF_U_FRACTION, "12 %"), 0.12);
-    cr_assert_eq(parse_ok(CONF_U_FRACTION, "0.12"), 0.12);
-    cr_assert_eq(parse_ok(CONF_U_FRACTION, "1"), 1);
     cr_assert_eq(parse_ok(CONF_U_FRACTION, "100%"), 1);
     cr_assert_eq(parse_ok(CONF_U_FRACTION, "12.5%"), 0.125);
     cr_assert_eq(parse_ok(CONF_U_FRACTION, "120%"), 1.2);
-    parse_err(CONF_U_FRACTION, "12", "expected a share such as 12% or 0.12, got \"12\" (did you mean 12%?)");
-    parse_err(CONF_U_FRACTION, "1,500", "expected a share such as 12% or 0.12, got \"1,500\" (did you mean 1500%?)");
-    parse_err(CONF_U_FRACTION, "12 wte", "expected a share such as 12% or 0.12, got \"12 wte\"");
+    /* A plain number is refused: is 1 100% or 1%? */
+    parse_err(CONF_U_FRACTION, "1", "expected a share such as 12%, got \"1\" (the % sign is required: did you mean 100% "
+                                    "or 1%?)");
+    parse_err(CONF_U_FRACTION, "0.12", "expected a share such as 12%, got \"0.12\" (the % sign is required: did you mean "
+                                       "12%?)");
+    parse_err(CONF_U_FRACTION, "0", "expected a share such as 12%, got \"0\" (the % sign is required: did you mean 0%?)");
+    parse_err(CONF_U_FRACTION, "12", "expected a share such as 12%, got \"12\" (the % sign is required: did you mean 12%?)");
+    parse_err(CONF_U_FRACTION, "1,500", "expected a share such as 12%, got \"1,500\" (the % sign is required: did you "
+                                        "mean 1500%?)");
+    parse_err(CONF_U_FRACTION, "12 wte", "expected a share such as 12%, got \"12 wte\"");
     parse_err(CONF_U_FRACTION, "12% per year", NULL);
 }
 
@@ -114,11 +119,13 @@ Test(units, rates)
 
     cr_assert_eq(parse_ok(CONF_U_FRACTION_PER_YEAR, "3% per year"), 0.03);
     cr_assert_eq(parse_ok(CONF_U_FRACTION_PER_YEAR, "-2%/year"), -0.02);
-    cr_assert_eq(parse_ok(CONF_U_FRACTION_PER_YEAR, "0.03 per year"), 0.03);
+    parse_err(CONF_U_FRACTION_PER_YEAR, "0.03 per year", "expected a yearly rate such as 3% per year, got \"0.03 per "
+                                                         "year\" (the % sign is required: did you mean 3% per year?)");
     parse_err(CONF_U_FRACTION_PER_YEAR, "3%", "expected a yearly rate such as 3% per year, got \"3%\"");
     parse_err(CONF_U_FRACTION_PER_YEAR, "3% per month", NULL);
     parse_err(CONF_U_FRACTION_PER_YEAR, "3 per year",
-              "expected a yearly rate such as 3% per year, got \"3 per year\" (did you mean 3% per year?)");
+              "expected a yearly rate such as 3% per year, got \"3 per year\" (the % sign is required: did you mean "
+              "3% per year?)");
 
     cr_assert_eq(parse_ok(CONF_U_HOURS_PER_WEEK, "22 hours per week"), 22);
     cr_assert_eq(parse_ok(CONF_U_HOURS_PER_WEEK, "37.5 h/week"), 37.5);
@@ -228,5 +235,5 @@ Test(units, describe)
 {
     for (int u = 0; u < CONF_U_NUNITS; u++)
         cr_assert(strlen(conf_unit_describe((conf_unit)u)) > 5);
-    cr_assert_str_eq(conf_unit_describe(CONF_U_FRACTION), "a share, e.g. 12% or 0.12");
+    cr_assert_str_eq(conf_unit_describe(CONF_U_FRACTION), "a share, e.g. 12% (the % sign is required: is 1 100% or 1%?)");
 }
