@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define UNB 1, 0 /* min > max: unbounded */
@@ -36,6 +37,20 @@
 /* A share or probability, 0% to 100%. */
 #define PCT(T, k, m, def, ex, doc) NUM(T, k, m, CONF_U_FRACTION, 0, 1, def, ex, doc)
 
+/* Longest run accepted, in calendar months. */
+#define MAX_RUN_MONTHS (50 * 12)
+
+/* Number of addresses in a compound literal array, for conf_error_among. */
+#define NADDR(a) (sizeof(a) / sizeof(a)[0])
+
+/* Text of a value in unit u (for messages). */
+static const char *qty(conf_unit u, double v, char buf[64]) { return conf_unit_format(u, v, buf, 64); }
+static const char *day_text(sim_date d, char buf[16])
+{
+    sim_date_format(d, buf);
+    return buf;
+}
+
 static const char *const pathway_kinds[] = {"core", "ltc", NULL};
 static const char *const modality_kinds[] = {"individual", "group", "digital", NULL};
 static const char *const stages[] = {"assessment", "step2", "step3", NULL};
@@ -43,18 +58,27 @@ static const char *const dna_countings[] = {"total", "consecutive", NULL};
 
 /* ---- run ------------------------------------------------------------------ */
 
+/* A valid run sets the window every dated key is checked against. */
 static int check_run(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_run_cfg *r = obj;
     (void)root;
+    const void *both[] = {&r->start, &r->end};
+    char a[16], b[16], c[16];
     if (r->end < r->start) {
-        conf_error_at(ctx, &r->end, "expected an end on or after the start, got an end before it");
+        conf_error_among(ctx, both, NADDR(both), "expected the run to end on or after its start, got start %s and end %s",
+                         day_text(r->start, a), day_text(r->end, b));
         return -1;
     }
-    if (r->end - r->start > 366 * 50) {
-        conf_error_at(ctx, &r->end, "expected a run of at most 50 years");
+    sim_date last = sim_date_add_months(r->start, MAX_RUN_MONTHS) - 1;
+    if (r->end > last) {
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected a run of at most 50 years (to %s at the latest), got %s to %s (%.1f years)",
+                         day_text(last, a), day_text(r->start, b), day_text(r->end, c),
+                         (r->end - r->start + 1) / SIM_DAYS_PER_YEAR);
         return -1;
     }
+    conf_ctx_set_window(ctx, r->start, r->end);
     return 0;
 }
 
@@ -91,7 +115,9 @@ static int check_hazards(conf_ctx *ctx, void *obj, const void *root)
     for (size_t i = 1; i < h->n; i++) {
         const iapt_hazard_cfg *a = IAPT_ITEM(*h, iapt_hazard_cfg, i - 1), *b = IAPT_ITEM(*h, iapt_hazard_cfg, i);
         if (b->after <= a->after) {
-            conf_error_at(ctx, &b->after, "expected each `after` later than the one before");
+            char x[64], y[64];
+            conf_error_at(ctx, &b->after, "expected each `after` later than the one before (%s), got %s",
+                          qty(CONF_U_WEEKS, a->after, x), qty(CONF_U_WEEKS, b->after, y));
             return -1;
         }
     }
@@ -105,7 +131,7 @@ static int check_service(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_service_cfg *s = obj;
     if (!s->working_days) {
-        conf_error_at(ctx, &s->working_days, "expected at least one clinic day, got none");
+        conf_error_at(ctx, &s->working_days, "expected at least one clinic day, got an empty list");
         return -1;
     }
     return check_hazards(ctx, &s->dropout_waiting, root);
@@ -161,9 +187,14 @@ static int check_assessment(conf_ctx *ctx, void *obj, const void *root)
     (void)root;
     double sum = a->to_step2 + a->to_step3 + a->to_step2_then_3 + a->signposted;
     if (fabs(sum - 1) > 1e-6) {
-        conf_error_at(ctx, &a->to_step2,
-                      "expected to_step2 + to_step3 + to_step2_then_3 + signposted to sum to 100%%, got %.4g%%",
-                      100 * sum);
+        const void *all[] = {&a->to_step2, &a->to_step3, &a->to_step2_then_3, &a->signposted};
+        char w[64], x[64], y[64], z[64], t[64];
+        conf_error_among(ctx, all, NADDR(all),
+                         "expected to_step2 + to_step3 + to_step2_then_3 + signposted to sum to 100%%, got %s + %s + "
+                         "%s + %s = %s",
+                         qty(CONF_U_FRACTION, a->to_step2, w), qty(CONF_U_FRACTION, a->to_step3, x),
+                         qty(CONF_U_FRACTION, a->to_step2_then_3, y), qty(CONF_U_FRACTION, a->signposted, z),
+                         qty(CONF_U_FRACTION, round(sum * 1e8) / 1e8, t));
         return -1;
     }
     return 0;
@@ -200,13 +231,10 @@ static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
         for (size_t i = 0; i < 12; i++)
             sum += p->seasonality.v[i];
         if (fabs(sum / 12 - 1) > 0.005) {
-            conf_error_at(ctx, &p->seasonality, "expected factors averaging 100%%, got %.4g%%", 100 * sum / 12);
+            conf_error_at(ctx, &p->seasonality, "expected factors averaging 100%% (within 0.5%%), got %.4g%%",
+                          100 * sum / 12);
             return -1;
         }
-    }
-    if (p->sources.n == 0) {
-        conf_error_at(ctx, &p->sources, "expected at least one referral source with its share");
-        return -1;
     }
     return 0;
 }
@@ -216,11 +244,12 @@ static const conf_field pathway_fields[] = {
     ENUM(iapt_pathway_cfg, "kind", kind, pathway_kinds, "core", "ltc",
          "core service, or a long-term-condition (LTC) pathway"),
     REF(iapt_pathway_cfg, "team", team, "workforce.teams", REQ, NULL, "ltc", "team that assesses and treats it"),
-    DATE(iapt_pathway_cfg, "go_live", go_live, CONF_F_IN_RUN, "none", "2027-10-01",
-         "first day referrals are accepted; none = live from the start"),
+    DATE(iapt_pathway_cfg, "go_live", go_live, CONF_F_RUN_END, "none", "2027-10-01",
+         "first day referrals are accepted; none = live from the start; a date before the start means the "
+         "pathway went live then (its ramp may still be running)"),
     NUM(iapt_pathway_cfg, "ramp", ramp, CONF_U_WEEKS, 0, 3650, "0 days", "26 weeks",
         "time from go-live to the full referral rate (linear ramp; LTC referrals built up slowly: domain brief s.4)"),
-    SCHED(iapt_pathway_cfg, "referrals", referrals, CONF_U_PER_MONTH, 0, 1e9, REQ, NULL,
+    SCHED(iapt_pathway_cfg, "referrals", referrals, CONF_U_PER_MONTH, 0, 1e9, REQ | CONF_F_RUN_END, NULL,
           "[1200 per month, {at: 2028-04-01, value: 1400 per month}]",
           "referral rate before growth, seasonality and shocks; steps and ramps by date"),
     NUM(iapt_pathway_cfg, "growth", growth, CONF_U_FRACTION_PER_YEAR, -0.9, 10, "0% per year", "5% per year",
@@ -231,7 +260,8 @@ static const conf_field pathway_fields[] = {
     NUMLIST(iapt_pathway_cfg, "seasonality", seasonality, CONF_U_FRACTION, 0, 10, 0, "[]",
             "[110%, 105%, 105%, 100%, 95%, 95%, 90%, 85%, 100%, 105%, 105%, 105%]",
             "12 monthly factors (January first) averaging 100%; empty = flat"),
-    NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100, NULL, NULL, "{self: 60%, gp: 40%}",
+    NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100, NULL, NULL,
+           "{self: 60%, gp: 40%}",
            "referral sources and their shares (core services: 57.4% self-referral in 2016/17, domain brief s.4)"),
     PCT(iapt_pathway_cfg, "opt_in", opt_in, "75%", "80%",
         "share of referrals who opt in (one service's planning model: 75%, domain brief s.4)"),
@@ -262,15 +292,19 @@ static int check_shock(conf_ctx *ctx, void *obj, const void *root)
     iapt_shock_cfg *s = obj;
     (void)root;
     if (s->to < s->from) {
-        conf_error_at(ctx, &s->to, "expected `to` on or after `from`");
+        const void *both[] = {&s->from, &s->to};
+        char a[16], b[16];
+        conf_error_among(ctx, both, NADDR(both), "expected `to` on or after `from`, got from %s and to %s",
+                         day_text(s->from, a), day_text(s->to, b));
         return -1;
     }
     return 0;
 }
 
 static const conf_field shock_fields[] = {
-    DATE(iapt_shock_cfg, "from", from, REQ, NULL, "2027-01-01", "first day"),
-    DATE(iapt_shock_cfg, "to", to, REQ, NULL, "2027-03-31", "last day (inclusive)"),
+    DATE(iapt_shock_cfg, "from", from, REQ | CONF_F_RUN_END, NULL, "2027-01-01",
+         "first day (a shock must overlap the run)"),
+    DATE(iapt_shock_cfg, "to", to, REQ | CONF_F_RUN_START, NULL, "2027-03-31", "last day (inclusive)"),
     NUM(iapt_shock_cfg, "factor", factor, CONF_U_FRACTION, 0, 100, "100%", "115%", "multiplies referrals"),
     REFLIST(iapt_shock_cfg, "pathways", pathways, "pathways", "[]", "[core]", "pathways affected; empty = all"),
 };
@@ -284,8 +318,12 @@ static int check_outcome(conf_ctx *ctx, void *obj, const void *root)
     iapt_outcome_cfg *o = obj;
     (void)root;
     if (o->recovery > o->reliable_improvement) {
-        conf_error_at(ctx, &o->recovery,
-                      "expected recovery <= reliable_improvement (recovered people are taken to have improved)");
+        const void *both[] = {&o->recovery, &o->reliable_improvement};
+        char a[64], b[64];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected recovery <= reliable_improvement (recovered people are taken to have improved), "
+                         "got recovery %s and reliable_improvement %s",
+                         qty(CONF_U_FRACTION, o->recovery, a), qty(CONF_U_FRACTION, o->reliable_improvement, b));
         return -1;
     }
     return 0;
@@ -309,7 +347,9 @@ static int check_modality(conf_ctx *ctx, void *obj, const void *root)
     iapt_modality_cfg *m = obj;
     (void)root;
     if (m->kind == IAPT_MOD_GROUP && m->group_min > m->group_max) {
-        conf_error_at(ctx, &m->group_min, "expected group_min <= group_max (%ld)", m->group_max);
+        const void *both[] = {&m->group_min, &m->group_max};
+        conf_error_among(ctx, both, NADDR(both), "expected group_min <= group_max, got group_min %ld and group_max %ld",
+                         m->group_min, m->group_max);
         return -1;
     }
     return 0;
@@ -343,20 +383,78 @@ static const conf_field modality_fields[] = {
 static const conf_schema modality_schema = SCHEMA("modality", iapt_modality_cfg, modality_fields, check_modality,
                                                   "A way of delivering a step: one-to-one, group or digital.");
 
-static int check_step(conf_ctx *ctx, void *obj, const void *root)
+/* A group session must fit in one clinic day of some grade of its step. */
+static int check_group_fit(conf_ctx *ctx, const iapt_step_cfg *st, int step, const iapt_scenario *sc)
 {
-    iapt_step_cfg *s = obj;
-    (void)root;
-    if (s->modalities.n == 0) {
-        conf_error_at(ctx, &s->modalities, "expected at least one modality");
-        return -1;
+    int days = __builtin_popcount(sc->service.working_days), bad = 0;
+    for (size_t m = 0; m < st->modalities.n && days > 0; m++) {
+        const iapt_modality_cfg *mc = IAPT_ITEM(st->modalities, iapt_modality_cfg, m);
+        if (mc->kind != IAPT_MOD_GROUP)
+            continue;
+        const iapt_grade_cfg *best = NULL;
+        for (size_t g = 0; g < st->grades.n; g++) {
+            const iapt_grade_cfg *gc = IAPT_ITEM(sc->workforce.grades, iapt_grade_cfg, st->grades.index[g]);
+            if (!best || gc->clinical_hours > best->clinical_hours)
+                best = gc;
+        }
+        double need = mc->session_min + mc->admin_min, day = best->clinical_hours * 60 / days;
+        if (need <= day)
+            continue;
+        const void *where[] = {&mc->session_min, &mc->admin_min, &best->clinical_hours, &sc->service.working_days,
+                               &st->grades};
+        char a[64], b[64], c[64], d[64], e[64];
+        conf_error_among(ctx, where, NADDR(where),
+                         "expected each session of the step %d group \"%s\" to fit in one clinic day of a step %d "
+                         "grade, got %s (%s + %s admin) against at most %s a day (%s: %s over %d clinic days)",
+                         step, mc->name, step, qty(CONF_U_MINUTES, need, a), qty(CONF_U_MINUTES, mc->session_min, b),
+                         qty(CONF_U_MINUTES, mc->admin_min, c), qty(CONF_U_MINUTES, day, d), best->name,
+                         qty(CONF_U_HOURS_PER_WEEK, best->clinical_hours, e), days);
+        bad = 1;
+    }
+    return bad;
+}
+
+/* 1 if anyone can reach step `step` (IAPT_STEP2 or IAPT_STEP3): routed by
+ * an assessment, stepped up, or on the starting lists. */
+static int step_reached(const iapt_scenario *sc, int step)
+{
+    for (size_t i = 0; i < sc->pathways.n; i++) {
+        const iapt_assessment_cfg *a = &IAPT_ITEM(sc->pathways, iapt_pathway_cfg, i)->assessment;
+        if (a->to_step2_then_3 > 0 || (step == IAPT_STEP2 ? a->to_step2 : a->to_step3) > 0)
+            return 1;
+    }
+    if (step == IAPT_STEP3 && sc->steps[IAPT_STEP2].step_up > 0 && step_reached(sc, IAPT_STEP2))
+        return 1;
+    for (size_t i = 0; i < sc->start.waiting.n; i++) {
+        const iapt_waiting_cfg *w = IAPT_ITEM(sc->start.waiting, iapt_waiting_cfg, i);
+        if (w->count > 0 && w->stage == (step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3))
+            return 1;
+    }
+    for (size_t i = 0; i < sc->start.treating.n; i++) {
+        const iapt_treating_cfg *t = IAPT_ITEM(sc->start.treating, iapt_treating_cfg, i);
+        if (t->count > 0 && t->step == (step == IAPT_STEP2 ? 2 : 3))
+            return 1;
     }
     return 0;
 }
 
+static int check_step(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_step_cfg *s = obj;
+    const iapt_scenario *sc = root;
+    int step = s == &sc->steps[IAPT_STEP2] ? IAPT_STEP2 : IAPT_STEP3;
+    if (s->grades.n > 0)
+        return check_group_fit(ctx, s, step == IAPT_STEP2 ? 2 : 3, sc) ? -1 : 0;
+    if (!step_reached(sc, step))
+        return 0;
+    conf_error_at(ctx, &s->grades,
+                  "expected at least one grade that treats at this step (people are routed to it), got an empty list");
+    return -1;
+}
+
 static const conf_field step_fields[] = {
     REFLIST(iapt_step_cfg, "grades", grades, "workforce.grades", "[]", "[pwp]", "grades that treat at this step"),
-    LIST(iapt_step_cfg, "modalities", modalities, modality_schema, 0, "ways of delivering the step"),
+    LIST(iapt_step_cfg, "modalities", modalities, modality_schema, CONF_F_NONEMPTY, "ways of delivering the step"),
     PCT(iapt_step_cfg, "dropout_first_to_second", dropout_first, "10%", "12%",
         "drop-out between first and second session (about 100,000 a year nationally: domain brief s.4)"),
     PCT(iapt_step_cfg, "dropout_per_session", dropout_later, "3%", "4%",
@@ -419,7 +517,8 @@ static const conf_schema grade_schema = SCHEMA("grade", iapt_grade_cfg, grade_fi
 
 static const conf_field post_fields[] = {
     REF(iapt_post_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
-    SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ, NULL, "[4 wte, {at: 2027-04-01, value: 6 wte}]",
+    SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ | CONF_F_RUN_END, NULL,
+          "[4 wte, {at: 2027-04-01, value: 6 wte}]",
           "funded qualified WTE; steps and ramps by date"),
     SCHED(iapt_post_cfg, "frozen", frozen, CONF_U_WTE, 0, 1e6, 0, "0 wte", "[0 wte, {at: 2027-01-01, value: 2 wte}]",
           "of the funded WTE, how much is frozen: still funded, but a vacancy in it is not recruited to "
@@ -441,7 +540,8 @@ static const conf_field staff_fields[] = {
     REF(iapt_staff_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
     INT(iapt_staff_cfg, "count", count, 0, 1000000, "1", "4", "people like this"),
     NUM(iapt_staff_cfg, "wte", wte, CONF_U_WTE, 0.01, 1.5, "1 wte", "0.8 wte", "each person's WTE"),
-    NUMMAP(iapt_staff_cfg, "teams", teams, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100 | CONF_F_REF_KEYS, "workforce.teams", NULL,
+    NUMMAP(iapt_staff_cfg, "teams", teams, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100 | CONF_F_REF_KEYS,
+           "workforce.teams", NULL,
            "{core: 40%, ltc: 60%}",
            "share of their time in each team (LTC practitioners averaged 62% LTC work: domain brief s.4)"),
     BOOL(iapt_staff_cfg, "ltc_skill", ltc_skill, "false", "true", "has LTC top-up training"),
@@ -453,18 +553,7 @@ static const conf_field staff_fields[] = {
         "these people's share of time on leave or sick; none = their grade's"),
 };
 
-static int check_staff(conf_ctx *ctx, void *obj, const void *root)
-{
-    iapt_staff_cfg *s = obj;
-    (void)root;
-    if (s->teams.n == 0) {
-        conf_error_at(ctx, &s->teams, "expected the team(s) these staff work in, e.g. {core: 100%%}");
-        return -1;
-    }
-    return 0;
-}
-
-static const conf_schema staff_schema = SCHEMA("staff", iapt_staff_cfg, staff_fields, check_staff,
+static const conf_schema staff_schema = SCHEMA("staff", iapt_staff_cfg, staff_fields, NULL,
                                                "Qualified staff in post at the start, in groups of alike people.");
 
 static int check_programme(conf_ctx *ctx, void *obj, const void *root)
@@ -472,11 +561,16 @@ static int check_programme(conf_ctx *ctx, void *obj, const void *root)
     iapt_programme_cfg *p = obj;
     (void)root;
     if (p->intake_months.n == 0) {
-        conf_error_at(ctx, &p->intake_months, "expected at least one intake month, e.g. [9, 1]");
+        conf_error_at(ctx, &p->intake_months, "expected at least one intake month, e.g. [9, 1], got an empty list");
         return -1;
     }
     if (p->supervision > 0 && p->supervisors.n == 0) {
-        conf_error_at(ctx, &p->supervisors, "expected the grades that supervise these trainees");
+        const void *both[] = {&p->supervisors, &p->supervision};
+        char a[64];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected the grades that supervise these trainees (each needs %s of supervision), got an "
+                         "empty list",
+                         qty(CONF_U_HOURS_PER_WEEK, p->supervision, a));
         return -1;
     }
     return 0;
@@ -515,13 +609,57 @@ static const conf_field programme_fields[] = {
 static const conf_schema programme_schema = SCHEMA("programme", iapt_programme_cfg, programme_fields,
                                                    check_programme, "A training programme (PWP or HIT training).");
 
+sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved)
+{
+    int y, m, d;
+    sim_date_to_ymd(approved, &y, &m, &d);
+    sim_date best = INT32_MAX;
+    for (size_t i = 0; i < p->intake_months.n; i++) {
+        int month = (int)p->intake_months.v[i];
+        for (int yy = y; yy <= y + 1; yy++) {
+            int day = (int)p->intake_day;
+            while (!sim_date_valid(yy, month, day))
+                day--;
+            sim_date cand = sim_date_from_ymd(yy, month, day);
+            if (cand >= approved && cand < best)
+                best = cand;
+        }
+    }
+    return best;
+}
+
+/* Training that would start after the run is almost certainly a mistake (an
+ * approval after the run's end is reported by the window check). */
+static int check_cohort(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_cohort_cfg *k = obj;
+    const iapt_scenario *sc = root;
+    sim_date first, last;
+    if (!conf_ctx_window(ctx, &first, &last) || k->approved > last)
+        return 0;
+    const iapt_programme_cfg *p = IAPT_ITEM(sc->workforce.programmes, iapt_programme_cfg, k->programme.index);
+    sim_date intake = iapt_first_intake(p, k->approved);
+    double starts = (double)intake + k->late;
+    if (starts <= last)
+        return 0;
+    const void *where[] = {&k->approved, &k->late, &p->intake_months};
+    char a[16], b[16], c[16], d[16], l[64], w[80] = "";
+    if (k->late > 0)
+        snprintf(w, sizeof w, ", and the places come %s late", qty(CONF_U_WEEKS, k->late, l));
+    conf_error_among(ctx, where, NADDR(where),
+                     "expected places approved in time to start training within the run (%s to %s), got approved "
+                     "%s: the next intake is %s%s",
+                     day_text(first, a), day_text(last, b), day_text(k->approved, c), day_text(intake, d), w);
+    return -1;
+}
+
 static const conf_field cohort_fields[] = {
     STR(iapt_cohort_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc_backfill", "cohort name"),
     REF(iapt_cohort_cfg, "programme", programme, "workforce.programmes", REQ, NULL, "hit_training", "programme"),
     REF(iapt_cohort_cfg, "team", team, "workforce.teams", REQ, NULL, "core", "team funding the places"),
     INT(iapt_cohort_cfg, "size", size, 0, 100000, "1", "4", "training places"),
     NUM(iapt_cohort_cfg, "wte", wte, CONF_U_WTE, 0.01, 1.5, "1 wte", "0.8 wte", "WTE of each trainee"),
-    DATE(iapt_cohort_cfg, "approved", approved, REQ, NULL, "2027-06-15",
+    DATE(iapt_cohort_cfg, "approved", approved, REQ | CONF_F_RUN_END, NULL, "2027-06-15",
          "date the places were approved; training starts at the first intake on or after it (the training delay)"),
     NUM(iapt_cohort_cfg, "late", late, CONF_U_WEEKS, 0, 3650, "0 days", "8 weeks",
         "places arriving this long after the intake"),
@@ -530,7 +668,7 @@ static const conf_field cohort_fields[] = {
     BOOL(iapt_cohort_cfg, "new_posts", new_posts, "true", "false",
          "qualifiers take new funded posts (expansion, backfill); false = they fill vacancies, or leave if none"),
 };
-static const conf_schema cohort_schema = SCHEMA("cohort", iapt_cohort_cfg, cohort_fields, NULL,
+static const conf_schema cohort_schema = SCHEMA("cohort", iapt_cohort_cfg, cohort_fields, check_cohort,
                                                 "A cohort of trainees.");
 
 static int check_topup(conf_ctx *ctx, void *obj, const void *root)
@@ -538,7 +676,8 @@ static int check_topup(conf_ctx *ctx, void *obj, const void *root)
     iapt_topup_cfg *t = obj;
     (void)root;
     if (t->every < 1 || floor(t->every) != t->every) {
-        conf_error_at(ctx, &t->every, "expected a whole number of days >= 1");
+        char a[64];
+        conf_error_at(ctx, &t->every, "expected a whole number of days >= 1, got %s", qty(CONF_U_DAYS, t->every, a));
         return -1;
     }
     return 0;
@@ -563,14 +702,20 @@ static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_transfer_cfg *t = obj;
     const iapt_scenario *sc = root;
-    if (t->from.index == t->to.index && t->from.index >= 0) {
-        conf_error_at(ctx, &t->to, "expected a different team from `from`");
+    if (t->from.index == t->to.index) {
+        const void *both[] = {&t->from, &t->to};
+        conf_error_among(ctx, both, NADDR(both), "expected different teams in from and to, got \"%s\" for both",
+                         t->to.name);
         return -1;
     }
-    if (t->backfill.index >= 0 &&
-        IAPT_ITEM(sc->workforce.cohorts, iapt_cohort_cfg, t->backfill.index)->team.index != t->from.index) {
-        conf_error_at(ctx, &t->backfill, "expected a cohort funded by team \"%s\" (the team staff move from)",
-                      t->from.name);
+    const iapt_cohort_cfg *k =
+        t->backfill.index >= 0 ? IAPT_ITEM(sc->workforce.cohorts, iapt_cohort_cfg, t->backfill.index) : NULL;
+    if (k && k->team.index != t->from.index) {
+        const void *both[] = {&t->backfill, &t->from};
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected a cohort funded by team \"%s\" (the team staff move from), got \"%s\", funded by "
+                         "team \"%s\"",
+                         t->from.name, k->name, k->team.name);
         return -1;
     }
     return 0;
@@ -588,16 +733,37 @@ static const conf_field transfer_fields[] = {
 static const conf_schema transfer_schema = SCHEMA("transfer", iapt_transfer_cfg, transfer_fields, check_transfer,
                                                   "A scheduled move of staff from one team to another.");
 
+/* Staff sets are 64-bit masks in the model; programmes index a small table. */
+static int check_workforce(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_workforce_cfg *w = obj;
+    (void)root;
+    int bad = 0;
+    if (w->grades.n > 64) {
+        conf_error_at(ctx, &w->grades, "expected at most 64 grades, got %zu", w->grades.n);
+        bad = 1;
+    }
+    if (w->teams.n > 64) {
+        conf_error_at(ctx, &w->teams, "expected at most 64 teams, got %zu", w->teams.n);
+        bad = 1;
+    }
+    if (w->programmes.n > 16) {
+        conf_error_at(ctx, &w->programmes, "expected at most 16 training programmes, got %zu", w->programmes.n);
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
 static const conf_field workforce_fields[] = {
     LIST(iapt_workforce_cfg, "grades", grades, grade_schema, 0, "staff grades"),
-    LIST(iapt_workforce_cfg, "teams", teams, team_schema, 0, "teams and their funded posts"),
+    LIST(iapt_workforce_cfg, "teams", teams, team_schema, REQ | CONF_F_NONEMPTY, "teams and their funded posts"),
     LIST(iapt_workforce_cfg, "staff", staff, staff_schema, 0, "staff in post at the start"),
     LIST(iapt_workforce_cfg, "programmes", programmes, programme_schema, 0, "training programmes"),
     LIST(iapt_workforce_cfg, "cohorts", cohorts, cohort_schema, 0, "trainee cohorts"),
     LIST(iapt_workforce_cfg, "topups", topups, topup_schema, 0, "LTC top-up courses"),
     LIST(iapt_workforce_cfg, "transfers", transfers, transfer_schema, 0, "moves between teams"),
 };
-static const conf_schema workforce_schema = SCHEMA("workforce", iapt_workforce_cfg, workforce_fields, NULL,
+static const conf_schema workforce_schema = SCHEMA("workforce", iapt_workforce_cfg, workforce_fields, check_workforce,
                                                    "Grades, teams, staff, training and moves.");
 
 /* ---- starting state ---------------------------------------------------------- */
@@ -633,65 +799,6 @@ static const conf_schema start_schema = SCHEMA("start", iapt_start_cfg, start_fi
 
 /* ---- root -------------------------------------------------------------------- */
 
-/* A group session must fit in one clinic day of some grade of its step. */
-static int check_group_fit(conf_ctx *ctx, const iapt_scenario *sc)
-{
-    int days = __builtin_popcount(sc->service.working_days), bad = 0;
-    for (int s = 0; s < IAPT_NSTEPS && days > 0; s++) {
-        const iapt_step_cfg *st = &sc->steps[s];
-        for (size_t m = 0; m < st->modalities.n; m++) {
-            const iapt_modality_cfg *mc = IAPT_ITEM(st->modalities, iapt_modality_cfg, m);
-            double need = mc->session_min + mc->admin_min, best = 0;
-            const char *best_name = "none";
-            if (mc->kind != IAPT_MOD_GROUP)
-                continue;
-            for (size_t g = 0; g < st->grades.n; g++) {
-                const iapt_grade_cfg *gc = IAPT_ITEM(sc->workforce.grades, iapt_grade_cfg, st->grades.index[g]);
-                if (gc->clinical_hours * 60 / days > best)
-                    best = gc->clinical_hours * 60 / days, best_name = gc->name;
-            }
-            if (need > best) {
-                conf_error_at(ctx, &mc->session_min,
-                              "expected a group session (%.0f min + %.0f min admin) that fits in one clinic day "
-                              "of a grade at this step; the longest is %s, %.0f min a day at 1.0 WTE",
-                              mc->session_min, mc->admin_min, best_name, best);
-                bad = 1;
-            }
-        }
-    }
-    return bad;
-}
-
-static int check_root(conf_ctx *ctx, void *obj, const void *root)
-{
-    iapt_scenario *sc = obj;
-    (void)root;
-    int bad = 0;
-    if (sc->pathways.n == 0) {
-        conf_error_at(ctx, &sc->pathways, "expected at least one pathway");
-        bad = 1;
-    }
-    if (sc->workforce.teams.n == 0) {
-        conf_error_at(ctx, &sc->workforce.teams, "expected at least one team");
-        bad = 1;
-    }
-    if (sc->workforce.grades.n > 64 || sc->workforce.teams.n > 64) {
-        conf_error_at(ctx, &sc->workforce.grades, "expected at most 64 grades and 64 teams");
-        bad = 1;
-    }
-    if (sc->workforce.programmes.n > 16) {
-        conf_error_at(ctx, &sc->workforce.programmes, "expected at most 16 training programmes, got %zu",
-                      sc->workforce.programmes.n);
-        bad = 1;
-    }
-    if (check_group_fit(ctx, sc))
-        bad = 1;
-    conf_ctx_set_window(ctx, sc->run.start, sc->run.end);
-    if (conf_check_window(ctx, &iapt_scenario_schema, sc))
-        bad = 1;
-    return bad ? -1 : 0;
-}
-
 static const conf_field root_fields[] = {
     STR(iapt_scenario, "name", name, 0, "\"unnamed scenario\"", "\"Core service with diabetes pathway\"",
         "scenario name"),
@@ -699,7 +806,7 @@ static const conf_field root_fields[] = {
         "what the scenario is for, and where its numbers come from"),
     STRUCT(iapt_scenario, "run", run, run_schema, "the simulated period and replications"),
     STRUCT(iapt_scenario, "service", service, service_schema, "the service as a whole"),
-    LIST(iapt_scenario, "pathways", pathways, pathway_schema, 0, "referral streams"),
+    LIST(iapt_scenario, "pathways", pathways, pathway_schema, REQ | CONF_F_NONEMPTY, "referral streams"),
     LIST(iapt_scenario, "shocks", shocks, shock_schema, 0, "one-off changes in referrals"),
     {"steps", CONF_STRUCT, CONF_U_NONE, offsetof(iapt_scenario, steps), &steps_schema, NULL, NULL, UNB, 0, NULL,
      NULL, "stepped care"},
@@ -708,7 +815,7 @@ static const conf_field root_fields[] = {
 };
 
 const conf_schema iapt_scenario_schema = SCHEMA(
-    "scenario", iapt_scenario, root_fields, check_root,
+    "scenario", iapt_scenario, root_fields, NULL,
     "A Talking Therapies service: demand, stepped care, workforce over time, and the starting state.");
 
 int iapt_scenario_load(conf_ctx *ctx, const char *path, iapt_scenario *sc)

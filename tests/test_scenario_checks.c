@@ -1,0 +1,246 @@
+/*
+ * tests/test_scenario_checks.c: the IAPT schema's own rules
+ * (models/scenario.c), each message checked word for word: the cross-field
+ * checks, dates against the run, and variants of the shipped default that
+ * change a distribution's kind or a map of shares through extends. The
+ * fixtures in tests/data/scenario/ extend a small valid base.yaml; several
+ * hold many independent problems at once, which must all be reported in
+ * one pass.
+ */
+#include <criterion/criterion.h>
+
+#include "conf_fixture.h"
+#include "models/scenario.h"
+
+TestSuite(scenario_checks, .init = fix_chdir_root);
+
+#define D "tests/data/scenario/"
+
+/* Loads path and compares every message (one per line) with expected. */
+static void expect_file(const char *path, const char *expected)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    iapt_scenario sc;
+    cr_assert_eq(iapt_scenario_load(ctx, path, &sc), -1, "%s loaded", path);
+    char *got = fix_errors(ctx);
+    cr_assert_str_eq(got, expected);
+    free(got);
+    conf_ctx_destroy(ctx);
+}
+
+/* Loads text as a file in dir (so `extends` is relative to it). 0 or -1;
+ * the messages in *errs (malloc'd). */
+static int load_text(const char *dir, const char *text, iapt_scenario *sc, char **errs)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    int r = conf_load_buffer(ctx, &iapt_scenario_schema, "variant.yaml", text, strlen(text), dir, sc);
+    *errs = fix_errors(ctx);
+    conf_ctx_destroy(ctx);
+    return r;
+}
+
+/* A variant of scenarios/default.yaml that must fail with `expected`. */
+static void expect_variant(const char *yaml, const char *expected)
+{
+    char text[4096], *errs;
+    snprintf(text, sizeof text, "extends: default.yaml\n%s\n", yaml);
+    iapt_scenario sc;
+    cr_assert_eq(load_text("scenarios", text, &sc, &errs), -1, "%s loaded", yaml);
+    cr_assert_str_eq(errs, expected);
+    free(errs);
+}
+
+Test(scenario_checks, base_is_valid)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    iapt_scenario sc;
+    int r = iapt_scenario_load(ctx, D "base.yaml", &sc);
+    char *e = fix_errors(ctx);
+    cr_assert_eq(r, 0, "%s", e);
+    free(e);
+    iapt_scenario_free(&sc);
+    conf_ctx_destroy(ctx);
+}
+
+Test(scenario_checks, every_check_in_one_pass)
+{
+    expect_file(D "checks.yaml",
+                D "checks.yaml:7:15: service.dropout_waiting[1].after: expected each `after` later than the one "
+                  "before (6 weeks), got 4 weeks\n"
+                D "checks.yaml:11:28: pathways[core].assessment.to_step2: expected to_step2 + to_step3 + "
+                  "to_step2_then_3 + signposted to sum to 100%, got 60% + 30% + 0% + 20% = 110%\n"
+                D "checks.yaml:10:18: pathways[core].seasonality: expected 12 monthly factors (January to "
+                  "December), got 11\n"
+                D "checks.yaml:16:18: pathways[other].seasonality: expected factors averaging 100% (within 0.5%), "
+                  "got 110%\n"
+                D "checks.yaml:18:12: shocks[0].from: expected `to` on or after `from`, got from 2026-09-01 and to "
+                  "2026-08-01\n"
+                D "checks.yaml:23:34: steps.step2.modalities[group].group_min: expected group_min <= group_max, got "
+                  "group_min 13 and group_max 12\n"
+                D "checks.yaml:21:22: steps.step2.core.recovery: expected recovery <= reliable_improvement "
+                  "(recovered people are taken to have improved), got recovery 70% and reliable_improvement 60%\n"
+                D "checks.yaml:28:35: workforce.grades[pwp].clinical_hours: expected each session of the step 2 "
+                  "group \"group\" to fit in one clinic day of a step 2 grade, got 255 min (240 min + 15 min admin) "
+                  "against at most 120 min a day (pwp: 10 hours per week over 5 clinic days)\n"
+                D "checks.yaml:25:13: steps.step3.grades: expected at least one grade that treats at this step "
+                  "(people are routed to it), got an empty list\n"
+                D "checks.yaml:31:41: workforce.programmes[hit_training].supervisors: expected the grades that "
+                  "supervise these trainees (each needs 2 hours per week of supervision), got an empty list\n"
+                D "checks.yaml:30:55: workforce.programmes[pwp_training].intake_months: expected at least one intake "
+                  "month, e.g. [9, 1], got an empty list\n"
+                D "checks.yaml:33:67: workforce.cohorts[late].approved: expected places approved in time to start "
+                  "training within the run (2026-04-01 to 2027-03-31), got approved 2027-03-01: the next intake is "
+                  "2027-09-01\n"
+                D "checks.yaml:35:32: workforce.topups[hit_topup].every: expected a whole number of days >= 1, got "
+                  "1.5 days\n"
+                D "checks.yaml:37:56: workforce.transfers[0].from: expected different teams in from and to, got "
+                  "\"ltc\" for both\n"
+                D "checks.yaml:38:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
+                  "team staff move from), got \"backfill\", funded by team \"core\"\n");
+}
+
+Test(scenario_checks, dates_against_the_run)
+{
+    /* Also: the two schedule errors (bind errors) hide none of the date
+     * errors; a step before the start (history) and a shock ending on the
+     * first day are fine. */
+    expect_file(D "dates.yaml",
+                D "dates.yaml:15:70: pathways[late].referrals[2]: expected one step per date, got a second step on "
+                  "2026-06-01\n"
+                D "dates.yaml:26:73: workforce.teams[extra].posts[0].wte[2]: changes must be in date order and must "
+                  "not overlap: this one starts on 2026-08-01, before the previous one ends on 2026-09-01\n"
+                D "dates.yaml:11:14: pathways[core].referrals[2].at: expected a date on or before the end of the run "
+                  "(2026-04-01 to 2027-03-31), got 2027-06-01\n"
+                D "dates.yaml:14:14: pathways[late].go_live: expected a date on or before the end of the run "
+                  "(2026-04-01 to 2027-03-31), got 2027-04-01\n"
+                D "dates.yaml:18:12: shocks[0].from: expected a date on or before the end of the run (2026-04-01 to "
+                  "2027-03-31), got 2027-05-01\n"
+                D "dates.yaml:19:28: shocks[1].to: expected a date on or after the start of the run (2026-04-01 to "
+                  "2027-03-31), got 2026-03-31\n"
+                D "dates.yaml:24:78: workforce.teams[ltc].posts[0].wte[2].at: expected a date on or before the end "
+                  "of the run (2026-04-01 to 2027-03-31), got 2027-09-01\n"
+                D "dates.yaml:28:72: workforce.cohorts[next_year].approved: expected a date on or before the end of "
+                  "the run (2026-04-01 to 2027-03-31), got 2027-05-01\n"
+                D "dates.yaml:30:32: workforce.topups[hit_topup].start: expected a date within the run (2026-04-01 "
+                  "to 2027-03-31), got 2026-02-02\n"
+                D "dates.yaml:32:14: workforce.transfers[0].date: expected a date within the run (2026-04-01 to "
+                  "2027-03-31), got 2027-04-01\n");
+}
+
+Test(scenario_checks, one_error_does_not_hide_another)
+{
+    expect_file(D "routing.yaml",
+                D "routing.yaml:5:14: pathways[core].sources: shares must sum to 100%, got 110%\n"
+                D "routing.yaml:6:28: pathways[core].assessment.to_step2: expected to_step2 + to_step3 + "
+                  "to_step2_then_3 + signposted to sum to 100%, got 60% + 30% + 0% + 20% = 110%\n");
+}
+
+Test(scenario_checks, run_and_service)
+{
+    expect_file(D "run_order.yaml", D "run_order.yaml:2:12: run.end: expected the run to end on or after its start, "
+                                      "got start 2026-04-01 and end 2026-01-01\n");
+    expect_file(D "run_long.yaml", D "run_long.yaml:2:12: run.end: expected a run of at most 50 years (to 2076-03-31 "
+                                     "at the latest), got 2026-04-01 to 2100-01-01 (73.8 years)\n");
+    expect_file(D "no_days.yaml",
+                D "no_days.yaml:2:25: service.working_days: expected at least one clinic day, got an empty list\n");
+}
+
+Test(scenario_checks, required_lists)
+{
+    iapt_scenario sc;
+    char *errs;
+    cr_assert_eq(load_text(D, "extends: base.yaml\npathways: []\nworkforce: {teams: []}\n", &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:11: pathways: expected at least one pathway, got an empty list\n"
+                           "variant.yaml:3:20: workforce.teams: expected at least one team, got an empty list\n");
+    free(errs);
+    cr_assert_eq(load_text(D, "name: nothing\nservice: {prevalence: 10}\n", &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:1:1: run: missing required key \"start\"\n"
+                           "variant.yaml:1:1: run: missing required key \"end\"\n"
+                           "variant.yaml:1:1: missing required key \"pathways\"\n"
+                           "variant.yaml:1:1: workforce: missing required key \"teams\"\n");
+    free(errs);
+    cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: {staff: [{grade: pwp}]}\n", &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:21: workforce.staff[0]: missing required key \"teams\"\n");
+    free(errs);
+}
+
+Test(scenario_checks, at_most_64_grades_and_teams)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "extends: base.yaml\nworkforce:\n  grades:\n");
+    for (int i = 0; i < 63; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "    - {name: g%d}\n", i);
+    n += (size_t)snprintf(text + n, sizeof text - n, "  teams:\n");
+    for (int i = 0; i < 63; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "    - {name: t%d}\n", i);
+    iapt_scenario sc;
+    char *errs;
+    cr_assert_eq(load_text(D, text, &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:4:5: workforce.grades: expected at most 64 grades, got 65\n"
+                           "variant.yaml:68:5: workforce.teams: expected at most 64 teams, got 65\n");
+    free(errs);
+}
+
+/* ---- variants of the shipped default ---- */
+
+Test(scenario_checks, variant_replaces_distributions_and_shares)
+{
+    const char *ok[] = {
+        "workforce: {grades: [{name: pwp, recruitment: {dist: lognormal, mean: 90 days, sd: 20 days}}]}",
+        "service: {first_appointment_lead: {dist: exponential, mean: 3 days}}",
+        "steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: poisson, mean: 6}}]}}",
+        "pathways: [{name: core, sources: {self: 60%, gp: 40%}}]",
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        char text[1024], *errs;
+        snprintf(text, sizeof text, "extends: default.yaml\n%s\n", ok[i]);
+        iapt_scenario sc;
+        cr_assert_eq(load_text("scenarios", text, &sc, &errs), 0, "%s\n%s", ok[i], errs);
+        free(errs);
+        const iapt_grade_cfg *pwp = IAPT_ITEM(sc.workforce.grades, iapt_grade_cfg, 0);
+        const iapt_modality_cfg *gsh = IAPT_ITEM(sc.steps[IAPT_STEP2].modalities, iapt_modality_cfg, 0);
+        const iapt_pathway_cfg *core = IAPT_ITEM(sc.pathways, iapt_pathway_cfg, 0);
+        if (i == 0)
+            cr_assert_eq(pwp->recruitment.kind, SIM_DIST_LOGNORMAL);
+        if (i == 1)
+            cr_assert_eq(sc.service.first_lead.kind, SIM_DIST_EXPONENTIAL);
+        if (i == 2)
+            cr_assert_eq(gsh->sessions.kind, SIM_DIST_POISSON);
+        if (i == 3) {
+            cr_assert_eq(core->sources.n, 2, "the base's other sources are not kept");
+            cr_assert_eq(core->sources.v[1], 0.4);
+        }
+        iapt_scenario_free(&sc);
+    }
+    expect_variant("steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: empirical, values: [4, "
+                   "6]}}]}}",
+                   "variant.yaml:2:65: steps.step2.modalities[guided_self_help].sessions: missing parameter "
+                   "\"weights\" of an empirical distribution\n");
+}
+
+Test(scenario_checks, variant_messages)
+{
+    expect_variant("pathways: [{name: core, opt_in: 1, referrals: []}]",
+                   "variant.yaml:2:47: pathways[core].referrals: expected a rate such as 1200 per month or 300 per "
+                   "week, or a list: the starting value, then changes, got an empty list\n"
+                   "variant.yaml:2:33: pathways[core].opt_in: expected a share such as 12%, got \"1\" (the % sign is "
+                   "required: did you mean 100% or 1%?)\n");
+    expect_variant("run: {end: 2027-02-29}", "variant.yaml:2:12: run.end: expected a date YYYY-MM-DD, got "
+                                             "\"2027-02-29\" (February 2027 has 28 days)\n");
+    expect_variant("pathways: [{name: cor, growth: 0% per year}]",
+                   "variant.yaml:2:19: pathways[cor].name: no item named \"cor\" in the base scenario, so this is a "
+                   "new item (did you mean \"core\"?)\n"
+                   "variant.yaml:2:12: pathways[cor]: missing required key \"team\"\n"
+                   "variant.yaml:2:12: pathways[cor]: missing required key \"referrals\"\n"
+                   "variant.yaml:2:12: pathways[cor]: missing required key \"sources\"\n");
+    expect_variant("pathways: [{name: cor, remove: true}]",
+                   "variant.yaml:2:19: pathways[cor]: cannot remove \"cor\": the base scenario has no such item (did "
+                   "you mean \"core\"?)\n");
+    /* The error points at the value the variant changed, not at the base. */
+    expect_variant("steps: {step2: {modalities: [{name: psychoeducation_group, group_max: 5}]}}",
+                   "variant.yaml:2:71: steps.step2.modalities[psychoeducation_group].group_max: expected group_min <= "
+                   "group_max, got group_min 7 and group_max 5\n");
+    expect_variant("steps: {step2: {grades: []}}",
+                   "variant.yaml:2:25: steps.step2.grades: expected at least one grade that treats at this step "
+                   "(people are routed to it), got an empty list\n");
+}
