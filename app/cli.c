@@ -83,13 +83,31 @@ int iapt_cmd_show(int argc, char **argv)
     return rc ? 3 : 0;
 }
 
+_Static_assert(CONF_MAX_FILE_BYTES == 1024 * 1024, "the reference below says 1 MiB");
+
 static const char *const schema_preamble =
     "A scenario is a YAML file describing one NHS Talking Therapies service: its demand, its stepped care, "
     "its workforce over time and where it stands on day one. `iaptsim check FILE` validates one; "
     "`iaptsim show FILE` prints it back with every default filled in, exactly as the model will use it.\n\n"
-    "This reference is generated from the loader's own tables (`iaptsim schema`), so every key listed here "
-    "is a key the loader accepts, with its unit and default. Defaults give the figure from the domain brief "
-    "(with its source) or are marked as assumptions.\n";
+    "This reference is generated from the loader's own tables (`iaptsim schema > docs/scenario.md`; a test "
+    "fails when the file in the repository differs), so every key listed here is a key the loader accepts, "
+    "with its unit and default. Defaults give the figure from the domain brief (with its source) or are "
+    "marked as assumptions.\n\n"
+    "**Files.** A scenario is UTF-8 text of at most 1 MiB (1,048,576 bytes) holding one YAML document whose top "
+    "level is a mapping; indent with spaces (YAML does not allow tabs). Every problem is reported as "
+    "`file:line:col: key.path: expected ..., got ...` (list items are named by their `name`, as in "
+    "`pathways[core].opt_in`), every independent problem in one pass; a scenario with any problem is "
+    "neither run nor written anywhere.\n\n"
+    "**Dates and the run.** A date after the run's last day would have no effect, so it is refused: "
+    "`go_live`, cohort `approved` (and the first intake it leads to), and every change of `referrals` and "
+    "of post `wte` schedules. A schedule change before the first day is history and allowed (the value in "
+    "force on the first day is what counts). A shock must overlap the run; top-up courses and transfers "
+    "must lie within it. A schedule holds at most one step per date.\n";
+
+int iapt_schema_markdown(FILE *out)
+{
+    return conf_doc_markdown(out, &iapt_scenario_schema, "iaptsim scenario reference", schema_preamble);
+}
 
 int iapt_cmd_schema(int argc, char **argv)
 {
@@ -98,7 +116,7 @@ int iapt_cmd_schema(int argc, char **argv)
         iapt_usage(stderr);
         return 2;
     }
-    return conf_doc_markdown(stdout, &iapt_scenario_schema, "iaptsim scenario reference", schema_preamble) ? 3 : 0;
+    return iapt_schema_markdown(stdout) ? 3 : 0;
 }
 
 int iapt_cmd_measures(int argc, char **argv)

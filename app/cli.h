@@ -14,5 +14,8 @@ int iapt_cmd_show(int argc, char **argv);
 int iapt_cmd_schema(int argc, char **argv);
 int iapt_cmd_measures(int argc, char **argv);
 void iapt_usage(FILE *out);
+/* Writes the scenario key reference (docs/scenario.md) to out. 0, or -1 on a
+ * write error. */
+int iapt_schema_markdown(FILE *out);
 
 #endif

@@ -514,8 +514,9 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     if (use & USE_QTY) {
         conf__buf_puts(o, "**Quantities** are a number with a unit, written as a planner would: thousands may be "
                           "grouped with commas (`1,200`; inside `[...]` or `{...}` quote such a value, as YAML "
-                          "splits on commas there), a month is 30.4375 days and a year 365.25 days, and values "
-                          "are printed back in the unit shown. Units used here:\n\n");
+                          "splits on commas there), a month is 30.4375 days and a year 365.25 days, shares "
+                          "always carry a % sign (`75%`; a plain `1` could mean 100% or 1%, so it is refused), "
+                          "and values are printed back in the unit shown. Units used here:\n\n");
         for (unsigned u = 0; u < CONF_U_NUNITS; u++)
             if (units & (1u << u))
                 conf__buf_printf(o, "- %s: %s\n", unit_label((conf_unit)u), conf_unit_describe((conf_unit)u));
@@ -543,9 +544,12 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     if (use & USE_REF)
         conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml` (relative to its own "
-                      "directory). The base is loaded first and this file is merged over it: mappings merge key "
-                      "by key, lists of named items merge by `name` (new names are appended; "
-                      "`{name: x, remove: true}` removes x), and any other value replaces the base's.\n");
+                      "directory). The base is loaded first and this file is merged over it: sections (the keys "
+                      "that hold other keys) merge key by key, lists of named items merge by `name` (a new name "
+                      "is appended, and a failing one that is close to a base name is reported as a likely "
+                      "misspelling; `{name: x, remove: true}` removes x), and any other value replaces the "
+                      "base's whole: a distribution (so it may change its kind), a map of shares, a schedule, a "
+                      "list of numbers or names.\n");
 }
 
 int conf_doc_markdown(FILE *out, const conf_schema *schema, const char *title, const char *preamble)

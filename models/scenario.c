@@ -454,7 +454,7 @@ static int check_step(conf_ctx *ctx, void *obj, const void *root)
 
 static const conf_field step_fields[] = {
     REFLIST(iapt_step_cfg, "grades", grades, "workforce.grades", "[]", "[pwp]", "grades that treat at this step"),
-    LIST(iapt_step_cfg, "modalities", modalities, modality_schema, CONF_F_NONEMPTY, "ways of delivering the step"),
+    LIST(iapt_step_cfg, "modalities", modalities, modality_schema, REQ | CONF_F_NONEMPTY, "ways of delivering the step"),
     PCT(iapt_step_cfg, "dropout_first_to_second", dropout_first, "10%", "12%",
         "drop-out between first and second session (about 100,000 a year nationally: domain brief s.4)"),
     PCT(iapt_step_cfg, "dropout_per_session", dropout_later, "3%", "4%",
@@ -724,7 +724,7 @@ static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
 static const conf_field transfer_fields[] = {
     DATE(iapt_transfer_cfg, "date", date, REQ | CONF_F_IN_RUN, NULL, "2027-04-01", "day of the move"),
     REF(iapt_transfer_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade moved"),
-    NUM(iapt_transfer_cfg, "wte", wte, CONF_U_WTE, 0.01, 1e5, NULL, "3 wte", "WTE moved (with its funding)"),
+    NUMF(iapt_transfer_cfg, "wte", wte, CONF_U_WTE, 0.01, 1e5, REQ, NULL, "3 wte", "WTE moved (with its funding)"),
     REF(iapt_transfer_cfg, "from", from, "workforce.teams", REQ, NULL, "core", "team they leave"),
     REF(iapt_transfer_cfg, "to", to, "workforce.teams", REQ, NULL, "ltc", "team they join"),
     REF(iapt_transfer_cfg, "backfill", backfill, "workforce.cohorts", 0, NULL, "ltc_backfill",

@@ -157,6 +157,8 @@ Test(scenario_checks, required_lists)
     cr_assert_str_eq(errs, "variant.yaml:1:1: run: missing required key \"start\"\n"
                            "variant.yaml:1:1: run: missing required key \"end\"\n"
                            "variant.yaml:1:1: missing required key \"pathways\"\n"
+                           "variant.yaml:1:1: steps.step2: missing required key \"modalities\"\n"
+                           "variant.yaml:1:1: steps.step3: missing required key \"modalities\"\n"
                            "variant.yaml:1:1: workforce: missing required key \"teams\"\n");
     free(errs);
     cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: {staff: [{grade: pwp}]}\n", &sc, &errs), -1);
