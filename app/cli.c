@@ -1,9 +1,17 @@
 /*
  * app/cli.c: the commands behind `iaptsim run|check|show|schema|measures`.
+ *
+ * `run` checks everything it can before simulating (the scenario, the
+ * limits of -r/-s/-j, which are the scenario keys' own, and that the output
+ * folder can be made), and writes its three files all or nothing: into a
+ * fresh hidden folder beside the target, renamed into place at the end, so
+ * a failed run leaves no output, no temporary files and no folders it made.
  */
 #include "app/cli.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +23,10 @@
 #include "models/model.h"
 #include "sim/replicate.h"
 #include "sim/rng.h"
+
+/* Room for a folder, a name and a suffix (longer paths fail in the system
+ * calls, not here). */
+#define PATH_BUF (2 * PATH_MAX + 64)
 
 void iapt_usage(FILE *out)
 {
@@ -152,13 +164,32 @@ typedef struct run_opts {
     int quiet;
 } run_opts;
 
-static int parse_long(const char *s, long min, long *out)
+/* The field `key` of the scenario's `run` section (for -r, -s, -j). */
+static const conf_field *run_field(const char *key)
 {
+    const conf_schema *run = NULL;
+    for (size_t i = 0; i < iapt_scenario_schema.nfields && !run; i++)
+        if (!strcmp(iapt_scenario_schema.fields[i].key, "run"))
+            run = iapt_scenario_schema.fields[i].sub;
+    for (size_t i = 0; run && i < run->nfields; i++)
+        if (!strcmp(run->fields[i].key, key))
+            return &run->fields[i];
+    return NULL;
+}
+
+/* Parses the value of option opt as the scenario key `key` would be read:
+ * a whole number within the key's bounds. */
+static int parse_option(const char *opt, const char *key, const char *s, long *out)
+{
+    const conf_field *f = run_field(key);
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min)
+    if (errno || end == s || *end || (double)v < f->min || (double)v > f->max) {
+        fprintf(stderr, "iaptsim: %s: expected a whole number between %.0f and %.0f (like run.%s), got \"%s\"\n",
+                opt, f->min, f->max, key, s);
         return -1;
+    }
     *out = v;
     return 0;
 }
@@ -169,14 +200,18 @@ static int parse_run(int argc, char **argv, run_opts *o)
     o->reps = o->seed = o->threads = -1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        long *target = !strcmp(a, "-r") ? &o->reps : !strcmp(a, "-s") ? &o->seed : !strcmp(a, "-j") ? &o->threads : NULL;
-        if (!strcmp(a, "-o") && i + 1 < argc) {
+        const char *key = !strcmp(a, "-r") ? "replications" : !strcmp(a, "-s") ? "seed" : !strcmp(a, "-j") ? "threads"
+                                                                                                           : NULL;
+        long *target = key ? (a[1] == 'r' ? &o->reps : a[1] == 's' ? &o->seed : &o->threads) : NULL;
+        if ((key || !strcmp(a, "-o")) && i + 1 >= argc) {
+            fprintf(stderr, "iaptsim: %s needs a value\n", a);
+            return -1;
+        }
+        if (!strcmp(a, "-o")) {
             o->outdir = argv[++i];
-        } else if (target && i + 1 < argc) {
-            if (parse_long(argv[++i], target == &o->reps ? 1 : 0, target)) {
-                fprintf(stderr, "iaptsim: %s: expected a whole number, got \"%s\"\n", a, argv[i]);
+        } else if (key) {
+            if (parse_option(a, key, argv[++i], target))
                 return -1;
-            }
         } else if (!strcmp(a, "-q")) {
             o->quiet = 1;
         } else if (a[0] != '-' && !o->scenario) {
@@ -204,19 +239,167 @@ static void default_outdir(const char *scenario, char *buf, size_t n)
     snprintf(buf, n, "out/%.*s", (int)len, base);
 }
 
-static int make_dirs(const char *path)
+/* ---- the output folder ---- */
+
+/* Where the outputs go: the target folder, its parent and its name. */
+typedef struct outdir {
+    char target[PATH_MAX], parent[PATH_MAX];
+    const char *name; /* inside target */
+} outdir;
+
+/* Splits dir (trailing slashes dropped) into parent and name. -1 if it
+ * names no folder of its own (empty, ., .., or too long). */
+static int outdir_split(const char *dir, outdir *d)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    if (len == 0 || len >= sizeof d->target)
+        return -1;
+    memcpy(d->target, dir, len);
+    d->target[len] = '\0';
+    char *slash = strrchr(d->target, '/');
+    d->name = slash ? slash + 1 : d->target;
+    if (!*d->name || !strcmp(d->name, ".") || !strcmp(d->name, ".."))
+        return -1;
+    if (!slash)
+        snprintf(d->parent, sizeof d->parent, ".");
+    else if (slash == d->target)
+        snprintf(d->parent, sizeof d->parent, "/");
+    else
+        snprintf(d->parent, sizeof d->parent, "%.*s", (int)(slash - d->target), d->target);
+    return 0;
+}
+
+/* Before the run: the target is a folder or absent, and the nearest
+ * existing folder above it can be written. Prints why not; -1 then. */
+static int outdir_check(const char *dir, outdir *d)
+{
+    struct stat st;
+    if (outdir_split(dir, d)) {
+        fprintf(stderr, "iaptsim: -o \"%s\": expected the name of a folder to write into\n", dir);
+        return -1;
+    }
+    if (stat(d->target, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "iaptsim: -o %s: exists and is not a folder\n", d->target);
+        return -1;
+    }
+    char up[PATH_MAX];
+    snprintf(up, sizeof up, "%s", d->parent);
+    while (stat(up, &st) != 0 && (errno == ENOENT || errno == ENOTDIR)) {
+        char *slash = strrchr(up, '/');
+        if (!slash)
+            snprintf(up, sizeof up, ".");
+        else
+            slash[slash == up] = '\0'; /* "/a" -> "/", "a/b" -> "a" */
+    }
+    const char *why = stat(up, &st) != 0                ? strerror(errno)
+                      : !S_ISDIR(st.st_mode)              ? "not a folder"
+                      : access(up, W_OK | X_OK) != 0      ? strerror(errno)
+                                                          : NULL;
+    if (why) {
+        fprintf(stderr, "iaptsim: -o %s: cannot create it in %s: %s\n", d->target, up, why);
+        return -1;
+    }
+    return 0;
+}
+
+/* Creates the missing folders above the target, remembering them (made[],
+ * outermost first) so that a failure can remove them again. */
+static int make_parents(const outdir *d, char made[][PATH_MAX], int *nmade, int cap)
+{
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s", d->parent);
+    for (char *p = tmp + 1;; p++) {
+        int end = *p == '\0';
+        if (*p != '/' && !end)
             continue;
         *p = '\0';
-        if (mkdir(tmp, 0777) && errno != EEXIST)
+        if (mkdir(tmp, 0777) == 0) {
+            if (*nmade < cap)
+                snprintf(made[(*nmade)++], PATH_MAX, "%s", tmp);
+        } else if (errno != EEXIST) {
             return -1;
+        }
+        if (end)
+            return 0;
         *p = '/';
     }
-    return mkdir(tmp, 0777) && errno != EEXIST ? -1 : 0;
+}
+
+static void remove_made(char made[][PATH_MAX], int nmade)
+{
+    while (nmade > 0)
+        rmdir(made[--nmade]);
+}
+
+static const char *const out_names[3] = {"results.csv", "summary.txt", "scenario.yaml"};
+
+static int is_output(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(name, out_names[i]))
+            return 1;
+    return 0;
+}
+
+/* Removes our files from folder dir, then dir itself if it is empty. */
+static void remove_outputs(const char *dir)
+{
+    char p[PATH_BUF];
+    for (int i = 0; i < 3; i++) {
+        if (snprintf(p, sizeof p, "%s/%s", dir, out_names[i]) < (int)sizeof p)
+            unlink(p);
+    }
+    rmdir(dir);
+}
+
+/* Puts the finished folder tmp in place of d->target. An existing target
+ * is swapped out whole (its files other than ours are moved into the new
+ * folder, then the old one is removed), so readers never see a mix of old
+ * and new results. */
+static int install(const char *tmp, const outdir *d)
+{
+    if (rename(tmp, d->target) == 0)
+        return 0;
+    if (errno != EEXIST && errno != ENOTEMPTY)
+        return -1;
+    char old[PATH_BUF];
+    snprintf(old, sizeof old, "%s/.%s.old-XXXXXX", d->parent, d->name);
+    if (!mkdtemp(old))
+        return -1;
+    if (rename(d->target, old) != 0) {
+        rmdir(old);
+        return -1;
+    }
+    if (rename(tmp, d->target) != 0) {
+        int e = errno;
+        rename(old, d->target);
+        errno = e;
+        return -1;
+    }
+    DIR *dp = opendir(old);
+    for (struct dirent *e; dp && (e = readdir(dp));) {
+        char from[2 * PATH_BUF], to[2 * PATH_BUF];
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || is_output(e->d_name))
+            continue;
+        snprintf(from, sizeof from, "%s/%s", old, e->d_name);
+        snprintf(to, sizeof to, "%s/%s", d->target, e->d_name);
+        if (rename(from, to) != 0)
+            fprintf(stderr, "iaptsim: warning: could not move %s into %s: %s\n", from, d->target, strerror(errno));
+    }
+    if (dp)
+        closedir(dp);
+    remove_outputs(old);
+    return 0;
+}
+
+/* The process umask (mkdtemp makes folders private; the outputs should not be). */
+static mode_t current_umask(void)
+{
+    mode_t m = umask(0);
+    umask(m);
+    return m;
 }
 
 /* The headline outputs the automatic replication count watches: entered
@@ -255,53 +438,77 @@ static int replicate(const iapt_model *m, iapt_results *r)
     }
     r->nrep = (size_t)rc->replications;
     r->x = malloc(r->nrep * nout * sizeof *r->x);
-    if (!r->x)
+    if (!r->x) {
+        fprintf(stderr, "iaptsim: not enough memory to keep the results of %zu replications (%.1f GiB); use fewer (-r)\n",
+                r->nrep, (double)r->nrep * (double)nout * sizeof *r->x / (1024.0 * 1024 * 1024));
         return -1;
+    }
     return sim_replicate(iapt_model_rep, m, (uint64_t)rc->seed, 0, r->nrep, nout, (unsigned)rc->threads, r->x,
                          NULL);
 }
 
-typedef struct outfile {
-    const char *name;
-    char tmp[4200], final[4200];
-    FILE *f;
-} outfile;
-
-static int open_out(outfile *o, const char *dir, const char *name)
+/* Writes one output file; 0 or -1 (errno set). */
+static int write_file(const char *dir, const char *name, int (*fn)(FILE *, const void *), const void *arg)
 {
-    o->name = name;
-    snprintf(o->final, sizeof o->final, "%s/%s", dir, name);
-    snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp%ld", dir, name, (long)getpid());
-    o->f = fopen(o->tmp, "w");
-    return o->f ? 0 : -1;
+    char path[PATH_BUF];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return -1;
+    int bad = fn(f, arg) != 0;
+    bad |= fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    int e = errno;
+    bad |= fclose(f) != 0;
+    if (bad && !errno)
+        errno = e ? e : EIO;
+    return bad ? -1 : 0;
 }
 
-/* Writes the three outputs under temporary names, then renames them all:
- * a failure leaves no partial results behind. */
-static int write_outputs(const iapt_results *r, const iapt_scenario *sc, const char *scenario, const char *dir)
+typedef struct outputs {
+    const iapt_results *r;
+    const iapt_scenario *sc;
+    const char *scenario;
+} outputs;
+
+static int put_csv(FILE *f, const void *arg) { return iapt_report_csv(((const outputs *)arg)->r, f); }
+static int put_summary(FILE *f, const void *arg)
 {
-    outfile f[3] = {{0}, {0}, {0}};
-    const char *names[3] = {"results.csv", "summary.txt", "scenario.yaml"};
-    int bad = make_dirs(dir);
+    const outputs *o = arg;
+    iapt_report_table(o->r, o->scenario, f);
+    return 0;
+}
+static int put_scenario(FILE *f, const void *arg)
+{
+    return conf_emit(f, &iapt_scenario_schema, ((const outputs *)arg)->sc);
+}
+
+/* Writes the three outputs into a fresh folder beside the target and
+ * renames it into place: all or nothing. On failure, removes what it made. */
+static int write_outputs(const outputs *out, const outdir *d)
+{
+    char made[16][PATH_MAX], tmp[PATH_BUF];
+    int nmade = 0, (*const fn[3])(FILE *, const void *) = {put_csv, put_summary, put_scenario};
+    int bad = make_parents(d, made, &nmade, 16);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", d->parent, d->name);
+    int have_tmp = !bad && mkdtemp(tmp) != NULL;
+    bad |= !have_tmp;
     for (int i = 0; i < 3 && !bad; i++)
-        bad = open_out(&f[i], dir, names[i]);
-    if (!bad) {
-        bad |= iapt_report_csv(r, f[0].f);
-        iapt_report_table(r, scenario, f[1].f);
-        bad |= conf_emit(f[2].f, &iapt_scenario_schema, sc);
+        bad = write_file(tmp, out_names[i], fn[i], out);
+    if (!bad && chmod(tmp, 0777 & ~current_umask()) != 0)
+        bad = 1;
+    bad = bad || install(tmp, d) != 0;
+    if (bad) {
+        int e = errno;
+        if (have_tmp)
+            remove_outputs(tmp);
+        remove_made(made, nmade);
+        fprintf(stderr, "iaptsim: cannot write results into %s: %s\n", d->target, strerror(e ? e : EIO));
+        return -1;
     }
-    for (int i = 0; i < 3; i++)
-        if (f[i].f)
-            bad |= ferror(f[i].f) | (fclose(f[i].f) != 0);
-    for (int i = 0; i < 3; i++) {
-        if (!f[i].f)
-            continue;
-        if (bad || rename(f[i].tmp, f[i].final))
-            unlink(f[i].tmp), bad = 1;
-    }
-    if (bad)
-        fprintf(stderr, "iaptsim: cannot write results into %s: %s\n", dir, strerror(errno));
-    return bad ? -1 : 0;
+    return 0;
 }
 
 int iapt_cmd_run(int argc, char **argv)
@@ -311,20 +518,25 @@ int iapt_cmd_run(int argc, char **argv)
         iapt_usage(stderr);
         return 2;
     }
+    char dir[PATH_MAX];
+    if (o.outdir)
+        snprintf(dir, sizeof dir, "%s", o.outdir);
+    else
+        default_outdir(o.scenario, dir, sizeof dir);
     iapt_scenario sc;
     if (load(o.scenario, &sc))
         return 1;
+    outdir d;
+    if (outdir_check(dir, &d)) {
+        iapt_scenario_free(&sc);
+        return 2;
+    }
     if (o.reps > 0)
         sc.run.replications = o.reps;
     if (o.seed >= 0)
         sc.run.seed = o.seed;
     if (o.threads >= 0)
         sc.run.threads = o.threads;
-    char dir[4096];
-    if (o.outdir)
-        snprintf(dir, sizeof dir, "%s", o.outdir);
-    else
-        default_outdir(o.scenario, dir, sizeof dir);
     int status = 3;
     iapt_results r = {0};
     iapt_model *m = iapt_model_create(&sc);
@@ -341,10 +553,11 @@ int iapt_cmd_run(int argc, char **argv)
     }
     if (!o.quiet)
         iapt_report_table(&r, o.scenario, stdout);
-    if (write_outputs(&r, &sc, o.scenario, dir))
+    outputs out = {&r, &sc, o.scenario};
+    if (write_outputs(&out, &d))
         goto done;
     if (!o.quiet)
-        printf("\nwrote %s/results.csv, %s/summary.txt, %s/scenario.yaml\n", dir, dir, dir);
+        printf("\nwrote %s/results.csv, %s/summary.txt, %s/scenario.yaml\n", d.target, d.target, d.target);
     status = 0;
 done:
     iapt_results_free(&r);

@@ -1,7 +1,10 @@
 /*
  * app/cli.h: the iaptsim commands. Each returns the process exit status:
  * 0 success, 1 bad input (messages on stderr, nothing written), 2 bad
- * usage, 3 the run itself failed (out of memory, numerical error).
+ * usage (an unknown option, a value out of range, an output folder that
+ * cannot be made; found before anything runs), 3 the run or writing its
+ * output failed (out of memory, numerical error, a full disk; app/main.c
+ * also returns 3 when standard output cannot be written).
  */
 #ifndef APP_CLI_H
 #define APP_CLI_H

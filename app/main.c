@@ -1,13 +1,29 @@
 /*
  * app/main.c: the iaptsim program: dispatches to a command (app/cli.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/cli.h"
 #include "sim/rng.h"
 
+static int dispatch(int argc, char **argv);
+
+/* Runs the command, then makes sure everything it printed reached standard
+ * output: a write error (a full disk, a closed pipe) is a failure. */
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv), before = errno; /* a failed earlier write left its reason here */
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "iaptsim: cannot write to standard output: %s\n", strerror(errno ? errno : before ? before : EIO));
+        return rc ? rc : 3;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     sim_rng_install_error_handler();
     if (argc < 2) {

@@ -1,0 +1,323 @@
+/*
+ * tests/test_cli.c: the iaptsim program itself ($IAPTSIM_BIN, set by
+ * tests/CMakeLists.txt): exit statuses of check, show and run on good and
+ * bad input; run writes its three files all or nothing and leaves nothing
+ * behind on error (no files, no temporary or empty folders); -r, -s and -j
+ * take the scenario keys' own limits; an output path that is a file, or
+ * lies under one, is refused before anything runs; write errors (a full
+ * device, a file size limit) exit non-zero. Each command runs in a shell
+ * with its output captured to files in a fresh temporary folder.
+ */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "conf_fixture.h"
+#include "models/scenario.h"
+
+TestSuite(cli, .init = fix_chdir_root);
+
+#define BASE "tests/data/scenario/base.yaml"
+
+typedef struct ran {
+    int status;     /* exit status, or -1 if killed */
+    char *out, *err; /* captured (malloc'd) */
+} ran;
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    char chunk[4096];
+    size_t n;
+    while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, m);
+    if (f)
+        fclose(f);
+    fclose(m);
+    return buf;
+}
+
+/* Runs `sh -c "<prefix> iaptsim <args>"` with stdout to `out_to` (NULL:
+ * captured) and stderr captured; tmp is a scratch folder. */
+static ran run_in(const char *tmp, const char *prefix, const char *args, const char *out_to)
+{
+    const char *bin = getenv("IAPTSIM_BIN");
+    if (!bin)
+        cr_skip_test("IAPTSIM_BIN is not set (run through ctest)");
+    char out[4200], err[4200], cmd[16384];
+    snprintf(out, sizeof out, "%s/.stdout", tmp);
+    snprintf(err, sizeof err, "%s/.stderr", tmp);
+    snprintf(cmd, sizeof cmd, "%s \"%s\" %s > %s 2> %s", prefix ? prefix : "", bin, args, out_to ? out_to : out, err);
+    int w = system(cmd);
+    ran r = {WIFEXITED(w) ? WEXITSTATUS(w) : -1, slurp(out), slurp(err)};
+    unlink(out);
+    unlink(err);
+    return r;
+}
+
+static ran run(const char *tmp, const char *args) { return run_in(tmp, NULL, args, NULL); }
+
+static void ran_free(ran *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+/* The names in folder dir, sorted, joined by spaces ("" if empty, "-" if
+ * it does not exist). */
+static char *listing(const char *dir)
+{
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (n < 0)
+        fputs("-", m);
+    for (int i = 0, first = 1; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
+            fprintf(m, "%s%s", first ? "" : " ", names[i]->d_name);
+            first = 0;
+        }
+        free(names[i]);
+    }
+    free(n >= 0 ? names : NULL);
+    fclose(m);
+    return buf;
+}
+
+static void assert_listing(const char *dir, const char *want)
+{
+    char *got = listing(dir);
+    cr_assert_str_eq(got, want, "contents of %s", dir);
+    free(got);
+}
+
+/* Removes a scratch folder tree (what these tests create: two levels). */
+static void rm_tree(const char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+Test(cli, check)
+{
+    char *tmp = fix_tmpdir();
+    ran r = run(tmp, "check " BASE);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, BASE ": ok (1 pathways, 2 teams, 2 staff groups, 1 cohorts)\n");
+    cr_assert_str_eq(r.err, "");
+    ran_free(&r);
+    r = run(tmp, "check " BASE " tests/data/scenario/routing.yaml tests/data/scenario/nothing.yaml");
+    cr_assert_eq(r.status, 1);
+    cr_assert_str_eq(r.out, BASE ": ok (1 pathways, 2 teams, 2 staff groups, 1 cohorts)\n");
+    cr_assert_str_eq(r.err, "tests/data/scenario/routing.yaml:5:14: pathways[core].sources: shares must sum to 100%, "
+                            "got 110%\n"
+                            "tests/data/scenario/routing.yaml:6:28: pathways[core].assessment.to_step2: expected "
+                            "to_step2 + to_step3 + to_step2_then_3 + signposted to sum to 100%, got 60% + 30% + 0% + "
+                            "20% = 110%\n"
+                            "tests/data/scenario/nothing.yaml: cannot open: No such file or directory\n");
+    ran_free(&r);
+    r = run(tmp, "check");
+    cr_assert_eq(r.status, 2);
+    ran_free(&r);
+    r = run(tmp, "frobnicate");
+    cr_assert_eq(r.status, 2);
+    cr_assert(strncmp(r.err, "iaptsim: unknown command \"frobnicate\"\n", 38) == 0, "%s", r.err);
+    ran_free(&r);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, show)
+{
+    char *tmp = fix_tmpdir();
+    ran r = run(tmp, "show " BASE);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    /* What show prints is a scenario that prints the same. */
+    conf_ctx *ctx = conf_ctx_create();
+    iapt_scenario sc;
+    cr_assert_eq(conf_load_buffer(ctx, &iapt_scenario_schema, "shown", r.out, strlen(r.out), NULL, &sc), 0);
+    char *again = fix_emit(&iapt_scenario_schema, &sc);
+    cr_assert_str_eq(again, r.out);
+    free(again);
+    iapt_scenario_free(&sc);
+    conf_ctx_destroy(ctx);
+    ran_free(&r);
+    r = run(tmp, "show tests/data/scenario/run_order.yaml");
+    cr_assert_eq(r.status, 1);
+    cr_assert_str_eq(r.out, "", "nothing printed for a bad scenario");
+    cr_assert_str_eq(r.err, "tests/data/scenario/run_order.yaml:2:12: run.end: expected the run to end on or after "
+                            "its start, got start 2026-04-01 and end 2026-01-01\n");
+    ran_free(&r);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, run_writes_three_files, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], dir[2048];
+    snprintf(dir, sizeof dir, "%s/out/a", tmp);
+    snprintf(args, sizeof args, "run " BASE " -o %s/ -r 1 -q", dir);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "", "-q prints nothing");
+    ran_free(&r);
+    assert_listing(dir, "results.csv scenario.yaml summary.txt");
+    char sub[4300];
+    snprintf(sub, sizeof sub, "%s/out", tmp);
+    assert_listing(sub, "a");
+
+    /* The effective scenario written is what show prints, with -r applied. */
+    snprintf(sub, sizeof sub, "%s/scenario.yaml", dir);
+    char *written = slurp(sub);
+    r = run(tmp, "show " BASE);
+    char *want = r.out, *at = strstr(want, "  replications: 2\n");
+    cr_assert_not_null(at);
+    memcpy(at, "  replications: 1\n", 18);
+    cr_assert_str_eq(written, want);
+    free(written);
+    ran_free(&r);
+
+    /* A second run replaces the results and keeps other files. */
+    snprintf(sub, sizeof sub, "%s/notes.txt", dir);
+    free(fix_write(dir, "notes.txt", "mine\n", 5));
+    snprintf(args, sizeof args, "run " BASE " -o %s -r 1 -s 9", dir);
+    r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(strstr(r.out, "\nwrote "), "%s", r.out);
+    ran_free(&r);
+    assert_listing(dir, "notes.txt results.csv scenario.yaml summary.txt");
+    snprintf(sub, sizeof sub, "%s/out", tmp);
+    assert_listing(sub, "a");
+    snprintf(sub, sizeof sub, "%s/scenario.yaml", dir);
+    written = slurp(sub);
+    cr_assert(strstr(written, "  seed: 9\n"), "the new results are in place");
+    free(written);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, bad_input_writes_nothing)
+{
+    char *tmp = fix_tmpdir(), args[4400];
+    snprintf(args, sizeof args, "run tests/data/scenario/checks.yaml -o %s/new/folder", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 1);
+    cr_assert_str_eq(r.out, "");
+    cr_assert(strstr(r.err, "checks.yaml:7:15: service.dropout_waiting[1].after"), "%s", r.err);
+    ran_free(&r);
+    assert_listing(tmp, "");
+
+    snprintf(args, sizeof args, "run tests/data/scenario/nothing.yaml -o %s/new", tmp);
+    r = run(tmp, args);
+    cr_assert_eq(r.status, 1);
+    ran_free(&r);
+    assert_listing(tmp, "");
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, option_limits_are_the_scenario_limits)
+{
+    char *tmp = fix_tmpdir(), args[4400];
+    static const char *const cases[][2] = {
+        {"-r 0", "iaptsim: -r: expected a whole number between 1 and 100000 (like run.replications), got \"0\"\n"},
+        {"-r 1000000",
+         "iaptsim: -r: expected a whole number between 1 and 100000 (like run.replications), got \"1000000\"\n"},
+        {"-r 2x", "iaptsim: -r: expected a whole number between 1 and 100000 (like run.replications), got \"2x\"\n"},
+        {"-j 99999", "iaptsim: -j: expected a whole number between 0 and 1024 (like run.threads), got \"99999\"\n"},
+        {"-s -1", "iaptsim: -s: expected a whole number between 0 and 9200000000000000000 (like run.seed), got "
+                  "\"-1\"\n"},
+        {"-r", "iaptsim: -r needs a value\n"},
+        {"-o", "iaptsim: -o needs a value\n"},
+        {"-x", "iaptsim: unexpected argument \"-x\"\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(args, sizeof args, "run scenarios/default.yaml -o %s/o %s", tmp, cases[i][0]);
+        ran r = run(tmp, args);
+        cr_assert_eq(r.status, 2, "%s", cases[i][0]);
+        cr_assert(strncmp(r.err, cases[i][1], strlen(cases[i][1])) == 0, "%s:\n%s", cases[i][0], r.err);
+        cr_assert(strstr(r.err, "usage: iaptsim run"), "%s", r.err);
+        ran_free(&r);
+    }
+    assert_listing(tmp, "");
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* With 100000 replications a run would take hours: these return at once,
+ * before it starts, or the test times out. */
+Test(cli, output_path_checked_before_running, .timeout = 30)
+{
+    char *tmp = fix_tmpdir(), args[4400];
+    char *file = fix_write(tmp, "results", "keep\n", 5);
+    snprintf(args, sizeof args, "run scenarios/default.yaml -r 100000 -o %s", file);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 2);
+    char want[4400];
+    snprintf(want, sizeof want, "iaptsim: -o %s: exists and is not a folder\n", file);
+    cr_assert_str_eq(r.err, want);
+    ran_free(&r);
+    snprintf(args, sizeof args, "run scenarios/default.yaml -r 100000 -o %s/sub/dir", file);
+    r = run(tmp, args);
+    cr_assert_eq(r.status, 2);
+    snprintf(want, sizeof want, "iaptsim: -o %s/sub/dir: cannot create it in %s: not a folder\n", file, file);
+    cr_assert_str_eq(r.err, want);
+    ran_free(&r);
+    snprintf(args, sizeof args, "run scenarios/default.yaml -r 100000 -o %s/..", tmp);
+    r = run(tmp, args);
+    cr_assert_eq(r.status, 2);
+    cr_assert(strstr(r.err, "/..\": expected the name of a folder to write into\n"), "%s", r.err);
+    ran_free(&r);
+    char *kept = slurp(file);
+    cr_assert_str_eq(kept, "keep\n");
+    free(kept);
+    assert_listing(tmp, "results");
+    free(file);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, write_errors_exit_non_zero, .timeout = 120)
+{
+    struct stat st;
+    if (stat("/dev/full", &st) != 0)
+        cr_skip_test("no /dev/full");
+    char *tmp = fix_tmpdir(), args[4400];
+    static const char *const cmds[] = {"check " BASE, "show " BASE, "schema", "measures"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        ran r = run_in(tmp, NULL, cmds[i], "/dev/full");
+        cr_assert_eq(r.status, 3, "%s", cmds[i]);
+        cr_assert_str_eq(r.err, "iaptsim: cannot write to standard output: No space left on device\n", "%s", cmds[i]);
+        ran_free(&r);
+    }
+    /* The tables fail; the files are written, but the status says so. */
+    snprintf(args, sizeof args, "run " BASE " -r 1 -o %s/o", tmp);
+    ran r = run_in(tmp, NULL, args, "/dev/full");
+    cr_assert_eq(r.status, 3);
+    cr_assert_str_eq(r.err, "iaptsim: cannot write to standard output: No space left on device\n");
+    ran_free(&r);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+Test(cli, failed_write_leaves_nothing, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], want[4400];
+    /* A file size limit (the shell ignores SIGXFSZ, so write fails with EFBIG). */
+    snprintf(args, sizeof args, "run " BASE " -r 1 -q -o %s/a/b", tmp);
+    ran r = run_in(tmp, "trap '' XFSZ; ulimit -f 8;", args, NULL);
+    cr_assert_eq(r.status, 3, "%s", r.err);
+    snprintf(want, sizeof want, "iaptsim: cannot write results into %s/a/b: File too large\n", tmp);
+    cr_assert_str_eq(r.err, want);
+    ran_free(&r);
+    assert_listing(tmp, "");
+    rm_tree(tmp);
+    free(tmp);
+}
