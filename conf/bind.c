@@ -798,6 +798,7 @@ typedef struct target {
     int broken; /* the list did not load: references to it are not resolved */
     conf__strmap names;
     const char **cands; /* the names in list order (NULL where unbound) */
+    char *clean;        /* per item: 1 if it loaded cleanly */
 } target;
 
 static void find_target(const conf_schema *s, unsigned char *obj, const char *ref, target *t)
@@ -834,7 +835,8 @@ static int index_target(conf__binder *b, target *t)
     conf__strmap_init(&t->names);
     t->broken = conf__ctx_is_bad(b->ctx, t->list);
     t->cands = calloc(t->list->n + 1, sizeof *t->cands);
-    if (!t->cands)
+    t->clean = calloc(t->list->n + 1, 1);
+    if (!t->cands || !t->clean)
         return -1;
     for (size_t i = 0; i < t->list->n; i++) {
         const char *name = *(char *const *)((const unsigned char *)t->list->items + i * t->sub->size + nf->offset);
@@ -876,15 +878,58 @@ static void unknown_name(conf__binder *b, const conf__pref *r, const target *t)
     conf__buf_free(&m);
 }
 
+/* 1 if nothing in the struct at obj failed to load. */
+static int subtree_clean(const conf_ctx *ctx, const conf_schema *s, const unsigned char *obj)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        const conf_field *f = &s->fields[i];
+        const unsigned char *p = obj + f->offset;
+        if (f->type == CONF_STRUCT) {
+            if (!subtree_clean(ctx, f->sub, p))
+                return 0;
+        } else if (conf__ctx_is_bad(ctx, p)) {
+            return 0;
+        } else if (f->type == CONF_LIST) {
+            const conf_list *l = (const conf_list *)p;
+            for (size_t k = 0; k < l->n; k++)
+                if (!subtree_clean(ctx, f->sub, (const unsigned char *)l->items + k * f->sub->size))
+                    return 0;
+        }
+    }
+    return 1;
+}
+
+/* A reference to an item that did not load cleanly is marked failed too
+ * (silently: the item has its own message), so a check never reads a
+ * half-loaded item through a reference. Repeats until nothing changes, as
+ * items refer to items (a transfer to a cohort to a programme). */
+static void spread_failures(conf__binder *b, target *t, size_t nt, const size_t *target_of)
+{
+    for (int changed = 1; changed && !conf__ctx_full(b->ctx);) {
+        changed = 0;
+        for (size_t k = 0; k < nt; k++)
+            for (size_t i = 0; i < t[k].list->n; i++)
+                t[k].clean[i] = (char)subtree_clean(b->ctx, t[k].sub,
+                                                     (const unsigned char *)t[k].list->items + i * t[k].sub->size);
+        for (size_t i = 0; i < b->nrefs; i++) {
+            const conf__pref *r = &b->refs[i];
+            if (*r->index < 0 || conf__ctx_is_bad(b->ctx, r->owner) || t[target_of[i]].clean[*r->index])
+                continue;
+            conf__ctx_mark_bad(b->ctx, r->owner);
+            changed = 1;
+        }
+    }
+}
+
 static void resolve_refs(conf__binder *b)
 {
     target *t = calloc(b->nrefs + 1, sizeof *t);
+    size_t *target_of = calloc(b->nrefs + 1, sizeof *target_of);
     size_t nt = 0;
-    if (!t) {
+    int ok = t && target_of;
+    if (!ok)
         conf__error_pos(b->ctx, NULL, "", "out of memory");
-        return;
-    }
-    for (size_t i = 0; i < b->nrefs && !conf__ctx_full(b->ctx); i++) {
+    for (size_t i = 0; ok && i < b->nrefs && !conf__ctx_full(b->ctx); i++) {
         const conf__pref *r = &b->refs[i];
         size_t k = 0;
         while (k < nt && strcmp(t[k].ref, r->f->ref) != 0)
@@ -893,13 +938,13 @@ static void resolve_refs(conf__binder *b)
             find_target(b->root_schema, b->root, r->f->ref, &t[nt]);
             if (index_target(b, &t[nt++])) {
                 conf__error_pos(b->ctx, &r->pos, r->path, "out of memory");
+                ok = 0;
                 break;
             }
         }
+        target_of[i] = k;
         size_t idx;
-        if (!*r->name) {
-            conf__ctx_mark_bad(b->ctx, r->owner);
-        } else if (t[k].broken) {
+        if (!*r->name || t[k].broken) {
             conf__ctx_mark_bad(b->ctx, r->owner);
         } else if (conf__strmap_get(&t[k].names, *r->name, strlen(*r->name), &idx)) {
             *r->index = (int)idx;
@@ -908,11 +953,15 @@ static void resolve_refs(conf__binder *b)
             conf__ctx_mark_bad(b->ctx, r->owner);
         }
     }
-    for (size_t k = 0; k < nt; k++) {
+    if (ok && !conf__ctx_full(b->ctx))
+        spread_failures(b, t, nt, target_of);
+    for (size_t k = 0; t && k < nt; k++) {
         conf__strmap_free(&t[k].names);
         free(t[k].cands);
+        free(t[k].clean);
     }
     free(t);
+    free(target_of);
 }
 
 int conf__bind(conf__loader *ld, const conf_schema *schema, const conf__node *root, void *obj)

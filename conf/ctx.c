@@ -317,6 +317,9 @@ const char *conf_where(const conf_ctx *ctx, const void *field_addr, const char *
 }
 
 static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list ap)
 {
     conf__buf b;
     conf__buf_init(&b);

@@ -618,8 +618,10 @@ sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved)
         int month = (int)p->intake_months.v[i];
         for (int yy = y; yy <= y + 1; yy++) {
             int day = (int)p->intake_day;
-            while (!sim_date_valid(yy, month, day))
+            while (day > 28 && !sim_date_valid(yy, month, day))
                 day--;
+            if (!sim_date_valid(yy, month, day)) /* a year outside 1..9999 */
+                continue;
             sim_date cand = sim_date_from_ymd(yy, month, day);
             if (cand >= approved && cand < best)
                 best = cand;

@@ -267,7 +267,8 @@ extern const conf_schema iapt_scenario_schema;
 
 /* The first intake of programme p on or after `approved` (intake months
  * at intake_day, clamped to the month's length): when a cohort approved
- * then starts training (before its `late`). INT32_MAX if p has no intakes. */
+ * then starts training (before its `late`). INT32_MAX if there is none
+ * (no intake months, or none before the year 10000). */
 sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved);
 
 /* Loads and validates a scenario file. Returns 0, or -1 with every problem
