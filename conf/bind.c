@@ -743,6 +743,21 @@ static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj
     return bad ? -1 : 0;
 }
 
+/* A struct that could not be bound at all: every value in it is marked
+ * failed (located at pos), so no reference resolves into its lists with a
+ * misleading "unknown name" and no check reads it. */
+static void mark_unbound(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__pos *pos)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        unsigned char *p = obj + s->fields[i].offset;
+        if (conf__ctx_record(b->ctx, p, pos, conf__buf_str(&b->path), 1))
+            return;
+        conf__ctx_mark_bad(b->ctx, p);
+        if (s->fields[i].type == CONF_STRUCT)
+            mark_unbound(b, s->fields[i].sub, p, pos);
+    }
+}
+
 static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr)
 {
     switch (f->type) {
@@ -760,7 +775,7 @@ static int bind_typed(conf__binder *b, const conf_field *f, const conf__node *n,
         if (n->kind == CONF__MAP)
             return bind_struct(b, f->sub, addr, n, &n->pos);
         conf__fail_got(b, n, "a mapping of keys");
-        conf__ctx_mark_bad(b->ctx, addr);
+        mark_unbound(b, f->sub, addr, &n->pos);
         return -1;
     case CONF_LIST: return bind_list(b, f, n, (conf_list *)addr);
     case CONF_NUMLIST: return bind_numlist(b, f, n, (conf_numlist *)addr);

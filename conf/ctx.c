@@ -105,7 +105,7 @@ size_t conf__ctx_count(const conf_ctx *ctx) { return ctx->nerr; }
 
 void conf__ctx_move_last(conf_ctx *ctx, size_t k)
 {
-    if (k >= ctx->nerr || k < ctx->load_base)
+    if (ctx->stopped || k >= ctx->nerr || k < ctx->load_base)
         return;
     char *last = ctx->errs[ctx->nerr - 1];
     memmove(ctx->errs + k + 1, ctx->errs + k, (ctx->nerr - 1 - k) * sizeof *ctx->errs);

@@ -166,6 +166,17 @@ Test(scenario_checks, required_lists)
     free(errs);
 }
 
+Test(scenario_checks, a_broken_section_adds_no_noise)
+{
+    /* Nothing refers into a section that did not load, and no check reads it. */
+    iapt_scenario sc;
+    char *errs;
+    cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: 3\nsteps: {step3: [1]}\n", &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:3:16: steps.step3: expected a mapping of keys, got a list\n"
+                           "variant.yaml:2:12: workforce: expected a mapping of keys, got \"3\"\n");
+    free(errs);
+}
+
 Test(scenario_checks, at_most_64_grades_and_teams)
 {
     char text[8192];
