@@ -449,7 +449,7 @@ static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *
         return -1;
     }
     if (!n->n)
-        return (f->flags & CONF_F_SUM_100) && check_sum(b, n, "shares", 0) ? -1 : 0;
+        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0) ? -1 : 0;
     if (!(l->v = calloc(n->n, sizeof *l->v))) {
         conf__fail(b, n, "out of memory");
         return -1;
@@ -489,7 +489,7 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         return -1;
     }
     if (!n->n)
-        return (f->flags & CONF_F_SUM_100) && check_sum(b, n, "shares", 0) ? -1 : 0;
+        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0) ? -1 : 0;
     if (nummap_alloc(b, f, n, m))
         return -1;
     int bad = 0;

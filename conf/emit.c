@@ -342,6 +342,7 @@ static const char *unit_label(conf_unit u)
     case CONF_U_WTE: return "whole-time equivalents (wte)";
     case CONF_U_GBP: return "amount (£)";
     case CONF_U_GBP_PER_YEAR: return "amount (£ per year)";
+    case CONF_U_GBP_PER_HOUR: return "amount (£ per hour)";
     default: return "number";
     }
 }
@@ -417,7 +418,9 @@ static void put_type(conf__buf *o, const conf_schema *root, const conf_field *f)
     if (f->flags & CONF_F_NONEMPTY)
         conf__buf_puts(o, ", at least one");
     if (f->flags & CONF_F_SUM_100)
-        conf__buf_puts(o, f->type == CONF_NUM ? ", sums to 100% over the list" : ", sums to 100%");
+        conf__buf_puts(o, f->type == CONF_NUM                 ? ", sums to 100% over the list"
+                          : (f->flags & CONF_F_EMPTY_OK) ? ", sums to 100% (or empty)"
+                                                          : ", sums to 100%");
     if ((f->flags & CONF_F_IN_RUN) == CONF_F_IN_RUN)
         conf__buf_puts(o, ", within the run");
     else if (f->flags & CONF_F_RUN_END)

@@ -72,6 +72,8 @@ enum {
                                    extends merging and by CONF_REF */
     CONF_F_REF_KEYS = 1u << 4,  /* NUMMAP keys are names of items of the list at `ref` */
     CONF_F_INTEGER = 1u << 5,   /* NUM or DIST values must be whole numbers */
+    CONF_F_EMPTY_OK = 1u << 8,  /* NUMMAP/NUMLIST with CONF_F_SUM_100: an empty map or list means "none"
+                                   and is not summed */
 };
 
 typedef struct conf_list {

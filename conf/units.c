@@ -44,7 +44,7 @@ typedef struct qty {
     char num[NUM_MAX_TEXT + 8]; /* the number without commas */
     int pound;                   /* written with a leading £ */
     uword unit;
-    uword per;                   /* W_NONE or W_DAY..W_YEAR */
+    uword per;                   /* W_NONE or W_HOUR..W_YEAR */
 } qty;
 
 static const struct {
@@ -191,7 +191,7 @@ static const char *scan_per(const char *s, uword *per, int *bad)
         return s;
     uword w;
     const char *e = scan_word(s, &w, bad);
-    if (w < W_DAY || w > W_YEAR) {
+    if (w < W_HOUR || w > W_YEAR) {
         *bad = 1;
         return s;
     }
@@ -318,6 +318,7 @@ const char *conf__unit_expect(conf_unit u)
     case CONF_U_WTE: return "whole-time equivalents such as 0.8 wte or 0.8";
     case CONF_U_GBP: return "an amount in pounds such as £650";
     case CONF_U_GBP_PER_YEAR: return "an amount per year such as £35,000 per year or £2,900 per month";
+    case CONF_U_GBP_PER_HOUR: return "an amount per hour such as £25 per hour";
     case CONF_U_NUNITS: break;
     }
     return "a quantity";
@@ -336,6 +337,7 @@ const char *conf__unit_noun(conf_unit u)
     case CONF_U_WTE: return "whole-time equivalents";
     case CONF_U_GBP: return "an amount";
     case CONF_U_GBP_PER_YEAR: return "an amount per year";
+    case CONF_U_GBP_PER_HOUR: return "an amount per hour";
     default: return "a number";
     }
 }
@@ -354,6 +356,7 @@ const char *conf_unit_describe(conf_unit u)
     case CONF_U_WTE: return "whole-time equivalents, e.g. 0.8 wte";
     case CONF_U_GBP: return "an amount in pounds, e.g. £650";
     case CONF_U_GBP_PER_YEAR: return "an amount per year, e.g. £35,000 per year or £2,900 per month";
+    case CONF_U_GBP_PER_HOUR: return "an amount per hour, e.g. £25 per hour";
     case CONF_U_NUNITS: break;
     }
     return "a quantity";
@@ -395,7 +398,7 @@ static int amount_value(const qty *q, double *out)
 static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t hlen)
 {
     double v;
-    int money = u == CONF_U_GBP || u == CONF_U_GBP_PER_YEAR;
+    int money = u == CONF_U_GBP || u == CONF_U_GBP_PER_YEAR || u == CONF_U_GBP_PER_HOUR;
     if (q->pound && !money)
         return -1;
     switch (u) {
@@ -410,7 +413,7 @@ static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t 
         *out = u == CONF_U_MINUTES ? to_minutes(v, q->unit) : to_days(v, q->unit);
         break;
     case CONF_U_PER_MONTH:
-        if (q->unit != W_NONE || q->per == W_NONE || qty_number(q, 0, &v))
+        if (q->unit != W_NONE || q->per == W_NONE || q->per == W_HOUR || qty_number(q, 0, &v))
             return -1;
         *out = rerate(v, q->per, W_MONTH);
         break;
@@ -430,10 +433,12 @@ static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t 
     case CONF_U_GBP:
         return q->per != W_NONE ? -1 : amount_value(q, out);
     case CONF_U_GBP_PER_YEAR:
-        if (q->per == W_NONE || amount_value(q, &v))
+        if (q->per == W_NONE || q->per == W_HOUR || amount_value(q, &v))
             return -1;
         *out = rerate(v, q->per, W_YEAR);
         break;
+    case CONF_U_GBP_PER_HOUR:
+        return q->per != W_HOUR ? -1 : amount_value(q, out);
     case CONF_U_NUNITS: return -1;
     }
     return isfinite(*out) ? 0 : -1;
@@ -578,7 +583,8 @@ char *conf_unit_format(conf_unit u, double v, char *buf, size_t len)
     }
     if (u == CONF_U_WEEKS)
         return format_weeks(v, buf, len);
-    conf_format_double(u == CONF_U_GBP || u == CONF_U_GBP_PER_YEAR ? fabs(v) : v, n, sizeof n);
+    int money = u == CONF_U_GBP || u == CONF_U_GBP_PER_YEAR || u == CONF_U_GBP_PER_HOUR;
+    conf_format_double(money ? fabs(v) : v, n, sizeof n);
     switch (u) {
     case CONF_U_DAYS: snprintf(buf, len, "%s %s", n, v == 1 ? "day" : "days"); break;
     case CONF_U_MINUTES: snprintf(buf, len, "%s min", n); break;
@@ -587,7 +593,9 @@ char *conf_unit_format(conf_unit u, double v, char *buf, size_t len)
     case CONF_U_WTE: snprintf(buf, len, "%s wte", n); break;
     case CONF_U_GBP:
     case CONF_U_GBP_PER_YEAR:
-        snprintf(buf, len, "%s£%s%s", signbit(v) ? "-" : "", n, u == CONF_U_GBP ? "" : " per year");
+    case CONF_U_GBP_PER_HOUR:
+        snprintf(buf, len, "%s£%s%s", signbit(v) ? "-" : "", n,
+                 u == CONF_U_GBP ? "" : u == CONF_U_GBP_PER_YEAR ? " per year" : " per hour");
         break;
     default: snprintf(buf, len, "%s", n); break;
     }

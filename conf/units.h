@@ -9,7 +9,7 @@
  *               inf or nan
  *   unit     := % | min | minute(s) | h | hour(s) | day(s) | week(s)
  *             | month(s) | year(s) | wte | gbp
- *   per-time := ("per" | "/") (day | week | month | year)
+ *   per-time := ("per" | "/") (hour | day | week | month | year)
  * A month is 30.4375 days and a year 365.25 days (SIM_DAYS_PER_MONTH/YEAR);
  * a week is 7 days. Each conf_unit below states what it stores, what it
  * accepts, and how it prints; printing then parsing gives back the same
@@ -34,6 +34,8 @@ typedef enum conf_unit {
     CONF_U_WTE,             /* stores WTE; accepts "0.8 wte" or 0.8; prints "0.8 wte" */
     CONF_U_GBP,             /* stores pounds; accepts "£650", "650 gbp" or 650; prints "£650" */
     CONF_U_GBP_PER_YEAR,    /* stores pounds per year; accepts "£35,000 per year", "£2,900 per month"; prints "£N per year" */
+    CONF_U_GBP_PER_HOUR,    /* stores pounds per hour; accepts "£25 per hour" or "25 gbp / h" (per hour only); prints
+                               "£N per hour" */
     CONF_U_NUNITS
 } conf_unit;
 

@@ -163,6 +163,16 @@ Test(units, wte_and_money)
               "expected an amount per year such as £35,000 per year or £2,900 per month, got \"£35,000\"");
     cr_assert_eq(parse_ok(CONF_U_NONE, "5"), 5);
     parse_err(CONF_U_DAYS, "£5 days", NULL);
+
+    cr_assert_eq(parse_ok(CONF_U_GBP_PER_HOUR, "£25 per hour"), 25);
+    cr_assert_eq(parse_ok(CONF_U_GBP_PER_HOUR, "25 gbp / h"), 25);
+    cr_assert_eq(parse_ok(CONF_U_GBP_PER_HOUR, "£12.50/hour"), 12.5);
+    parse_err(CONF_U_GBP_PER_HOUR, "£200 per day", "expected an amount per hour such as £25 per hour, got \"£200 per day\"");
+    parse_err(CONF_U_GBP_PER_HOUR, "£25", NULL);
+    /* "per hour" is a rate only for amounts per hour */
+    parse_err(CONF_U_GBP_PER_YEAR, "£25 per hour", NULL);
+    parse_err(CONF_U_PER_MONTH, "3 per hour", NULL);
+    parse_err(CONF_U_HOURS_PER_WEEK, "2 hours per hour", NULL);
 }
 
 Test(units, formatting)
@@ -189,6 +199,7 @@ Test(units, formatting)
     cr_assert_str_eq(conf_unit_format(CONF_U_GBP, 650, b, sizeof b), "£650");
     cr_assert_str_eq(conf_unit_format(CONF_U_GBP, -5, b, sizeof b), "-£5");
     cr_assert_str_eq(conf_unit_format(CONF_U_GBP_PER_YEAR, 35000, b, sizeof b), "£35000 per year");
+    cr_assert_str_eq(conf_unit_format(CONF_U_GBP_PER_HOUR, 25, b, sizeof b), "£25 per hour");
     cr_assert_str_eq(conf_format_double(0.1, b, sizeof b), "0.1");
     cr_assert_str_eq(conf_format_double(0.1 + 0.2, b, sizeof b), "0.30000000000000004");
     cr_assert_str_eq(conf_format_double(1e21, b, sizeof b), "1e+21");
