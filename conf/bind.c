@@ -334,7 +334,14 @@ static int bind_weekdays(conf__binder *b, const conf__node *n, unsigned *out)
         while (weekday_names[k] && !(is_scalar(d) && strcmp(d->text, weekday_names[k]) == 0))
             k++;
         if (!weekday_names[k]) {
-            conf__fail_got(b, d, "one of mon, tue, wed, thu, fri, sat, sun");
+            const char *best = is_scalar(d) ? conf__suggest(d->text, weekday_names, 7) : NULL;
+            conf__buf what;
+            conf__buf_init(&what);
+            conf__describe(&what, d);
+            if (best)
+                conf__buf_printf(&what, " (did you mean \"%s\"?)", best);
+            conf__fail(b, d, "expected one of mon, tue, wed, thu, fri, sat, sun, got %s", conf__buf_str(&what));
+            conf__buf_free(&what);
             bad = 1;
         } else if (mask & (1u << k)) {
             conf__fail(b, d, "duplicate day \"%s\"", weekday_names[k]);

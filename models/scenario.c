@@ -55,6 +55,8 @@ static const char *const pathway_kinds[] = {"core", "ltc", NULL};
 static const char *const modality_kinds[] = {"individual", "group", "digital", NULL};
 static const char *const stages[] = {"assessment", "step2", "step3", NULL};
 static const char *const dna_countings[] = {"total", "consecutive", NULL};
+static const char *const site_kinds[] = {"gp", "hospital", "community", NULL};
+static const char *const room_charges[] = {"available", "booked", NULL};
 
 /* ---- run ------------------------------------------------------------------ */
 
@@ -206,6 +208,9 @@ static const conf_field assessment_fields[] = {
     NUM(iapt_assessment_cfg, "duration", duration_min, CONF_U_MINUTES, 1, 600, "60 min", "90 min",
         "assessment appointment, including write-up (telephone assessment 60 min: domain brief s.4)"),
     PCT(iapt_assessment_cfg, "dna", dna, "10%", "15%", "share of assessment appointments missed (assumption: DNA about 10%)"),
+    PCT(iapt_assessment_cfg, "face_to_face", face_to_face, "0%", "60%",
+        "share of referrals assessed face to face, in a room at their site (drawn once per referral; the others "
+        "remotely); only pathways naming sites book rooms (telephone assessment: domain brief s.4)"),
     PCT(iapt_assessment_cfg, "to_step2", to_step2, "55%", "50%", "assessed to step 2 (assumption)"),
     PCT(iapt_assessment_cfg, "to_step3", to_step3, "25%", "30%", "assessed straight to step 3 (assumption)"),
     PCT(iapt_assessment_cfg, "to_step2_then_3", to_step2_then_3, "0%", "5%",
@@ -263,6 +268,11 @@ static const conf_field pathway_fields[] = {
     NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100, NULL, NULL,
            "{self: 60%, gp: 40%}",
            "referral sources and their shares (core services: 57.4% self-referral in 2016/17, domain brief s.4)"),
+    NUMMAP(iapt_pathway_cfg, "sites", sites, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100 | CONF_F_REF_KEYS | CONF_F_EMPTY_OK,
+           "sites", "{}", "{hub: 70%, riverside_surgery: 30%}",
+           "sites where its face-to-face appointments are held, and the share of its referrals seen at each "
+           "(drawn once per referral, on its own stream); empty = no site, and no appointment needs a room "
+           "(co-location in GP practices, hospitals and community teams: domain brief s.1)"),
     PCT(iapt_pathway_cfg, "opt_in", opt_in, "75%", "80%",
         "share of referrals who opt in (one service's planning model: 75%, domain brief s.4)"),
     PCT(iapt_pathway_cfg, "eligible", eligible, "100%", "85%",
@@ -342,17 +352,35 @@ static const conf_field outcome_fields[] = {
 static const conf_schema outcome_schema = SCHEMA("outcome", iapt_outcome_cfg, outcome_fields, check_outcome,
                                                  "End-of-course outcome probabilities.");
 
+double iapt_face_to_face(const iapt_modality_cfg *m)
+{
+    if (m->kind == IAPT_MOD_GROUP)
+        return 1;
+    if (!isnan(m->face_to_face))
+        return m->face_to_face;
+    return m->kind == IAPT_MOD_DIGITAL ? 0 : 1;
+}
+
 static int check_modality(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_modality_cfg *m = obj;
     (void)root;
+    int bad = 0;
     if (m->kind == IAPT_MOD_GROUP && m->group_min > m->group_max) {
         const void *both[] = {&m->group_min, &m->group_max};
         conf_error_among(ctx, both, NADDR(both), "expected group_min <= group_max, got group_min %ld and group_max %ld",
                          m->group_min, m->group_max);
-        return -1;
+        bad = 1;
     }
-    return 0;
+    if (m->kind == IAPT_MOD_GROUP && !isnan(m->face_to_face) && m->face_to_face != 1) {
+        const void *both[] = {&m->face_to_face, &m->kind};
+        char a[64];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected 100%% or none for a group (group sessions meet in a room), got %s",
+                         qty(CONF_U_FRACTION, m->face_to_face, a));
+        bad = 1;
+    }
+    return bad ? -1 : 0;
 }
 
 static const conf_field modality_fields[] = {
@@ -379,6 +407,10 @@ static const conf_field modality_fields[] = {
         "groups: people waiting before a group starts (7: domain brief s.4)"),
     INT(iapt_modality_cfg, "group_max", group_max, 1, 64, "12", "10", "groups: most people in one group (assumption)"),
     INT(iapt_modality_cfg, "facilitators", facilitators, 1, 4, "2", "1", "groups: clinicians running each session"),
+    NUM(iapt_modality_cfg, "face_to_face", face_to_face, CONF_U_FRACTION, 0, 1, "none", "40%",
+        "share of courses held face to face, in a room at the person's site, drawn once per course (a person is "
+        "seen at a site or remotely throughout); only pathways naming sites book rooms; none = by kind: "
+        "individual 100%, digital 0% (ASSUMPTION); groups always meet in a room (100%)"),
 };
 static const conf_schema modality_schema = SCHEMA("modality", iapt_modality_cfg, modality_fields, check_modality,
                                                   "A way of delivering a step: one-to-one, group or digital.");
@@ -768,6 +800,45 @@ static const conf_field workforce_fields[] = {
 static const conf_schema workforce_schema = SCHEMA("workforce", iapt_workforce_cfg, workforce_fields, check_workforce,
                                                    "Grades, teams, staff, training and moves.");
 
+/* ---- sites --------------------------------------------------------------------- */
+
+static int check_site(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_site_cfg *x = obj;
+    (void)root;
+    if (!x->days) {
+        conf_error_at(ctx, &x->days, "expected at least one day the rooms are open, got an empty list");
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field site_fields[] = {
+    STR(iapt_site_cfg, "name", name, REQ | CONF_F_NAME, NULL, "riverside_surgery", "site name"),
+    ENUM(iapt_site_cfg, "kind", kind, site_kinds, "community", "gp",
+         "GP practice, hospital clinic or community base: a label for reports (IAPT-LTC staff worked in GP, "
+         "hospital and community settings: domain brief s.4)"),
+    SCHED(iapt_site_cfg, "rooms", rooms, CONF_U_NONE, 0, 1000, CONF_F_RUN_END, "1", "[0, {at: 2027-10-01, value: 2}]",
+          "rooms available on an open day; steps and ramps by date, so rooms can be secured from a date and "
+          "withdrawn later (securing rooms delayed early LTC sites, and some promised rooms were withdrawn: "
+          "domain brief s.4); a fraction is part of the hours"),
+    DAYS(iapt_site_cfg, "days", days, "[mon, tue, wed, thu, fri]", "[tue, thu]", "weekdays the rooms are available"),
+    NUM(iapt_site_cfg, "hours", hours_min, CONF_U_MINUTES, 1, 1440, "8 hours", "4 hours",
+        "hours each room is available on an open day (ASSUMPTION: a working day)"),
+    NUM(iapt_site_cfg, "cost", cost, CONF_U_GBP_PER_HOUR, 0, 1e5, "£0 per hour", "£25 per hour",
+        "cost per room hour charged (some GPs charged for rooms: domain brief s.4; the amount is an ASSUMPTION)"),
+    ENUM(iapt_site_cfg, "charge", charge, room_charges, "available", "booked",
+         "which room hours are charged: every hour available (a room held for the service), or only hours "
+         "booked (paid per session used, as some GP practices charge)"),
+    NUM(iapt_site_cfg, "notice", notice, CONF_U_WEEKS, 0, 520, "4 weeks", "2 weeks",
+        "a change in rooms is known this long before it happens: until then later days are booked as if the "
+        "rooms then known carry on; when a withdrawal becomes known, face-to-face appointments beyond the "
+        "rooms left move to later days (ASSUMPTION)"),
+};
+static const conf_schema site_schema = SCHEMA("site", iapt_site_cfg, site_fields, check_site,
+                                              "A co-location site: rooms for face-to-face appointments on given "
+                                              "weekdays, over time, and their cost.");
+
 /* ---- starting state ---------------------------------------------------------- */
 
 static const conf_field waiting_fields[] = {
@@ -801,6 +872,69 @@ static const conf_schema start_schema = SCHEMA("start", iapt_start_cfg, start_fi
 
 /* ---- root -------------------------------------------------------------------- */
 
+/* The longest face-to-face appointment of pathway pc, in whole minutes as
+ * the model books them, and what it is (into what[]); 0 if none. */
+static long longest_face_to_face(const iapt_scenario *sc, const iapt_pathway_cfg *pc, char *what, size_t n)
+{
+    long best = 0;
+    if (pc->assessment.grade.index >= 0 && pc->assessment.face_to_face > 0) {
+        best = (long)floor(pc->assessment.duration_min + 0.5);
+        snprintf(what, n, "its assessment");
+    }
+    for (int s = 0; s < IAPT_NSTEPS; s++)
+        for (size_t i = 0; i < sc->steps[s].modalities.n; i++) {
+            const iapt_modality_cfg *m = IAPT_ITEM(sc->steps[s].modalities, iapt_modality_cfg, i);
+            if (iapt_face_to_face(m) <= 0)
+                continue;
+            double session = m->kind == IAPT_MOD_GROUP ? m->session_min
+                                                       : fmax(m->first_min, m->session_min) * pc->session_factor;
+            long need = (long)floor(session + m->admin_min + 0.5);
+            if (need > best) {
+                best = need;
+                snprintf(what, n, "a step %d %s session", s + 2, m->name);
+            }
+        }
+    return best;
+}
+
+/* Every site a pathway names must have room hours for its longest
+ * face-to-face appointment (else those appointments could never be held). */
+static int check_site_hours(conf_ctx *ctx, const iapt_scenario *sc)
+{
+    int bad = 0;
+    for (size_t p = 0; p < sc->pathways.n; p++) {
+        const iapt_pathway_cfg *pc = IAPT_ITEM(sc->pathways, iapt_pathway_cfg, p);
+        char what[160];
+        long need = pc->sites.n ? longest_face_to_face(sc, pc, what, sizeof what) : 0;
+        for (size_t k = 0; k < pc->sites.n && need > 0; k++) {
+            const iapt_site_cfg *x = IAPT_ITEM(sc->sites, iapt_site_cfg, pc->sites.ref[k]);
+            if (pc->sites.v[k] <= 0 || (double)need <= x->hours_min)
+                continue;
+            const void *where[] = {&x->hours_min, &pc->sites};
+            char a[64], b[64];
+            conf_error_among(ctx, where, NADDR(where),
+                             "expected the rooms of site \"%s\" to be open long enough for the longest face-to-face "
+                             "appointment of pathway \"%s\", %s (%s), got %s a day",
+                             x->name, pc->name, what, qty(CONF_U_MINUTES, (double)need, a),
+                             qty(CONF_U_MINUTES, x->hours_min, b));
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+/* Checks across sections, run once everything else has loaded cleanly. */
+static int check_scenario(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_scenario *sc = obj;
+    (void)root;
+    if (sc->sites.n > 1000) {
+        conf_error_at(ctx, &sc->sites, "expected at most 1000 sites, got %zu", sc->sites.n);
+        return -1;
+    }
+    return check_site_hours(ctx, sc) ? -1 : 0;
+}
+
 static const conf_field root_fields[] = {
     STR(iapt_scenario, "name", name, 0, "\"unnamed scenario\"", "\"Core service with diabetes pathway\"",
         "scenario name"),
@@ -813,11 +947,13 @@ static const conf_field root_fields[] = {
     {"steps", CONF_STRUCT, CONF_U_NONE, offsetof(iapt_scenario, steps), &steps_schema, NULL, NULL, UNB, 0, NULL,
      NULL, "stepped care"},
     STRUCT(iapt_scenario, "workforce", workforce, workforce_schema, "staff over time"),
+    LIST(iapt_scenario, "sites", sites, site_schema, 0,
+         "co-location sites with rooms for face-to-face appointments; none = no appointment needs a room"),
     STRUCT(iapt_scenario, "start", start, start_schema, "the starting waiting list and caseload"),
 };
 
 const conf_schema iapt_scenario_schema = SCHEMA(
-    "scenario", iapt_scenario, root_fields, NULL,
+    "scenario", iapt_scenario, root_fields, check_scenario,
     "A Talking Therapies service: demand, stepped care, workforce over time, and the starting state.");
 
 int iapt_scenario_load(conf_ctx *ctx, const char *path, iapt_scenario *sc)

@@ -28,6 +28,10 @@ typedef enum iapt_stage { IAPT_STAGE_ASSESSMENT, IAPT_STAGE_STEP2, IAPT_STAGE_ST
 /* How missed appointments count towards discharge: every miss at the stage,
  * or only misses in a row (an attended appointment resets the count). */
 typedef enum iapt_dna_counting { IAPT_DNA_TOTAL, IAPT_DNA_CONSECUTIVE } iapt_dna_counting;
+/* Kinds of co-location site (a label for reports), and what a site charges
+ * for: every room hour it makes available, or only the hours booked. */
+typedef enum iapt_site_kind { IAPT_SITE_GP, IAPT_SITE_HOSPITAL, IAPT_SITE_COMMUNITY } iapt_site_kind;
+typedef enum iapt_room_charge { IAPT_CHARGE_AVAILABLE, IAPT_CHARGE_BOOKED } iapt_room_charge;
 
 typedef struct iapt_run_cfg {
     sim_date start;          /* first simulated day */
@@ -68,6 +72,7 @@ typedef struct iapt_assessment_cfg {
     conf_ref grade;            /* who assesses */
     double duration_min;
     double dna;
+    double face_to_face;       /* share of referrals assessed face to face (needing a room at their site) */
     double to_step2;           /* outcome shares, sum 100% */
     double to_step3;
     double to_step2_then_3;    /* planned low then high intensity */
@@ -85,6 +90,8 @@ typedef struct iapt_pathway_cfg {
     sim_date growth_from;      /* date `referrals` is stated for; CONF_DATE_NONE: the run start */
     conf_numlist seasonality;  /* 12 monthly factors (Jan..Dec), empty = flat */
     conf_nummap sources;       /* referral source shares, sum 100% */
+    conf_nummap sites;         /* sites of its face-to-face appointments (shares of referrals, sum 100%);
+                                  empty: none, no appointment needs a room */
     double opt_in;
     double eligible;           /* share passing the local eligibility filter */
     double case_at_start;      /* share who are a clinical case at referral */
@@ -122,6 +129,7 @@ typedef struct iapt_modality_cfg {
     double max_course;         /* days from first session; 0 = no limit */
     double dna;
     long group_min, group_max, facilitators;
+    double face_to_face;       /* share of courses held face to face; NAN: by kind (iapt_face_to_face) */
 } iapt_modality_cfg;
 
 typedef struct iapt_step_cfg {
@@ -232,6 +240,18 @@ typedef struct iapt_treating_cfg {
     sim_dist waited;           /* days from referral to first session */
 } iapt_treating_cfg;
 
+/* A co-location site: rooms for face-to-face appointments on given weekdays. */
+typedef struct iapt_site_cfg {
+    char *name;
+    int kind;                  /* iapt_site_kind */
+    sim_sched rooms;           /* rooms on an open day, over time (a fraction: part of the hours) */
+    unsigned days;             /* weekday mask of open days */
+    double hours_min;          /* minutes each room is open on an open day */
+    double cost;               /* pounds per room hour */
+    int charge;                /* iapt_room_charge */
+    double notice;             /* days: a change in rooms is known this long before it happens */
+} iapt_site_cfg;
+
 typedef struct iapt_workforce_cfg {
     conf_list grades;          /* iapt_grade_cfg */
     conf_list teams;           /* iapt_team_cfg */
@@ -256,6 +276,7 @@ typedef struct iapt_scenario {
     conf_list shocks;          /* iapt_shock_cfg */
     iapt_step_cfg steps[IAPT_NSTEPS];
     iapt_workforce_cfg workforce;
+    conf_list sites;           /* iapt_site_cfg */
     iapt_start_cfg start;
 } iapt_scenario;
 
@@ -270,6 +291,11 @@ extern const conf_schema iapt_scenario_schema;
  * then starts training (before its `late`). INT32_MAX if there is none
  * (no intake months, or none before the year 10000). */
 sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved);
+
+/* The share of a modality's courses held face to face: its own, or by kind
+ * when not given (individual and group 100%, digital 0%); groups always
+ * meet in a room. */
+double iapt_face_to_face(const iapt_modality_cfg *m);
 
 /* Loads and validates a scenario file. Returns 0, or -1 with every problem
  * collected in ctx (nothing printed). On success the caller frees sc with

@@ -127,6 +127,65 @@ Test(scenario_checks, dates_against_the_run)
                   "2027-03-31), got 2027-04-01\n");
 }
 
+Test(scenario_checks, sites_and_where_appointments_happen)
+{
+    expect_file(D "sites.yaml",
+                D "sites.yaml:15:12: pathways[other].sites: shares must sum to 100%, got 80%\n"
+                D "sites.yaml:5:29: sites[hub].days[1]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "\"tues\" (did you mean \"tue\"?)\n"
+                D "sites.yaml:7:71: sites[clinic].rooms[1].value: expected a number between 0 and 1000, got \"-1\"\n"
+                D "sites.yaml:7:83: sites[clinic].cost: expected an amount per hour such as £25 per hour, got \"£25 "
+                  "per session\"\n"
+                D "sites.yaml:10:23: pathways[core].sites.riverside_surgry: unknown site \"riverside_surgry\" (did you "
+                  "mean \"riverside_surgery\"?)\n"
+                D "sites.yaml:19:37: steps.step2.modalities[group].face_to_face: expected 100% or none for a group "
+                  "(group sessions meet in a room), got 40%\n"
+                D "sites.yaml:6:47: sites[riverside_surgery].days: expected at least one day the rooms are open, got "
+                  "an empty list\n");
+}
+
+Test(scenario_checks, site_rooms_open_long_enough)
+{
+    iapt_scenario sc;
+    char *errs;
+    /* The longest face-to-face appointment of core: a step 2 group session
+     * of 240 min + 15 min admin (base.yaml). */
+    cr_assert_eq(load_text(D,
+                           "extends: base.yaml\nsites: [{name: hub, hours: 60 min}]\n"
+                           "pathways: [{name: core, sites: {hub: 100%}}]\n",
+                           &sc, &errs),
+                 -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:28: sites[hub].hours: expected the rooms of site \"hub\" to be open long "
+                           "enough for the longest face-to-face appointment of pathway \"core\", a step 2 group "
+                           "session (255 min), got 60 min a day\n");
+    free(errs);
+    /* Without groups, the longest is step 3's first session, 90 min x the
+     * pathway's session_factor + 15 min admin; the assessment only if it
+     * is face to face. */
+    cr_assert_eq(load_text(D,
+                           "extends: base.yaml\nsites: [{name: hub, hours: 100 min}]\n"
+                           "pathways: [{name: core, sites: {hub: 100%}, session_factor: 110%,\n"
+                           "  assessment: {duration: 120 min}}]\n"
+                           "steps: {step2: {modalities: [{name: gsh, share: 100%}, {name: group, remove: true}]}}\n",
+                           &sc, &errs),
+                 -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:28: sites[hub].hours: expected the rooms of site \"hub\" to be open long "
+                           "enough for the longest face-to-face appointment of pathway \"core\", a step 3 cbt "
+                           "session (114 min), got 100 min a day\n");
+    free(errs);
+    /* Remote courses and a site with no share need no room hours; an
+     * empty map means no site. */
+    cr_assert_eq(load_text(D,
+                           "extends: base.yaml\nsites: [{name: hub, hours: 60 min}, {name: big}]\n"
+                           "pathways: [{name: core, sites: {hub: 0%, big: 100%}}, {name: other, team: core, "
+                           "referrals: 1 per month, sources: {self: 100%}, sites: {}}]\n",
+                           &sc, &errs),
+                 0, "%s", errs);
+    free(errs);
+    cr_assert_eq(IAPT_ITEM(sc.pathways, iapt_pathway_cfg, 1)->sites.n, 0);
+    iapt_scenario_free(&sc);
+}
+
 Test(scenario_checks, one_error_does_not_hide_another)
 {
     expect_file(D "routing.yaml",
