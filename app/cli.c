@@ -140,7 +140,8 @@ int iapt_cmd_measures(int argc, char **argv)
     }
     static const char *const kinds[G_NKINDS] = {"all",        "pathway",        "source", "step",
                                                 "stage",      "grade",          "team",   "team/grade",
-                                                "drop-out stage", "route", "pathway/step", "programme"};
+                                                "drop-out stage", "route", "pathway/step", "programme",
+                                                "site",  "all (with sites)"};
     printf("%-28s %-12s %-40s %s\n", "measure", "unit", "groups", "meaning");
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         char groups[128] = "";

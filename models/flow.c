@@ -5,9 +5,15 @@
  * Random draws per event are fixed in number and order, each from the
  * stream of its own source (complexity, opt-in and eligibility, routing,
  * course length, DNA, drop-out, discharge after the first session,
- * outcome, step-up, cadence; group lengths in models/groups.c), so two
- * scenarios that differ in one respect keep common random numbers
- * everywhere else.
+ * outcome, step-up, cadence; group lengths in models/groups.c; site and
+ * face to face in models/rooms.c), so two scenarios that differ in one
+ * respect keep common random numbers everywhere else.
+ *
+ * A face-to-face appointment (models/rooms.h) is booked on the first day
+ * with both the clinician's time and a room at the person's site; if no day
+ * in the diary window has both, the person waits at the site for a room
+ * and is tried again each morning. People needing no room book exactly as
+ * without sites.
  */
 #include "models/flow.h"
 
@@ -18,6 +24,7 @@
 
 #include "models/groups.h"
 #include "models/people.h"
+#include "models/rooms.h"
 #include "models/staff.h"
 
 static const iapt_pathway_cfg *pathway_of(const state *st, const person *ps)
@@ -76,6 +83,7 @@ void iapt_flow_referral(state *st, int32_t a)
     int complex = pc->complex || u_complex < pc->complex_share;
     ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (complex ? CAP_COMPLEX : 0));
     ps->referral = ps->wait_start = ps->joined = now;
+    iapt_rooms_referral(st, p);
     st->stock_in++;
     iapt_rec(st, M_REFERRALS, G_ALL, 0, 1);
     iapt_rec(st, M_REFERRALS, G_PATHWAY, ps->pathway, 1);
@@ -207,7 +215,67 @@ void iapt_flow_day_appointments(state *st, int32_t d)
     st->day_done = d;
 }
 
-int iapt_flow_booked(const person *ps) { return ps->appt != 0 || ps->in_day; }
+int iapt_flow_booked(const person *ps) { return ps->appt != 0 || ps->in_day || (ps->flags & PF_ROOM_WAIT); }
+
+/* Sets p's booking on day d at time `at` (the start of d, or a time within
+ * it). At the start of a day within the window whose list has not run yet:
+ * the day's list; at a time within a day, beyond the window, or for a day
+ * whose list already ran: an event of its own. */
+static void place(state *st, int32_t p, int32_t d, double at, int32_t minutes)
+{
+    person *ps = &st->p[p];
+    ps->appt_day = d;
+    ps->appt_min = minutes;
+    if (at == (double)d && d > st->day_done && d < st->today + IAPT_DIARY_DAYS)
+        day_append(st, p, d);
+    else
+        ps->appt = sim_at(st->s, at, PRIO_APPT, EV_APPT, (uint64_t)p);
+}
+
+/* No day in the window has the clinician and a room both free: p waits
+ * at its site (models/rooms.h) for a day from `from`, holding nothing. */
+static void wait_for_room(state *st, int32_t p, int32_t from, int32_t minutes)
+{
+    person *ps = &st->p[p];
+    ps->flags |= PF_ROOM_WAIT;
+    ps->appt_day = from;
+    ps->appt_min = minutes;
+    iapt_rooms_wait(st, p);
+}
+
+/* A face-to-face booking: the first day from t's with the clinician's
+ * minutes and a room at p's site. A clinician with time but no room
+ * marks the booking delayed. A clinician with no free day in the window is
+ * overbooked, as without rooms, on the first working day with a room. */
+static void book_in_room(state *st, int32_t p, int32_t c, double t, int32_t minutes)
+{
+    person *ps = &st->p[p];
+    int32_t d0 = iapt_day_of(t), end = st->today + IAPT_DIARY_DAYS, s = ps->site;
+    if (d0 >= end) {
+        wait_for_room(st, p, d0, minutes);
+        return;
+    }
+    int32_t dc = iapt_diary_find(st, c, d0, minutes), d = iapt_rooms_find(st, c, s, d0, end - 1, minutes);
+    if (d == IAPT_NONE && dc == IAPT_NONE) {
+        d = iapt_rooms_find_overbooked(st, c, s, d0, minutes);
+        if (d != IAPT_NONE)
+            iapt_rec(st, M_OVERBOOKED, G_ALL, 0, 1);
+    } else if (dc != IAPT_NONE && (d == IAPT_NONE || dc < d)) {
+        ps->flags |= PF_ROOM_DELAYED;
+    }
+    if (d == IAPT_NONE) {
+        wait_for_room(st, p, d0, minutes);
+        return;
+    }
+    if (ps->flags & PF_ROOM_DELAYED) {
+        iapt_rooms_delayed(st, s);
+        ps->flags &= (uint16_t)~PF_ROOM_DELAYED;
+    }
+    iapt_diary_take(st, c, d, minutes);
+    iapt_rooms_take(st, s, d, minutes);
+    ps->flags |= PF_ROOM;
+    place(st, p, d, d == d0 ? t : (double)d, minutes);
+}
 
 void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes)
 {
@@ -215,6 +283,10 @@ void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes)
     double now = sim_now(st->s);
     if (t < now)
         t = now;
+    if (iapt_rooms_needed(ps)) {
+        book_in_room(st, p, c, t, minutes);
+        return;
+    }
     int32_t d0 = iapt_day_of(t), d = IAPT_NONE;
     if (d0 < st->today + IAPT_DIARY_DAYS)
         d = iapt_diary_find(st, c, d0, minutes);
@@ -224,30 +296,26 @@ void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes)
     }
     if (d < st->today + IAPT_DIARY_DAYS)
         iapt_diary_take(st, c, d, minutes);
-    ps->appt_day = d;
-    ps->appt_min = minutes;
-    double at = d == d0 ? t : (double)d;
-    /* At the start of a day within the window whose list has not run yet:
-     * the day's list; at a time within a day, beyond the window, or for a
-     * day whose list already ran: an event of its own. */
-    if (at == (double)d && d > st->day_done && d < st->today + IAPT_DIARY_DAYS)
-        day_append(st, p, d);
-    else
-        ps->appt = sim_at(st->s, at, PRIO_APPT, EV_APPT, (uint64_t)p);
+    place(st, p, d, d == d0 ? t : (double)d, minutes);
 }
 
 /* Cancels p's booked appointment and returns its minutes to the diary. */
 static void unbook(state *st, int32_t p)
 {
     person *ps = &st->p[p];
-    if (iapt_flow_booked(ps)) {
+    if (ps->flags & PF_ROOM_WAIT) {
+        iapt_rooms_unwait(st, p);
+    } else if (iapt_flow_booked(ps)) {
         if (ps->in_day)
             day_remove(st, p);
         else
             sim_cancel(st->s, ps->appt);
         ps->appt = 0;
         iapt_diary_give(st, ps->clin, ps->appt_day, (int32_t)ps->appt_min);
+        if (ps->flags & PF_ROOM)
+            iapt_rooms_give(st, ps->site, ps->appt_day, (int32_t)ps->appt_min);
     }
+    ps->flags &= (uint16_t) ~(PF_ROOM | PF_ROOM_WAIT);
     ps->appt_day = IAPT_NONE;
 }
 
@@ -331,7 +399,34 @@ static void book_assessment(state *st, int32_t p, int32_t c, int32_t d)
     iapt_flow_book(st, p, c, (double)d, iapt_flow_minutes(st, ps, 1, 0));
 }
 
-/* Books one assessment list in order, earliest free assessor day first. */
+/* A face-to-face assessment for p from the assessors in h: the heap index
+ * of the assessor with the earliest day in [from, to] with their time and
+ * a room at p's site (ties to the first in the heap's round-robin order),
+ * and that day in *day; or IAPT_NONE, and p is marked delayed if an
+ * assessor had time but no room. Heap days are lower bounds, so they stay
+ * valid after a booking (the list loop corrects them lazily). */
+static int32_t room_assessment_slot(state *st, int32_t p, const slot_heap *h, int32_t from, int32_t to, int32_t *day)
+{
+    person *ps = &st->p[p];
+    int32_t minutes = iapt_flow_minutes(st, ps, 1, 0), best = IAPT_NONE, bd = IAPT_NONE, first_free = IAPT_NONE;
+    for (int32_t i = 0; i < h->n; i++) {
+        int32_t c = h->clin[i], lo = h->day[i] > from ? h->day[i] : from;
+        int32_t dc = iapt_diary_find(st, c, lo, minutes);
+        if (dc != IAPT_NONE && dc <= to && (first_free == IAPT_NONE || dc < first_free))
+            first_free = dc;
+        int32_t d = iapt_rooms_find(st, c, ps->site, lo, to, minutes);
+        if (d != IAPT_NONE && (bd == IAPT_NONE || d < bd || (d == bd && h->order[i] < h->order[best])))
+            best = i, bd = d;
+    }
+    if (first_free != IAPT_NONE && (bd == IAPT_NONE || first_free < bd))
+        ps->flags |= PF_ROOM_DELAYED;
+    *day = bd;
+    return best;
+}
+
+/* Books one assessment list in order, earliest free assessor day first.
+ * People assessed face to face take the earliest day with a room too; one
+ * kept waiting for a room does not hold up those behind. */
 static void book_list(state *st, plist *l, int32_t team, int32_t grade, uint8_t req, slot_heap *h)
 {
     int32_t from = st->today + 1;
@@ -339,8 +434,20 @@ static void book_list(state *st, plist *l, int32_t team, int32_t grade, uint8_t 
     if (to >= st->today + IAPT_DIARY_DAYS)
         to = st->today + IAPT_DIARY_DAYS - 1;
     heap_build(st, h, team, grade, req, from, to, iapt_flow_minutes(st, &st->p[l->head], 1, 0));
-    while (l->n && h->n) {
-        int32_t p = l->head, minutes = iapt_flow_minutes(st, &st->p[p], 1, 0);
+    int32_t p = l->head;
+    while (p != IAPT_NONE && h->n) {
+        int32_t next = st->p[p].next;
+        if (iapt_rooms_needed(&st->p[p])) {
+            int32_t d, i = room_assessment_slot(st, p, h, from, to, &d);
+            if (i != IAPT_NONE) {
+                iapt_plist_remove(st, l, p);
+                book_assessment(st, p, h->clin[i], d);
+                st->assess_rr[team] = (h->clin[i] + 1) % st->nc;
+            }
+            p = next;
+            continue;
+        }
+        int32_t minutes = iapt_flow_minutes(st, &st->p[p], 1, 0);
         int32_t c = h->clin[0], d = h->day[0];
         if (iapt_diary_free(st, c, d) < minutes)
             d = iapt_diary_find(st, c, d, minutes);
@@ -349,6 +456,7 @@ static void book_list(state *st, plist *l, int32_t team, int32_t grade, uint8_t 
             book_assessment(st, p, c, d);
             st->assess_rr[team] = (c + 1) % st->nc;
             d = iapt_diary_find(st, c, d, minutes);
+            p = next;
         }
         if (d == IAPT_NONE || d > to) {
             heap_swap(h, 0, --h->n);
@@ -481,6 +589,7 @@ void iapt_flow_course(state *st, int32_t p, int step, int individual_only)
                 break;
             }
     ps->modality = (int16_t)m;
+    iapt_rooms_course(st, p);
     const iapt_modality_cfg *mc = modality_of(st, ps);
     double planned = floor(sim_dist_sample(&mc->sessions, st->r_course) * pathway_of(st, ps)->course_factor + 0.5);
     ps->planned = (int16_t)(planned < 1 ? 1 : planned > 999 ? 999 : planned);
@@ -707,10 +816,21 @@ static void session(state *st, int32_t p)
         iapt_flow_book(st, p, c, next, iapt_flow_minutes(st, ps, 0, 0));
 }
 
+void iapt_flow_room_retry(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    double from = fmax((double)ps->appt_day, sim_now(st->s));
+    ps->flags &= (uint16_t)~PF_ROOM_WAIT;
+    ps->appt_day = IAPT_NONE;
+    iapt_flow_book(st, p, ps->clin, from, (int32_t)ps->appt_min);
+}
+
 void iapt_flow_appointment(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     ps->appt = 0;
+    iapt_rooms_count(st, (ps->flags & PF_ROOM) ? ps->site : IAPT_NONE, 1);
+    ps->flags &= (uint16_t)~PF_ROOM; /* the room's minutes are used */
     if (ps->state == P_ASSESS_BOOKED)
         assessment(st, p);
     else
@@ -754,12 +874,24 @@ void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d)
     for (int32_t p = st->c[c].people; p != IAPT_NONE && iapt_diary_free(st, c, d) < 0;) {
         int32_t next = st->p[p].cnext;
         person *ps = &st->p[p];
-        if (iapt_flow_booked(ps) && ps->appt_day == d) {
+        if (iapt_flow_booked(ps) && ps->appt_day == d && !(ps->flags & PF_ROOM_WAIT)) {
             int32_t minutes = (int32_t)ps->appt_min;
             unbook(st, p);
             iapt_flow_book(st, p, c, (double)(d + 1), minutes);
         }
         p = next;
+    }
+}
+
+void iapt_flow_move_room_overbooked(state *st, int32_t s, int32_t d)
+{
+    for (int32_t p = 0; p < st->np && iapt_rooms_free_on(st, s, d) < 0; p++) {
+        person *ps = &st->p[p];
+        if (ps->state == P_FREE || !(ps->flags & PF_ROOM) || ps->site != s || ps->appt_day != d)
+            continue;
+        int32_t minutes = (int32_t)ps->appt_min;
+        unbook(st, p);
+        iapt_flow_book(st, p, ps->clin, (double)(d + 1), minutes);
     }
 }
 

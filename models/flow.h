@@ -5,7 +5,8 @@
  *     not; it may never opt in, or fail the local eligibility filter.
  *  2. It joins its team's assessment list; each morning assessments are
  *     booked into assessors' diaries up to the booking horizon, earliest
- *     free day first. While waiting, drop-out runs at a hazard that rises
+ *     free day first (a face-to-face one on a day with a room free at the
+ *     person's site, models/rooms.h). While waiting, drop-out runs at a hazard that rises
  *     with the wait.
  *  3. At the assessment (which can be missed: DNA, rebook, discharge after
  *     repeated DNAs) the person is routed to step 2, step 3, step 2 then 3,
@@ -45,7 +46,8 @@ void iapt_flow_appointment(state *st, int32_t p);
 /* EV_DAY_APPTS: every appointment booked at the start of day d, in booking
  * order (appointments booked meanwhile for the same instant join the end). */
 void iapt_flow_day_appointments(state *st, int32_t d);
-/* Whether p has an appointment booked. */
+/* Whether p has an appointment booked (or is waiting at its site for a
+ * day with a room, models/rooms.h). */
 int iapt_flow_booked(const person *ps);
 /* EV_DROP: p drops out while waiting. */
 void iapt_flow_drop_waiting(state *st, int32_t p);
@@ -71,6 +73,10 @@ void iapt_flow_start_wait(state *st, int32_t p, double wait_start);
 void iapt_flow_offer_place(state *st, int32_t k);
 /* Clinician c's day d has fewer free minutes than booked: move bookings. */
 void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);
+/* Site s's rooms on day d hold fewer free minutes than booked (rooms
+ * withdrawn): move face-to-face bookings there to later days, in person
+ * order, until they fit (group sessions stay). O(people). */
+void iapt_flow_move_room_overbooked(state *st, int32_t s, int32_t d);
 /* Clinician c (already inactive) leaves: their assessments go back to the
  * list, their caseload back to the treatment lists at their original
  * places. */
@@ -107,5 +113,9 @@ int32_t iapt_flow_minutes(const state *st, const person *ps, int assessment, int
  * (the appointment is at t if its day has room, else at the start of the
  * first day with room). */
 void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes);
+/* p, taken off its site's room waiting list by the caller, books again
+ * from the first day it wanted (or today) with its clinician; it waits
+ * again if there is still no day with a room. */
+void iapt_flow_room_retry(state *st, int32_t p);
 
 #endif

@@ -1,5 +1,12 @@
 /*
  * models/groups.c: forming, running and ending groups.
+ *
+ * A group meets at the site of the person who has waited longest for it
+ * (if their pathway names sites): it starts only on a day when its
+ * facilitators have time and that site has a room free for every session
+ * within the diary window, and takes the room for each of them (sessions
+ * beyond the window take neither diary nor room time, as for
+ * facilitators).
  */
 #include "models/groups.h"
 
@@ -12,6 +19,7 @@
 
 #include "models/flow.h"
 #include "models/people.h"
+#include "models/rooms.h"
 #include "models/staff.h"
 
 static const iapt_modality_cfg *mod_cfg(const state *st, int step, int modality)
@@ -72,10 +80,12 @@ static int can_facilitate(const state *st, int32_t c, int32_t team, int step, ui
     return 1;
 }
 
-/* Finds the first day with `need` facilitators; fills fac[]. Returns the
- * day or IAPT_NONE. */
+/* Finds the first day with `need` facilitators and, for a group meeting at
+ * a site (site >= 0), a room there for its sessions; fills fac[]. Returns
+ * the day or IAPT_NONE; *no_room is set if some day had the facilitators
+ * but no room. */
 static int32_t find_facilitators(state *st, int32_t team, int step, uint8_t req, int32_t n, int32_t every,
-                                 int32_t minutes, int32_t need, int32_t *fac)
+                                 int32_t minutes, int32_t need, int32_t site, int32_t *fac, int *no_room)
 {
     int32_t from = st->today + (int32_t)ceil(sim_dist_mean(&st->sc->service.first_lead));
     int32_t to = st->today + (int32_t)floor(st->sc->service.booking_horizon);
@@ -86,8 +96,11 @@ static int32_t find_facilitators(state *st, int32_t team, int step, uint8_t req,
         for (int32_t c = 0; c < st->nc && got < need; c++)
             if (can_facilitate(st, c, team, step, req, d, n, every, minutes))
                 fac[got++] = c;
-        if (got == need)
+        if (got < need)
+            continue;
+        if (site < 0 || iapt_rooms_fit_series(st, site, d, n, every, minutes))
             return d;
+        *no_room = 1;
     }
     return IAPT_NONE;
 }
@@ -120,7 +133,7 @@ static uint8_t members_req(const state *st, const plist *l, int32_t n)
 }
 
 static void start_group(state *st, int32_t team, int step, int modality, int32_t day, int32_t sessions,
-                        const int32_t *fac, int32_t nfac)
+                        const int32_t *fac, int32_t nfac, int32_t site)
 {
     const iapt_modality_cfg *mc = mod_cfg(st, step, modality);
     plist *l = group_list(st, team, step, modality);
@@ -134,9 +147,19 @@ static void start_group(state *st, int32_t team, int step, int modality, int32_t
     gr->first_day = day;
     gr->minutes = group_minutes(mc);
     gr->total = sessions;
+    gr->site = site;
     st->group_len[list_index(st, team, step, modality)] = -1;
     iapt_rec(st, M_GROUPS_STARTED, G_ALL, 0, 1);
     int32_t every = group_every(mc);
+    if (site >= 0) {
+        person *head = &st->p[l->head];
+        if (head->flags & PF_ROOM_DELAYED) {
+            iapt_rooms_delayed(st, site);
+            head->flags &= (uint16_t)~PF_ROOM_DELAYED;
+        }
+        for (int32_t k = 0; k < gr->total && day + k * every < st->today + IAPT_DIARY_DAYS; k++)
+            iapt_rooms_take(st, site, day + k * every, (int32_t)gr->minutes);
+    }
     for (int32_t f = 0; f < nfac; f++) {
         gr->fac[gr->nfac++] = fac[f];
         for (int32_t k = 0; k < gr->total; k++)
@@ -164,10 +187,16 @@ static void try_start(state *st, int32_t team, int step, int modality)
     while (l->n >= mc->group_min && l->n > 0) {
         int32_t n = next_length(st, team, step, modality);
         uint8_t req = members_req(st, l, (int32_t)mc->group_max);
-        int32_t day = find_facilitators(st, team, step, req, n, group_every(mc), group_minutes(mc), need, fac);
-        if (day == IAPT_NONE)
+        int32_t site = st->p[l->head].site;
+        int no_room = 0;
+        int32_t day = find_facilitators(st, team, step, req, n, group_every(mc), group_minutes(mc), need, site, fac,
+                                        &no_room);
+        if (day == IAPT_NONE) {
+            if (no_room)
+                st->p[l->head].flags |= PF_ROOM_DELAYED;
             return;
-        start_group(st, team, step, modality, day, n, fac, need);
+        }
+        start_group(st, team, step, modality, day, n, fac, need, site);
     }
 }
 
@@ -219,6 +248,7 @@ static void member_session(state *st, group_rec *gr, int32_t i)
     person *ps = &st->p[p];
     const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
     st->acc.appts++;
+    iapt_rooms_count(st, gr->site, 1);
     if (gsl_rng_uniform(st->r_dna) < mc->dna) {
         if (iapt_flow_missed(st, p)) {
             gr->members[i] = IAPT_NONE;

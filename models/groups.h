@@ -3,7 +3,8 @@
  * like). People assigned to a group modality wait on a (team, step,
  * modality) list. A group starts when at least the minimum number wait and
  * the required number of facilitators of the step's grades have room on the
- * same day for every weekly session of the course; it takes up to the
+ * same day for every weekly session of the course (and, if it meets at a
+ * co-location site, a room there: models/rooms.h); it takes up to the
  * maximum number of people. A group's length is its own: the modality's
  * planned sessions, drawn once per group (a pathway's course_factor does
  * not apply to groups, which mix people). Group sessions hold no caseload places; they

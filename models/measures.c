@@ -11,6 +11,7 @@
 #define GA G_ALL
 #define GP (G_ALL | G_PATHWAY)
 #define GW (G_ALL | G_GRADE | G_TEAM_GRADE)
+#define GS (G_SITES_ALL | G_SITE)
 
 const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_REFERRALS] = {"referrals", "people", GP | G_SOURCE, "referrals received in the month"},
@@ -144,6 +145,26 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                       "salaries and on-costs of staff in post (trainees under the grade they train for)"},
     [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA | G_TEAM,
                            "staff cost / finished courses in the month (by team: courses of its pathways)"},
+    [M_ROOM_HOURS_AVAILABLE] = {"room_hours_available", "hours", GS,
+                                "room hours open at co-location sites: rooms x hours on open days, as known on "
+                                "the day"},
+    [M_ROOM_HOURS_BOOKED] = {"room_hours_booked", "hours", GS,
+                             "room hours taken by face-to-face appointments held or missed (an appointment's "
+                             "diary minutes; a group session once)"},
+    [M_ROOM_UTIL] = {"room_utilisation", "%", GS,
+                     "room hours booked / available (over 100% when rooms are withdrawn under running groups)"},
+    [M_ROOM_COST] = {"room_cost", "GBP", GS,
+                     "cost of the room hours each site charges for: every hour available, or only the hours "
+                     "booked (the site's `charge`), at its cost per hour"},
+    [M_ROOM_DELAYED] = {"room_delayed", "appointments", GS,
+                        "face-to-face bookings placed later than the clinician's first free day for want of a "
+                        "free room at the site (an assessment, a session, a group's start), counted once when "
+                        "booked"},
+    [M_APPTS_F2F] = {"appointments_face_to_face", "appointments", GS,
+                     "appointments held or missed in a room at a site (group sessions: each member)"},
+    [M_APPTS_REMOTE] = {"appointments_remote", "appointments", G_SITES_ALL,
+                        "appointments needing no room: remote, or of a pathway naming no sites "
+                        "(appointments_face_to_face + this = appointments)"},
 };
 
 static int add_name(char ***names, int *n, const char *name)
@@ -206,6 +227,8 @@ static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned 
         snprintf(buf, n, "pathway:%s/step:%d", IAPT_ITEM(*pw, iapt_pathway_cfg, i / IAPT_NSTEPS)->name,
                  i % IAPT_NSTEPS + 2);
         break;
+    case G_SITE: snprintf(buf, n, "site:%s", IAPT_ITEM(sc->sites, iapt_site_cfg, i)->name); break;
+    case G_SITES_ALL: snprintf(buf, n, "all"); break;
     default: assert(0);
     }
 }
@@ -228,8 +251,10 @@ int iapt_layout_init(iapt_layout *l, const iapt_scenario *sc)
     if (collect_sources(l, sc))
         goto fail;
     int ng = (int)sc->workforce.grades.n, nt = (int)sc->workforce.teams.n;
+    int ns = (int)sc->sites.n;
     const int count[G_NKINDS] = {1,       (int)sc->pathways.n, l->nsources, IAPT_NSTEPS, 3, ng, nt, nt * ng, NDROPSTAGES,
-                                 NROUTES, (int)sc->pathways.n * IAPT_NSTEPS, (int)sc->workforce.programmes.n};
+                                 NROUTES, (int)sc->pathways.n * IAPT_NSTEPS, (int)sc->workforce.programmes.n, ns,
+                                 ns > 0};
     memcpy(l->count, count, sizeof count);
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         l->base[m] = l->nseries;

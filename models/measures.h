@@ -97,6 +97,14 @@ typedef enum iapt_measure {
     M_TRAINING_TIME_SHARE,
     M_STAFF_COST,
     M_COST_PER_COURSE,
+    /* rooms (series only in scenarios with sites) */
+    M_ROOM_HOURS_AVAILABLE,
+    M_ROOM_HOURS_BOOKED,
+    M_ROOM_UTIL,
+    M_ROOM_COST,
+    M_ROOM_DELAYED,
+    M_APPTS_F2F,
+    M_APPTS_REMOTE,
     IAPT_NMEASURES
 } iapt_measure;
 
@@ -114,7 +122,9 @@ enum {
     G_ROUTE = 1 << 9,     /* where assessment sends people */
     G_PATHWAY_STEP = 1 << 10,
     G_PROGRAMME = 1 << 11, /* training programme */
-    G_NKINDS = 12
+    G_SITE = 1 << 12,      /* co-location site */
+    G_SITES_ALL = 1 << 13, /* "all", for room measures: one item with sites, none without */
+    G_NKINDS = 14
 };
 
 /* Drop-out stages for G_DROPSTAGE: waiting at each stage (in the order of

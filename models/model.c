@@ -19,6 +19,7 @@
 #include "models/flow.h"
 #include "models/groups.h"
 #include "models/people.h"
+#include "models/rooms.h"
 #include "models/staff.h"
 #include "models/start.h"
 #include "models/state.h"
@@ -313,6 +314,7 @@ static void record_month(state *st)
     set(st, M_ACCESS_FY, G_ALL, 0, prevalence > 0 ? 100 * st->fy_entered / prevalence : NAN);
     record_rates(st);
     record_utilisation(st);
+    iapt_rooms_record(st);
     iapt_workforce_record(st, days, *cell(st, M_FINISHED, G_ALL, 0));
 }
 
@@ -339,6 +341,7 @@ static void on_day(sim *s, const sim_ev *ev, void *ctx)
     st->today = d;
     if (d > 0) {
         iapt_diary_roll(st);
+        iapt_rooms_roll(st);
         int y, m, dd;
         sim_date_to_ymd(st->sc->run.start + d, &y, &m, &dd);
         if (d == st->m->ndays) {
@@ -405,11 +408,12 @@ static int open_streams(state *st, uint64_t seed, uint64_t rep)
     gsl_rng **r[] = {&st->r_optin, &st->r_assess, &st->r_route, &st->r_course, &st->r_dna, &st->r_drop_wait,
                      &st->r_drop_treat, &st->r_outcome, &st->r_cadence, &st->r_turnover, &st->r_recruit,
                      &st->r_training, &st->r_start, &st->r_leave, &st->r_step_up, &st->r_group, &st->r_one_session,
-                     &st->r_complex};
+                     &st->r_complex, &st->r_site, &st->r_f2f};
     static const char *const names[] = {"referral", "assessment", "routing", "course", "dna",
                                         "dropout/waiting", "dropout/treatment", "outcome", "cadence",
                                         "turnover", "recruitment", "training", "start", "leave",
-                                        "step_up", "group_length", "one_session", "complexity"};
+                                        "step_up", "group_length", "one_session", "complexity",
+                                        "site", "face_to_face"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (!(*r[i] = stream(seed, rep, names[i])))
             return -1;
@@ -477,7 +481,7 @@ static void free_state(state *st)
     gsl_rng *r[] = {st->r_optin, st->r_assess, st->r_route, st->r_course, st->r_dna, st->r_drop_wait,
                     st->r_drop_treat, st->r_outcome, st->r_cadence, st->r_turnover, st->r_recruit,
                     st->r_training, st->r_start, st->r_leave, st->r_step_up, st->r_group, st->r_one_session,
-                    st->r_complex};
+                    st->r_complex, st->r_site, st->r_f2f};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (r[i])
             gsl_rng_free(r[i]);
@@ -485,6 +489,7 @@ static void free_state(state *st)
         if (st->arr[a].rng)
             gsl_rng_free(st->arr[a].rng);
     iapt_workforce_free(st);
+    iapt_rooms_free(st);
     for (int32_t c = 0; c < st->nc; c++)
         free(st->c[c].team_share);
     if (st->acc.wait_pw)
@@ -545,7 +550,7 @@ int iapt_model_rep(const void *model, uint64_t seed, uint64_t rep, double *out, 
     if (!st.s || alloc_state(&st) || open_streams(&st, seed, rep))
         goto done;
     register_handlers(&st);
-    if (iapt_workforce_init(&st) || iapt_start_place(&st))
+    if (iapt_rooms_init(&st) || iapt_workforce_init(&st) || iapt_start_place(&st))
         goto done;
     schedule_start(&st);
     sim_run(st.s, st.end);

@@ -38,6 +38,7 @@ int32_t iapt_people_new(state *st)
     memset(ps, 0, sizeof *ps);
     ps->next = ps->prev = ps->cnext = ps->cprev = ps->anext = ps->aprev = IAPT_NONE;
     ps->clin = ps->mem = ps->group = IAPT_NONE;
+    ps->site = IAPT_NONE;
     ps->appt_day = IAPT_NONE;
     ps->state = P_FREE;
     ps->stock = -1;

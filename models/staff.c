@@ -286,6 +286,19 @@ int32_t iapt_diary_free(const state *st, int32_t c, int32_t d)
     return st->diary_free[(size_t)c * IAPT_DIARY_DAYS + (size_t)RING(d)];
 }
 
+int32_t iapt_diary_open(const state *st, int32_t c, int32_t d)
+{
+    assert(d >= st->today && d < st->today + IAPT_DIARY_DAYS);
+    return st->diary_cap[(size_t)c * IAPT_DIARY_DAYS + (size_t)RING(d)];
+}
+
+int iapt_diary_fits(const state *st, int32_t c, int32_t d, int32_t minutes)
+{
+    size_t i = (size_t)c * IAPT_DIARY_DAYS + (size_t)RING(d);
+    assert(d >= st->today && d < st->today + IAPT_DIARY_DAYS);
+    return st->diary_cap[i] > 0 && st->diary_free[i] >= minutes;
+}
+
 int32_t iapt_diary_find(const state *st, int32_t c, int32_t from, int32_t minutes)
 {
     if (from < st->today)

@@ -65,6 +65,10 @@ int iapt_staff_on_leave(const state *st, int32_t c, int32_t d);
 int32_t iapt_diary_capacity(const state *st, int32_t c, int32_t d);
 /* Free minutes on day d (d within the diary window), or INT32_MIN outside. */
 int32_t iapt_diary_free(const state *st, int32_t c, int32_t d);
+/* Clinic minutes clinician c's diary holds for day d (within the window),
+ * and whether c works on day d with at least `minutes` free. */
+int32_t iapt_diary_open(const state *st, int32_t c, int32_t d);
+int iapt_diary_fits(const state *st, int32_t c, int32_t d, int32_t minutes);
 /* First day >= from within the window with at least `minutes` free, or
  * IAPT_NONE. */
 int32_t iapt_diary_find(const state *st, int32_t c, int32_t from, int32_t minutes);

@@ -10,6 +10,7 @@
 
 #include "models/flow.h"
 #include "models/people.h"
+#include "models/rooms.h"
 
 typedef struct starter {
     double joined;
@@ -48,6 +49,7 @@ static int32_t new_person(state *st, int32_t pw, double referral)
     }
     if (gsl_rng_uniform(st->r_start) < pc->case_at_start)
         ps->flags |= PF_CASE;
+    iapt_rooms_referral(st, p);
     st->stock_in++;
     return p;
 }

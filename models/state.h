@@ -74,6 +74,12 @@ enum {
     PF_IMPROVED = 64,
     PF_HAS_OUTCOME = 128,
     PF_STEPPED_UP = 256,
+    PF_F2F = 512,          /* the current stage (assessment, or course) is face to face (with a site) */
+    PF_ROOM = 1024,        /* the booked appointment holds room minutes at the site on appt_day */
+    PF_ROOM_WAIT = 2048,   /* waiting on the site's room list: no day in the window had clinician and
+                              room both free (appt_day: first day wanted; appt_min: minutes; anext/aprev:
+                              list links) */
+    PF_ROOM_DELAYED = 4096,/* a booking attempt found the clinician free but no room: counted once booked */
 };
 
 typedef struct person {
@@ -87,13 +93,14 @@ typedef struct person {
     sim_handle appt;       /* booked appointment, when it is a heap event */
     sim_handle drop;       /* drop-out-while-waiting event */
     int32_t next, prev;    /* list links (waiting list or group) */
-    int32_t anext, aprev;  /* links in a day's appointment list */
+    int32_t anext, aprev;  /* links in a day's appointment list, or a site's room waiting list */
     int32_t cnext, cprev;  /* clinician's people list */
     int32_t clin;          /* clinician holding the booking or caseload place */
     int32_t mem;           /* membership whose place is held */
     int32_t appt_day;
     int32_t group;
     int16_t pathway, source, team, modality;
+    int16_t site;          /* co-location site of face-to-face appointments, IAPT_NONE if none */
     int16_t sessions;      /* attended in this course */
     int16_t total_sessions;/* attended in the episode */
     int16_t planned;
@@ -150,6 +157,7 @@ typedef struct group_rec {
     int32_t fac[4], nfac;  /* facilitators */
     int32_t held, total;   /* sessions held / planned */
     int32_t first_day;
+    int32_t site;          /* site whose room it meets in, IAPT_NONE if none */
     double minutes;
     sim_handle ev;
 } group_rec;
@@ -199,7 +207,7 @@ typedef struct state {
     /* random streams, one per stochastic source */
     gsl_rng *r_optin, *r_assess, *r_route, *r_course, *r_dna, *r_drop_wait, *r_drop_treat,
         *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave, *r_step_up, *r_group, *r_one_session,
-        *r_complex;
+        *r_complex, *r_site, *r_f2f;
     uint64_t leave_key;    /* keys the leave-week draws (drawn once from r_leave) */
 
     person *p;
@@ -240,6 +248,7 @@ typedef struct state {
     month_acc acc;
     struct workforce *wf;  /* models/workforce.c */
     struct supervision *sv;/* models/supervision.c */
+    struct rooms *rm;      /* models/rooms.c; NULL without sites */
 } state;
 
 /* Helpers shared across modules. */

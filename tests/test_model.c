@@ -25,37 +25,6 @@
 #include "model_support.h"
 #include "queueing_theory.h"
 
-static void check_conservation(const run_result *r)
-{
-    static const char *const stage[] = {"stage:assessment", "stage:step2", "stage:step3"};
-    int nm = r->m->layout.nmonths;
-    for (size_t rep = 0; rep < r->nrep; rep++) {
-        for (int m = 0; m < nm; m++) {
-            double in = val(r, rep, "people_in", "all", m), dis = val(r, rep, "discharged_total", "all", m),
-                   drop = val(r, rep, "dropped_total", "all", m), wait = val(r, rep, "waiting", "all", m),
-                   treat = val(r, rep, "in_treatment", "all", m);
-            double inside = in - dis - drop, records = val(r, rep, "check_records_in_use", "all", m),
-                   rwait = val(r, rep, "check_waiting_recount", "all", m),
-                   rtreat = val(r, rep, "check_in_treatment_recount", "all", m);
-            cr_assert_eq(inside, records, "rep %zu month %d: people in %.0f - discharged %.0f - dropped %.0f = %.0f, "
-                         "but %.0f person records are in use", rep, m, in, dis, drop, inside, records);
-            cr_assert_eq(inside, rwait + rtreat, "rep %zu month %d: %.0f inside, but %.0f waiting + %.0f in "
-                         "treatment found on the lists", rep, m, inside, rwait, rtreat);
-            cr_assert_eq(rtreat, treat, "rep %zu month %d: in treatment kept %.0f, recounted %.0f", rep, m, treat,
-                         rtreat);
-            cr_assert_eq(rwait, wait, "rep %zu month %d: waiting kept %.0f, recounted %.0f", rep, m, wait, rwait);
-            double stages = 0;
-            for (int s = 0; s < 3; s++) {
-                double kept = val(r, rep, "waiting", stage[s], m), found = val(r, rep, "check_waiting_recount", stage[s], m);
-                cr_assert_eq(kept, found, "rep %zu month %d: %s kept %.0f, recounted %.0f", rep, m, stage[s], kept,
-                             found);
-                stages += kept;
-            }
-            cr_assert_eq(wait, stages, "rep %zu month %d: waiting by stage", rep, m);
-        }
-    }
-}
-
 Test(model, conservation_default, .timeout = 120)
 {
     run_result r;
