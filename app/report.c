@@ -288,24 +288,24 @@ typedef struct row {
     int dec;
 } row;
 
-/* The year's value of a row in one replication. */
-static double year_value(const iapt_results *r, size_t rep, const row *w, const year *y)
+/* The year's value of a row for one group in one replication. */
+static double year_value(const iapt_results *r, size_t rep, const row *w, const char *group, const year *y)
 {
     double num = 0, den = 0;
     for (int m = y->first; m <= y->last; m++) {
-        double v = value(r, rep, w->measure, "all", m);
+        double v = value(r, rep, w->measure, group, m);
         switch (w->how) {
         case SUM: num += v; den = 1; break;
         case LAST: num = v; den = 1; break;
         case WEIGHTED: {
-            double wt = value(r, rep, w->weight, "all", m);
+            double wt = value(r, rep, w->weight, group, m);
             if (!isnan(v) && wt > 0)
                 num += v * wt, den += wt;
             break;
         }
         case RATIO:
             num += v;
-            den += value(r, rep, w->weight, "all", m);
+            den += value(r, rep, w->weight, group, m);
             break;
         }
     }
@@ -354,12 +354,13 @@ static double row_target(const iapt_results *r, const row *w, const year *y)
     }
 }
 
-static void year_row(const iapt_results *r, const row *w, const year *y, int ny, double *tmp, FILE *out)
+static void year_row(const iapt_results *r, const row *w, const char *group, const year *y, int ny, double *tmp,
+                     FILE *out)
 {
     fprintf(out, "%-38s", w->label);
     for (int k = 0; k < ny; k++) {
         for (size_t rep = 0; rep < r->nrep; rep++)
-            tmp[rep] = year_value(r, rep, w, &y[k]);
+            tmp[rep] = year_value(r, rep, w, group, &y[k]);
         sim_ci c = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
         double target = row_target(r, w, &y[k]);
         cell(out, &c, 16, w->dec);
@@ -383,7 +384,10 @@ static const row workforce_rows[] = {
     {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1},
 };
 
-static void yearly_rows(const iapt_results *r, const row *rows, size_t nrows, const char *title, FILE *out)
+/* Rows of one group (e.g. "all", "site:hub") per financial year, five
+ * years to a block, under `title`. */
+static void yearly_rows_of(const iapt_results *r, const row *rows, size_t nrows, const char *title, const char *group,
+                           FILE *out)
 {
     year y[64];
     int ny = financial_years(r, y, 64);
@@ -401,9 +405,14 @@ static void yearly_rows(const iapt_results *r, const row *rows, size_t nrows, co
         }
         fputc('\n', out);
         for (size_t i = 0; i < nrows; i++)
-            year_row(r, &rows[i], y + first, n, tmp, out);
+            year_row(r, &rows[i], group, y + first, n, tmp, out);
     }
     free(tmp);
+}
+
+static void yearly_rows(const iapt_results *r, const row *rows, size_t nrows, const char *title, FILE *out)
+{
+    yearly_rows_of(r, rows, nrows, title, "all", out);
 }
 
 static void yearly_table(const iapt_results *r, FILE *out)
@@ -411,6 +420,37 @@ static void yearly_table(const iapt_results *r, FILE *out)
     yearly_rows(r, year_rows, sizeof year_rows / sizeof year_rows[0], "financial year", out);
     fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
             100 * r->m->sc->service.access_target);
+}
+
+/* Rooms per financial year, for each site and for all sites together. */
+static const row room_rows[] = {
+    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0},
+    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0},
+    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1},
+    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0},
+    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0},
+    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0},
+    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0}, /* all sites only */
+};
+#define MAX_ROOM_SITES 8 /* sites shown one by one; all sites are always summed */
+
+static void rooms_table(const iapt_results *r, FILE *out)
+{
+    static const char *const kinds[] = {"GP practice", "hospital", "community"};
+    const conf_list *sites = &r->m->sc->sites;
+    size_t nrows = sizeof room_rows / sizeof room_rows[0];
+    if (!sites->n)
+        return;
+    for (size_t i = 0; i < sites->n && i < MAX_ROOM_SITES; i++) {
+        const iapt_site_cfg *x = IAPT_ITEM(*sites, iapt_site_cfg, i);
+        char title[80], group[160];
+        snprintf(title, sizeof title, "rooms: %.40s (%s)", x->name, kinds[x->kind]);
+        snprintf(group, sizeof group, "site:%s", x->name);
+        yearly_rows_of(r, room_rows, nrows - 1, title, group, out);
+    }
+    yearly_rows_of(r, room_rows, nrows, "rooms: all sites", "all", out);
+    fprintf(out, "  cost: available hours or hours booked, as each site charges%s\n",
+            sites->n > MAX_ROOM_SITES ? "; sites after the eighth are in results.csv" : "");
 }
 
 static void workforce_table(const iapt_results *r, FILE *out)
@@ -460,5 +500,6 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
     load_table(r, out);
     yearly_table(r, out);
     yearly_rows(r, workforce_rows, sizeof workforce_rows / sizeof workforce_rows[0], "workforce flows", out);
+    rooms_table(r, out);
     workforce_table(r, out);
 }
