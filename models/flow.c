@@ -83,7 +83,8 @@ void iapt_flow_referral(state *st, int32_t a)
     int complex = pc->complex || u_complex < pc->complex_share;
     ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (complex ? CAP_COMPLEX : 0));
     ps->referral = ps->wait_start = ps->joined = now;
-    iapt_rooms_referral(st, p);
+    if (pc->sites.n)
+        iapt_rooms_referral(st, p);
     st->stock_in++;
     iapt_rec(st, M_REFERRALS, G_ALL, 0, 1);
     iapt_rec(st, M_REFERRALS, G_PATHWAY, ps->pathway, 1);
@@ -221,7 +222,7 @@ int iapt_flow_booked(const person *ps) { return ps->appt != 0 || ps->in_day || (
  * it). At the start of a day within the window whose list has not run yet:
  * the day's list; at a time within a day, beyond the window, or for a day
  * whose list already ran: an event of its own. */
-static void place(state *st, int32_t p, int32_t d, double at, int32_t minutes)
+static inline __attribute__((always_inline)) void place(state *st, int32_t p, int32_t d, double at, int32_t minutes)
 {
     person *ps = &st->p[p];
     ps->appt_day = d;
@@ -589,7 +590,8 @@ void iapt_flow_course(state *st, int32_t p, int step, int individual_only)
                 break;
             }
     ps->modality = (int16_t)m;
-    iapt_rooms_course(st, p);
+    if (ps->site >= 0)
+        iapt_rooms_course(st, p);
     const iapt_modality_cfg *mc = modality_of(st, ps);
     double planned = floor(sim_dist_sample(&mc->sessions, st->r_course) * pathway_of(st, ps)->course_factor + 0.5);
     ps->planned = (int16_t)(planned < 1 ? 1 : planned > 999 ? 999 : planned);
@@ -829,8 +831,10 @@ void iapt_flow_appointment(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     ps->appt = 0;
-    iapt_rooms_count(st, (ps->flags & PF_ROOM) ? ps->site : IAPT_NONE, 1);
-    ps->flags &= (uint16_t)~PF_ROOM; /* the room's minutes are used */
+    if (st->rm) {
+        iapt_rooms_count(st, (ps->flags & PF_ROOM) ? ps->site : IAPT_NONE, 1);
+        ps->flags &= (uint16_t)~PF_ROOM; /* the room's minutes are used */
+    }
     if (ps->state == P_ASSESS_BOOKED)
         assessment(st, p);
     else

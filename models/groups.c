@@ -248,7 +248,8 @@ static void member_session(state *st, group_rec *gr, int32_t i)
     person *ps = &st->p[p];
     const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
     st->acc.appts++;
-    iapt_rooms_count(st, gr->site, 1);
+    if (st->rm)
+        iapt_rooms_count(st, gr->site, 1);
     if (gsl_rng_uniform(st->r_dna) < mc->dna) {
         if (iapt_flow_missed(st, p)) {
             gr->members[i] = IAPT_NONE;
