@@ -233,3 +233,30 @@ Test(rooms, same_seed_same_bits_any_threads_with_sites, .timeout = 60)
     run_free(&a);
     run_free(&b);
 }
+
+/* The shipped LTC scenario: the hospital clinic's rooms come on 1 July
+ * 2027 (month 15), the practice's at diabetes go-live (April 2027, month
+ * 12). No face-to-face appointment at either before, none at a site
+ * beyond its rooms, and people are conserved. */
+Test(rooms, ltc_backfill_co_location, .timeout = 120)
+{
+    run_result r;
+    run_scenario(&r, DATA("scenarios/ltc-backfill.yaml"), 3, 2);
+    check_conservation(&r);
+    double hospital = 0;
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            double h = val(&r, rep, "appointments_face_to_face", "site:general_hospital", m),
+                   s = val(&r, rep, "appointments_face_to_face", "site:riverside_surgery", m);
+            if (m < 15)
+                cr_assert_eq(h, 0, "rep %zu month %d: hospital appointments before its rooms", rep, m);
+            if (m < 12)
+                cr_assert_eq(s, 0, "rep %zu month %d: practice appointments before go-live", rep, m);
+            cr_assert_leq(val(&r, rep, "room_hours_booked", "all", m), val(&r, rep, "room_hours_available", "all", m));
+            cr_assert_eq(val(&r, rep, "appointments_face_to_face", "all", m) + val(&r, rep, "appointments_remote", "all", m),
+                         val(&r, rep, "appointments", "all", m));
+            hospital += h;
+        }
+    cr_assert_gt(hospital, 0, "the hospital's rooms are used once secured");
+    run_free(&r);
+}
