@@ -617,6 +617,12 @@ void iapt_flow_join_step(state *st, int32_t p, int step)
 
 void iapt_flow_offer_place(state *st, int32_t k)
 {
+    if (st->mem[k].load >= st->mem[k].places && st->c[st->mem[k].clin].active) {
+        /* Someone held beyond k's places left: the place they took is in
+         * the clinician's other teams (models/staff.h). */
+        iapt_staff_recap(st, st->mem[k].clin);
+        return;
+    }
     for (;;) {
         membership *mb = &st->mem[k];
         const clinician *cl = &st->c[mb->clin];

@@ -69,7 +69,8 @@ void iapt_flow_wait_for_place(state *st, int32_t p);
 void iapt_flow_start_wait(state *st, int32_t p, double wait_start);
 
 /* Membership k has a free caseload place: give it to the longest-waiting
- * eligible person. */
+ * eligible person (if k still holds people beyond its places, the place
+ * freed is the clinician's other memberships'). */
 void iapt_flow_offer_place(state *st, int32_t k);
 /* Clinician c's day d has fewer free minutes than booked: move bookings. */
 void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);

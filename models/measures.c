@@ -135,10 +135,13 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                                   "hours of attended assessments and sessions (with their admin) per week per WTE "
                                   "in post, trainees included"},
     [M_CASELOAD_PER_WTE] = {"caseload_per_wte", "people", GW,
-                            "people held at month end per WTE in post, trainees included"},
+                            "people held at month end (in the team of their place) per WTE in post, trainees "
+                            "included"},
     [M_OVER_CAP] = {"caseload_over_cap", "people", GW,
-                    "people held beyond caseload places at month end (places cut under them, e.g. by a "
-                    "transfer or a supervision shortfall; new people never take a place beyond the cap)"},
+                    "people held beyond caseload places at month end, in the team of their place: places cut "
+                    "under them, e.g. a clinician who moved team finishing the courses they hold in the old "
+                    "one (continuity of care), or a supervision shortfall; new people never take a place "
+                    "beyond the cap, and the clinician takes new work elsewhere only as these courses end"},
     [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", GW,
                                "clinic time lost to university days and top-up courses"},
     [M_STAFF_COST] = {"staff_cost", "GBP", GW | G_TEAM,

@@ -220,7 +220,7 @@ static void record_utilisation(state *st)
         double gl = 0, gc = 0;
         for (int32_t k = 0; k < st->nmem; k++)
             if (st->c[st->mem[k].clin].grade == g && st->c[st->mem[k].clin].active)
-                gl += st->mem[k].load, gc += st->mem[k].cap;
+                gl += st->mem[k].load, gc += st->mem[k].places;
         set(st, M_CASELOAD_UTIL, G_GRADE, g, gc > 0 ? 100 * gl / gc : NAN);
         set(st, M_DIARY_UTIL, G_GRADE, g,
             st->acc.avail_min[g] > 0 ? 100 * st->acc.used_min[g] / st->acc.avail_min[g] : NAN);

@@ -162,11 +162,19 @@ void iapt_staff_set_caps(state *st, int32_t c, uint8_t caps)
 void iapt_staff_recap(state *st, int32_t c)
 {
     clinician *cl = &st->c[c];
+    int32_t carried = 0; /* people held beyond a membership's places */
     for (int32_t k = cl->mem0; k < cl->mem0 + cl->nmem; k++) {
         membership *mb = &st->mem[k];
-        int32_t before = mb->cap;
         mb->share = cl->team_share[mb->team];
-        mb->cap = cl->active ? (int32_t)floor(cl->caseload * cl->wte * mb->share * cl->cap_factor + 1e-9) : 0;
+        mb->places = cl->active ? (int32_t)floor(cl->caseload * cl->wte * mb->share * cl->cap_factor + 1e-9) : 0;
+        carried += mb->load > mb->places ? mb->load - mb->places : 0;
+    }
+    for (int32_t k = cl->mem0; k < cl->mem0 + cl->nmem; k++) {
+        membership *mb = &st->mem[k];
+        int32_t before = mb->cap, spare = mb->places > mb->load ? mb->places - mb->load : 0;
+        int32_t lent = spare < carried ? spare : carried;
+        mb->cap = mb->places - lent;
+        carried -= lent;
         iapt_free_update(st, k);
         if (mb->cap > before)
             iapt_flow_offer_place(st, k);

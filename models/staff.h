@@ -3,10 +3,17 @@
  *
  * A clinician belongs to one or more teams (a share of their time in each)
  * and, through their grade, treats at one or more steps; each (team, step)
- * pair is a membership with its own caseload places, cap = floor(places
- * per WTE x WTE x team share x caseload factor); places per WTE, weekly
- * clinical hours and leave are the person's (their grade's unless their
- * staff group overrides them). Memberships with a
+ * pair is a membership with its own caseload places, floor(places per WTE
+ * x WTE x team share x caseload factor); places per WTE, weekly clinical
+ * hours and leave are the person's (their grade's unless their staff group
+ * overrides them). When places are cut under the people a clinician holds
+ * (a move to another team, a supervision shortfall) those people stay with
+ * them to the end of their course (continuity of care), and each one held
+ * beyond the places of one membership takes a free place of the
+ * clinician's others: a membership's cap, the places open to new people,
+ * is its places less those lent, so a clinician's caseload never grows
+ * beyond their places overall, and a moved clinician takes new work as the
+ * courses they carry end. Memberships with a
  * free place sit on a free list of their (team, step) keyed by the
  * clinician's capability bits, so finding an eligible clinician with a free
  * place looks at no more than four list heads.
@@ -48,9 +55,10 @@ iapt_staff_spec iapt_staff_spec_of_grade(const state *st, int32_t grade);
  * Returns the index, or -1 on OOM. */
 int32_t iapt_staff_add(state *st, const iapt_staff_spec *spec);
 
-/* Recomputes the caseload places of every membership of c (after a change
- * of WTE, activity, caseload factor or capability), keeps the free lists in
- * step, and offers new free places to waiting people. */
+/* Recomputes the caseload places and caps of every membership of c (after
+ * a change of WTE, team shares, activity, caseload factor or capability, or
+ * when a person held beyond a membership's places leaves), keeps the free
+ * lists in step, and offers new free places to waiting people. */
 void iapt_staff_recap(state *st, int32_t c);
 
 /* Changes c's capability bits, keeping the free lists keyed correctly. */

@@ -124,7 +124,9 @@ typedef struct plist {
 typedef struct membership {
     int32_t clin, team, step;
     double share;          /* of the clinician's time in this team */
-    int32_t cap, load;     /* caseload places and people held */
+    int32_t places;        /* caseload places in this team (share of the clinician's) */
+    int32_t cap, load;     /* places open to people of this team (places less those lent to
+                              people held beyond places in another team), people held */
     int32_t fnext, fprev;  /* free-place list of (team, step, clinician caps) */
     double free_since;
     uint8_t in_free;

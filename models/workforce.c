@@ -610,16 +610,22 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
     memset(k, 0, sizeof *k);
     for (int32_t c = 0; c < st->nc; c++) {
         const clinician *cl = &st->c[c];
-        if (!cl->active || cl->grade != g || cl->team_share[t] <= 0)
+        if (!cl->active || cl->grade != g)
+            continue;
+        /* People held count in the team of the membership holding them, even
+         * at no share of the clinician's time (a moved clinician finishing
+         * the courses they hold in their old team). */
+        for (int32_t m = cl->mem0; m < cl->mem0 + cl->nmem; m++)
+            if (st->mem[m].team == t) {
+                const membership *mb = &st->mem[m];
+                k->load += mb->load;
+                k->over += mb->load > mb->places ? mb->load - mb->places : 0;
+            }
+        if (cl->team_share[t] <= 0)
             continue;
         int q = cl->programme == IAPT_NONE;
         *(q ? &k->qual : &k->trainee) += cl->wte * cl->team_share[t];
         *(q ? &k->qual_head : &k->trainee_head) += 1;
-        for (int32_t m = cl->mem0; m < cl->mem0 + cl->nmem; m++)
-            if (st->mem[m].team == t) {
-                k->load += st->mem[m].load;
-                k->over += st->mem[m].load > st->mem[m].cap ? st->mem[m].load - st->mem[m].cap : 0;
-            }
     }
     /* The month ended just before midnight: read the schedule a millionth of
      * a day earlier (a step on the 1st belongs to the new month; nextafter

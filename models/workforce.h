@@ -26,7 +26,8 @@
  *
  * Top-up courses take their attendees out of clinic on course days and give
  * them the LTC skill at the end. Transfers move WTE of a grade, and its
- * funding, from one team to another on a date.
+ * funding, from one team to another on a date; the people who move keep
+ * the courses they hold in the old team to their end (models/staff.h).
  */
 #ifndef IAPT_WORKFORCE_H
 #define IAPT_WORKFORCE_H

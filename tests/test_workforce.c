@@ -165,6 +165,36 @@ Test(workforce, topup_transfer_backfill_secondment)
     run_free(&r);
 }
 
+/* A clinician who moves team finishes the courses they hold (continuity of
+ * care): those people stay counted in the old team, as held beyond the
+ * clinician's places there (none now), and take places from the new team
+ * until their courses end, so the two movers hold exactly their 36 places
+ * while LTC people wait. */
+Test(workforce, moved_clinicians_finish_their_courses)
+{
+    run_result r;
+    run_scenario(&r, WF("carried.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    const char *core = "team:core/grade:hit", *ltc = "team:ltc/grade:hit";
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "caseload_per_wte", core, mo(2026, 9)), 18, "full caseloads before the move");
+        cr_assert_eq(val(&r, rep, "caseload_over_cap", "all", mo(2026, 9)), 0);
+        cr_assert_gt(val(&r, rep, "caseload_over_cap", core, mo(2026, 10)), 0, "core people held by the movers");
+        double before = INFINITY;
+        for (int m = mo(2026, 10); m < r.m->layout.nmonths; m++) {
+            double over = val(&r, rep, "caseload_over_cap", core, m);
+            double held = val(&r, rep, "caseload_per_wte", ltc, m) * val(&r, rep, "wte_qualified", ltc, m);
+            cr_assert_gt(val(&r, rep, "waiting", "pathway:diabetes", m), 0);
+            cr_assert_eq(over + held, 36, "rep %zu month %d: %.0f core + %.0f LTC people", rep, m, over, held);
+            cr_assert_leq(over, before, "rep %zu month %d: nobody new joins the old team's caseload", rep, m);
+            cr_assert_eq(val(&r, rep, "caseload_over_cap", ltc, m), 0);
+            before = over;
+        }
+        cr_assert_eq(before, 0, "every carried course has ended");
+    }
+    run_free(&r);
+}
+
 /* Leavers per year of staff in post must match the grade's hazard. Staff
  * time is the month-end headcount times the month's days (leavers in a
  * month make the end-of-month count a little low, a bias near 1% against
