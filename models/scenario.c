@@ -553,8 +553,8 @@ static const conf_field post_fields[] = {
           "[4 wte, {at: 2027-04-01, value: 6 wte}]",
           "funded qualified WTE; steps and ramps by date"),
     SCHED(iapt_post_cfg, "frozen", frozen, CONF_U_WTE, 0, 1e6, 0, "0 wte", "[0 wte, {at: 2027-01-01, value: 2 wte}]",
-          "of the funded WTE, how much is frozen: still funded, but a vacancy in it is not recruited to "
-          "(reported as frozen_vacancies_wte); steps and ramps by date"),
+          "of the funded WTE, how much is frozen: still funded, but a vacancy in it is neither recruited to nor "
+          "taken by a qualifying trainee (reported as frozen_vacancies_wte); steps and ramps by date"),
 };
 static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, NULL,
                                               "Funded establishment of one grade in a team.");

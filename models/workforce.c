@@ -143,14 +143,50 @@ static void schedule_turnover(state *st, int32_t c)
         sim_at(st->s, t, PRIO_STAFF, EV_LEAVE, (uint64_t)c);
 }
 
+/* Vacancies of (team, grade) at time t that are funded and not frozen. */
+static double open_vacancies(const state *st, int32_t team, int32_t grade, double t)
+{
+    return fmax(0, open_wte(st, team, grade, t) - qualified_wte(st, team, grade));
+}
+
+/* Whether c is a trainee of (team, grade) for whom a vacancy is held. */
+static int holder_of(const state *st, int32_t c, int32_t team, int32_t grade)
+{
+    const clinician *cl = &st->c[c];
+    return cl->active && cl->programme != IAPT_NONE && cl->grade == grade &&
+           cohort_cfg(st, cl->cohort)->team.index == team && holds_vacancy(st, c);
+}
+
+/* WTE of the vacancies of (team, grade) open now that are held for
+ * trainees. Trainees may take only posts that are not frozen when they
+ * qualify, so each holds up to what is open then (vacancies as they are
+ * now); a vacancy frozen now but open by then is held first, since it
+ * cannot be recruited to now either: a vacancy frozen and held counts
+ * once. O(clinicians) when anyone holds one. */
+static double held_open(const state *st, int32_t team, int32_t grade, double now)
+{
+    if (st->wf->held[team * st->wf->ng + grade] <= EPS)
+        return 0;
+    double vac = fmax(0, iapt_workforce_establishment(st, team, grade, now) - qualified_wte(st, team, grade));
+    double frozen_now = fmin(vac, frozen_wte(st, team, grade, now)), frozen_later = frozen_now, held = 0;
+    for (int32_t c = 0; c < st->nc; c++) {
+        if (!holder_of(st, c, team, grade))
+            continue;
+        double frozen_then = fmin(vac, frozen_wte(st, team, grade, st->c[c].qualify));
+        held += fmin(st->c[c].wte, fmax(0, vac - frozen_then - held));
+        frozen_later = fmin(frozen_later, frozen_then);
+    }
+    return held - fmin(held, frozen_now - frozen_later);
+}
+
 /* Starts recruitment to every vacancy of (team, grade) that is funded, not
  * frozen, not already being recruited to, and not held for a trainee. */
 static void check_vacancies(state *st, int32_t team, int32_t grade)
 {
     workforce *wf = st->wf;
     double now = sim_now(st->s);
-    double vac = open_wte(st, team, grade, now) - qualified_wte(st, team, grade) -
-                 wf->pending[team * wf->ng + grade] - wf->held[team * wf->ng + grade];
+    double vac = open_vacancies(st, team, grade, now) - wf->pending[team * wf->ng + grade] -
+                 held_open(st, team, grade, now);
     while (vac > EPS) {
         double post = grade_cfg(st, grade)->post_wte, w = vac < post ? vac : post;
         if (wf->nrec == wf->reccap) {
@@ -363,15 +399,17 @@ static void on_intake(state *st, int32_t k)
 /* Creates the funded post, if any, that trainee c's cohort brings on
  * qualifying in `team`: one per qualifier for a cohort with new posts; for
  * a backfill cohort, posts until the transfer's WTE is made up (the rest
- * fill vacancies). Returns the WTE of the post c can take: their own WTE,
- * or the whole vacancy if it is smaller (they take the post on offer,
- * ASSUMPTION), or 0 if nothing is vacant. */
+ * fill vacancies). Returns the WTE of the post c can take: their new post,
+ * or else a vacancy that is not frozen (a freeze stops trainees filling
+ * posts as it stops recruits), their own WTE or the whole vacancy if it is
+ * smaller (they take the post on offer, ASSUMPTION), or 0 if none is
+ * open. */
 static double post_for(state *st, int32_t c, int32_t team)
 {
     workforce *wf = st->wf;
     const clinician *cl = &st->c[c];
     int32_t k = cl->cohort, tr = wf->backfill_of[k], i = team * wf->ng + cl->grade;
-    double add = 0;
+    double add = 0, open = open_vacancies(st, team, cl->grade, sim_now(st->s));
     if (tr != IAPT_NONE) {
         add = fmin(cl->wte, wf->backfill_left[tr]);
         wf->backfill_left[tr] -= add;
@@ -379,8 +417,7 @@ static double post_for(state *st, int32_t c, int32_t team)
         add = cl->wte;
     }
     wf->extra[i] += add;
-    double vacant = iapt_workforce_establishment(st, team, cl->grade, sim_now(st->s)) - wf->qual[i];
-    double take = fmin(cl->wte, vacant);
+    double take = fmin(cl->wte, add + open);
     return take > EPS ? take : 0;
 }
 

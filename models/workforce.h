@@ -18,7 +18,8 @@
  * before the run is part-way through (or gone) on day one. While training
  * they are away on university weekdays, hold a reduced caseload, may be
  * barred from complex cases, and need supervision (models/supervision.h).
- * Vacancies they will fill are held for them if their programme says so.
+ * Vacancies they will fill are held for them if their programme says so
+ * (a frozen post they may not take, unless it is open by then).
  * Some leave during training; on qualifying some are not retained, the
  * rest take a new post (expansion), a backfill post (until the WTE moved is
  * made up; funding left over when the cohort is done is recruited to) or a

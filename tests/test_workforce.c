@@ -466,6 +466,42 @@ Test(workforce, frozen_posts_and_post_size)
     run_free(&r);
 }
 
+/* A freeze stops trainees filling posts as it stops recruits, and a
+ * vacancy that is frozen now and held for a trainee (it will be open when
+ * they qualify) is kept from recruitment once, not twice. */
+Test(workforce, frozen_posts_and_trainees)
+{
+    const char *hit = "team:core/grade:hit";
+    run_result r;
+    run_scenario(&r, WF("freeze_held.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "vacancies_wte", hit, mo(2026, 10)), 3);
+        cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, mo(2026, 10)), 2);
+        for (int m = 0; m < r.m->layout.nmonths; m++)
+            cr_assert_eq(val(&r, rep, "starters", hit, m), m == mo(2026, 12) ? 1 : 0, "month %d", m);
+        cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, mo(2027, 6)), 0, "the freeze ended");
+        cr_assert_eq(val(&r, rep, "trainees_qualified", hit, mo(2027, 8)), 2);
+        cr_assert_eq(val(&r, rep, "vacancies_wte", hit, mo(2027, 8)), 0);
+        cr_assert_eq(val(&r, rep, "headcount", hit, mo(2027, 8)), 13);
+    }
+    run_free(&r);
+    run_scenario(&r, WF("freeze_trainees.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            cr_assert_eq(val(&r, rep, "starters", hit, m), 0, "month %d: the open vacancy is held", m);
+            cr_assert_eq(val(&r, rep, "frozen_vacancies_wte", hit, m), 2, "month %d", m);
+        }
+        cr_assert_eq(val(&r, rep, "vacancies_wte", hit, mo(2027, 7)), 3);
+        cr_assert_eq(val(&r, rep, "trainees_qualified", hit, mo(2027, 8)), 1);
+        cr_assert_eq(val(&r, rep, "trainees_left_no_post", hit, mo(2027, 8)), 1);
+        cr_assert_eq(val(&r, rep, "vacancies_wte", hit, mo(2027, 8)), 2);
+        cr_assert_eq(val(&r, rep, "headcount", hit, mo(2027, 8)), 11);
+    }
+    run_free(&r);
+}
+
 /* Salaries and on-costs by day in post: base.yaml pays every grade the
  * default £40,000 a year, trainees £30,000, with 28% on-costs. */
 Test(workforce, staff_cost_and_cost_per_course)
