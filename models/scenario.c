@@ -732,6 +732,28 @@ static const conf_field topup_fields[] = {
 static const conf_schema topup_schema = SCHEMA("topup", iapt_topup_cfg, topup_fields, check_topup,
                                                "An LTC top-up course for qualified staff.");
 
+/* WTE of grade g that team `team` funds on date d as the scenario states
+ * it: its posts, plus and less what the transfers before `self` moved (on
+ * an earlier date, or on d and earlier in the list). New posts that
+ * cohorts bring depend on who qualifies and are not counted. */
+static double funded_on(const iapt_scenario *sc, int team, int g, sim_date d, const iapt_transfer_cfg *self)
+{
+    const iapt_team_cfg *tc = IAPT_ITEM(sc->workforce.teams, iapt_team_cfg, team);
+    double w = 0;
+    for (size_t i = 0; i < tc->posts.n; i++) {
+        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
+        if (pc->grade.index == g)
+            w += sim_sched_at(&pc->wte, (double)d);
+    }
+    for (size_t i = 0; i < sc->workforce.transfers.n; i++) {
+        const iapt_transfer_cfg *o = IAPT_ITEM(sc->workforce.transfers, iapt_transfer_cfg, i);
+        if (o->grade.index != g || !(o->date < d || (o->date == d && o < self)))
+            continue;
+        w += (o->to.index == team ? o->wte : 0) - (o->from.index == team ? o->wte : 0);
+    }
+    return w;
+}
+
 static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_transfer_cfg *t = obj;
@@ -740,6 +762,17 @@ static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
         const void *both[] = {&t->from, &t->to};
         conf_error_among(ctx, both, NADDR(both), "expected different teams in from and to, got \"%s\" for both",
                          t->to.name);
+        return -1;
+    }
+    double funded = funded_on(sc, t->from.index, t->grade.index, t->date, t);
+    if (t->wte > funded + 1e-9) {
+        const void *where[] = {&t->wte, &t->date, &t->from, &t->grade};
+        char a[64], b[64], d[16];
+        conf_error_among(ctx, where, NADDR(where),
+                         "expected no more WTE than team \"%s\" funds for %s on %s (%s: its posts, after earlier "
+                         "transfers), got %s",
+                         t->from.name, t->grade.name, day_text(t->date, d), qty(CONF_U_WTE, fmax(0, funded), a),
+                         qty(CONF_U_WTE, t->wte, b));
         return -1;
     }
     const iapt_cohort_cfg *k =
@@ -758,7 +791,9 @@ static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
 static const conf_field transfer_fields[] = {
     DATE(iapt_transfer_cfg, "date", date, REQ | CONF_F_IN_RUN, NULL, "2027-04-01", "day of the move"),
     REF(iapt_transfer_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade moved"),
-    NUMF(iapt_transfer_cfg, "wte", wte, CONF_U_WTE, 0.01, 1e5, REQ, NULL, "3 wte", "WTE moved (with its funding)"),
+    NUMF(iapt_transfer_cfg, "wte", wte, CONF_U_WTE, 0.01, 1e5, REQ, NULL, "3 wte",
+         "WTE moved (with its funding): at most what `from` funds for the grade on the date (its posts, after "
+         "earlier transfers); staff move, top-up trained first, up to what is in post"),
     REF(iapt_transfer_cfg, "from", from, "workforce.teams", REQ, NULL, "core", "team they leave"),
     REF(iapt_transfer_cfg, "to", to, "workforce.teams", REQ, NULL, "ltc", "team they join"),
     REF(iapt_transfer_cfg, "backfill", backfill, "workforce.cohorts", 0, NULL, "ltc_backfill",

@@ -542,6 +542,10 @@ static int32_t pick_mover(const state *st, int32_t grade, int32_t a, const uint8
     return best;
 }
 
+/* Transfer k: the funding that exists (at most the WTE the transfer names;
+ * the scenario check refuses more than its own posts) moves, with the
+ * people in post up to that WTE; a backfill makes up at most the funding
+ * moved. */
 static void on_transfer(state *st, int32_t k)
 {
     const iapt_transfer_cfg *tc = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, k);
@@ -552,7 +556,9 @@ static void on_transfer(state *st, int32_t k)
         sim_fail(st->s, -1);
         return;
     }
-    double left = tc->wte;
+    double funded = fmin(tc->wte, fmax(0, iapt_workforce_establishment(st, a, g, sim_now(st->s))));
+    wf->backfill_left[k] = fmin(wf->backfill_left[k], funded);
+    double left = funded;
     while (left > EPS) {
         int32_t c = pick_mover(st, g, a, taken);
         if (c == IAPT_NONE)
@@ -568,8 +574,8 @@ static void on_transfer(state *st, int32_t k)
         iapt_staff_recap(st, c);
     }
     free(taken);
-    wf->extra[a * wf->ng + g] -= tc->wte;
-    wf->extra[b * wf->ng + g] += tc->wte;
+    wf->extra[a * wf->ng + g] -= funded;
+    wf->extra[b * wf->ng + g] += funded;
     check_vacancies(st, a, g);
     check_vacancies(st, b, g);
     iapt_supervision_update(st);

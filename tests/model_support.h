@@ -21,8 +21,11 @@ typedef struct run_result {
     double *x; /* nrep x nout */
 } run_result;
 
-/* Loads `path`, optionally overrides replications (> 0), runs on `threads`. */
-static inline void run_scenario(run_result *r, const char *path, long reps, unsigned threads)
+/* Loads `path`, optionally overrides replications (> 0), applies `edit`
+ * (if not NULL: to run what a scenario file could not say, past the
+ * loader's checks), runs on `threads`. */
+static inline void run_scenario_edited(run_result *r, const char *path, long reps, unsigned threads,
+                                       void (*edit)(iapt_scenario *))
 {
     conf_ctx *ctx = conf_ctx_create();
     int rc = iapt_scenario_load(ctx, path, &r->sc);
@@ -32,6 +35,8 @@ static inline void run_scenario(run_result *r, const char *path, long reps, unsi
     cr_assert_eq(rc, 0, "cannot load %s", path);
     if (reps > 0)
         r->sc.run.replications = reps;
+    if (edit)
+        edit(&r->sc);
     r->m = iapt_model_create(&r->sc);
     cr_assert_not_null(r->m);
     r->nrep = (size_t)r->sc.run.replications;
@@ -39,6 +44,12 @@ static inline void run_scenario(run_result *r, const char *path, long reps, unsi
     r->x = malloc(r->nrep * r->nout * sizeof *r->x);
     cr_assert_eq(sim_replicate(iapt_model_rep, r->m, (uint64_t)r->sc.run.seed, 0, r->nrep, r->nout, threads, r->x, NULL),
                  0);
+}
+
+/* Loads `path`, optionally overrides replications (> 0), runs on `threads`. */
+static inline void run_scenario(run_result *r, const char *path, long reps, unsigned threads)
+{
+    run_scenario_edited(r, path, reps, threads, NULL);
 }
 
 static inline void run_free(run_result *r)

@@ -96,7 +96,9 @@ Test(scenario_checks, every_check_in_one_pass)
                 D "checks.yaml:37:56: workforce.transfers[0].from: expected different teams in from and to, got "
                   "\"ltc\" for both\n"
                 D "checks.yaml:38:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
-                  "team staff move from), got \"backfill\", funded by team \"core\"\n");
+                  "team staff move from), got \"backfill\", funded by team \"core\"\n"
+                D "checks.yaml:40:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
+                  "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n");
 }
 
 Test(scenario_checks, dates_against_the_run)

@@ -195,6 +195,36 @@ Test(workforce, moved_clinicians_finish_their_courses)
     run_free(&r);
 }
 
+static void move_30_wte(iapt_scenario *sc)
+{
+    IAPT_ITEM(sc->workforce.transfers, iapt_transfer_cfg, 0)->wte = 30;
+}
+
+/* A transfer moves only the funding and the people that exist: the loader
+ * refuses 30 WTE from 10 funded (tests/test_scenario_checks.c), and a run
+ * made to try it anyway moves all 10, leaving core none, never less; the
+ * backfill makes up at most what moved. */
+Test(workforce, transfer_moves_only_what_exists)
+{
+    run_result r;
+    run_scenario_edited(&r, WF("topup_transfer.yaml"), 0, 2, move_30_wte);
+    check_headcount_identity(&r);
+    const char *core = "team:core/grade:hit", *ltc = "team:ltc/grade:hit";
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "establishment_wte", core, mo(2026, 10)), 0);
+        cr_assert_eq(val(&r, rep, "establishment_wte", ltc, mo(2026, 10)), 10);
+        cr_assert_eq(val(&r, rep, "wte_qualified", ltc, mo(2026, 10)), 10, "everyone in post moved");
+        cr_assert_eq(val(&r, rep, "vacancies_wte", "grade:hit", mo(2026, 10)), 0);
+        cr_assert_eq(val(&r, rep, "trainees_qualified", "grade:hit", mo(2027, 12)), 3);
+        cr_assert_eq(val(&r, rep, "establishment_wte", core, mo(2027, 12)), 11,
+                     "2 backfill posts, 8 backfill funding no qualifier took, 1 seconded: the 10 moved, no more");
+        cr_assert_eq(val(&r, rep, "starters", core, mo(2028, 3)), 8);
+        for (int m = 0; m < r.m->layout.nmonths; m++)
+            cr_assert_geq(val(&r, rep, "establishment_wte", core, m), 0, "month %d", m);
+    }
+    run_free(&r);
+}
+
 /* Leavers per year of staff in post must match the grade's hazard. Staff
  * time is the month-end headcount times the month's days (leavers in a
  * month make the end-of-month count a little low, a bias near 1% against
