@@ -375,6 +375,7 @@ static const row workforce_rows[] = {
     {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1},
     {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1},
     {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1},
+    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1},
     {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1},
     {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1},
     {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1},

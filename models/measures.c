@@ -100,8 +100,12 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                                 "check: people in treatment at month end, recounted the same way (equals "
                                 "`in_treatment`)"},
     [M_ESTABLISHMENT] = {"establishment_wte", "wte", GW, "funded qualified posts"},
-    [M_HEADCOUNT] = {"headcount", "people", GW, "qualified staff in post (a person split across teams counts in each)"},
-    [M_TRAINEES] = {"trainees", "people", GW, "trainees in training, by the grade they train for"},
+    [M_HEADCOUNT] = {"headcount", "people", GW,
+                     "qualified staff in post; by team, each person in their main team (the largest share of "
+                     "their time, the first team listed on a tie), as every flow is counted, so team headcounts "
+                     "add up to the grade's (split staff's time by team is in wte_qualified)"},
+    [M_TRAINEES] = {"trainees", "people", GW,
+                    "trainees in training, by the grade they train for, in the team funding their places"},
     [M_WTE_QUALIFIED] = {"wte_qualified", "wte", GW, "qualified staff in post"},
     [M_WTE_TRAINEE] = {"wte_trainee", "wte", GW, "trainees in post, by the grade they train for"},
     [M_VACANCIES] = {"vacancies_wte", "wte", GW, "funded posts not filled by qualified staff (frozen ones included)"},
@@ -123,7 +127,14 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                                  "trainees qualifying who leave the service (the programme's retention)"},
     [M_TRAINEES_NO_POST] = {"trainees_left_no_post", "people", GW,
                             "trainees qualifying who would stay but find no funded vacancy to fill"},
-    [M_SECONDED] = {"seconded", "people", GW, "qualified staff leaving their post to train for another grade"},
+    [M_SECONDED] = {"seconded", "people", GW,
+                    "qualified staff leaving their post to train for another grade (counted in their main team)"},
+    [M_TRANSFERS_IN] = {"transfers_in", "people", GW,
+                        "qualified staff whose main team became this team by a transfer (a share of a person's "
+                        "time moved without changing their main team moves WTE, not headcount); by team, "
+                        "starters + trainees_qualified + transfers_in - transfers_out - leavers - seconded = "
+                        "change in headcount"},
+    [M_TRANSFERS_OUT] = {"transfers_out", "people", GW, "qualified staff whose main team a transfer moved elsewhere"},
     [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
                                 "trainee supervision required, month end"},
     [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,

@@ -56,12 +56,14 @@ static void record_tg(state *st, int m, int32_t team, int32_t grade, double v)
     iapt_rec(st, m, G_ALL, 0, v);
 }
 
-/* The team holding the largest share of c's time. */
+/* The team holding the largest share of c's time (the first listed on a
+ * tie, shares within 1e-9 being equal): where c counts in headcounts and
+ * flows by team. */
 static int32_t main_team(const state *st, int32_t c)
 {
     int32_t best = 0;
     for (int32_t t = 1; t < st->wf->nt; t++)
-        if (st->c[c].team_share[t] > st->c[c].team_share[best])
+        if (st->c[c].team_share[t] > st->c[c].team_share[best] + 1e-9)
             best = t;
     return best;
 }
@@ -566,10 +568,15 @@ static void on_transfer(state *st, int32_t k)
         taken[c] = 1;
         clinician *cl = &st->c[c];
         double move = fmin(left, cl->wte * cl->team_share[a]);
+        int32_t was = main_team(st, c);
         count_in(st, c, -1);
         cl->team_share[a] -= move / cl->wte;
         cl->team_share[b] += move / cl->wte;
         count_in(st, c, +1);
+        if (main_team(st, c) != was) {
+            record_tg(st, M_TRANSFERS_OUT, was, g, 1);
+            record_tg(st, M_TRANSFERS_IN, main_team(st, c), g, 1);
+        }
         left -= move;
         iapt_staff_recap(st, c);
     }
@@ -664,11 +671,10 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
                 k->load += mb->load;
                 k->over += mb->load > mb->places ? mb->load - mb->places : 0;
             }
-        if (cl->team_share[t] <= 0)
-            continue;
         int q = cl->programme == IAPT_NONE;
         *(q ? &k->qual : &k->trainee) += cl->wte * cl->team_share[t];
-        *(q ? &k->qual_head : &k->trainee_head) += 1;
+        if (main_team(st, c) == t)
+            *(q ? &k->qual_head : &k->trainee_head) += 1;
     }
     /* The month ended just before midnight: read the schedule a millionth of
      * a day earlier (a step on the 1st belongs to the new month; nextafter
@@ -697,8 +703,8 @@ static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, con
     iapt_rec(st, M_STAFF_COST, kind, i, flows[3]);
 }
 
-/* Headcounts of distinct people (split staff counted once) of grade g, or
- * of every grade when g < 0. */
+/* Headcounts of people of grade g, or of every grade when g < 0 (each
+ * counted once, as in their main team). */
 static void distinct_heads(const state *st, int32_t g, wf_stock *k)
 {
     k->qual_head = k->trainee_head = 0;

@@ -18,38 +18,66 @@
 /* Month index of YYYY-MM in a run starting in April 2026. */
 static int mo(int y, int m) { return (y - 2026) * 12 + (m - 4); }
 
-static double initial_headcount(const iapt_scenario *sc, int grade)
+/* The team of a staff group's largest share (the first listed on a tie). */
+static int main_team_of(const iapt_staff_cfg *s, size_t nteams)
+{
+    int best = -1;
+    double most = -1;
+    for (size_t t = 0; t < nteams; t++) {
+        double share = 0;
+        for (size_t k = 0; k < s->teams.n; k++)
+            if (s->teams.ref[k] == (int)t)
+                share = s->teams.v[k];
+        if (share > most + 1e-9)
+            most = share, best = (int)t;
+    }
+    return best;
+}
+
+/* Qualified staff of `grade` in post on day one, in main team `team` (< 0:
+ * any team). */
+static double initial_headcount(const iapt_scenario *sc, int grade, int team)
 {
     double n = 0;
     for (size_t i = 0; i < sc->workforce.staff.n; i++) {
         const iapt_staff_cfg *s = IAPT_ITEM(sc->workforce.staff, iapt_staff_cfg, i);
-        if (s->grade.index == grade)
+        if (s->grade.index == grade && (team < 0 || main_team_of(s, sc->workforce.teams.n) == team))
             n += (double)s->count;
     }
     return n;
 }
 
-/* Qualified: change in post = starters + trainees qualified - leavers -
- * seconded. Trainees: change = started - qualified - left. By grade,
- * every month, every replication, exactly. */
+/* Qualified: change in post = starters + trainees qualified + transfers in
+ * - transfers out - leavers - seconded. Trainees: change = started -
+ * qualified - left. For one group (a grade, or a team and grade), every
+ * month of replication rep, exactly. */
+static void check_identity_of(const run_result *r, size_t rep, const char *grp, double head)
+{
+    double trainees = 0;
+    for (int m = 0; m < r->m->layout.nmonths; m++) {
+        double q = val(r, rep, "trainees_qualified", grp, m);
+        head += val(r, rep, "starters", grp, m) + q + val(r, rep, "transfers_in", grp, m) -
+                val(r, rep, "transfers_out", grp, m) - val(r, rep, "leavers", grp, m) - val(r, rep, "seconded", grp, m);
+        trainees += val(r, rep, "trainees_started", grp, m) - q - val(r, rep, "trainees_left", grp, m);
+        cr_assert_eq(val(r, rep, "headcount", grp, m), head, "rep %zu %s month %d: in post %.0f, flows say %.0f", rep,
+                     grp, m, val(r, rep, "headcount", grp, m), head);
+        cr_assert_eq(val(r, rep, "trainees", grp, m), trainees, "rep %zu %s month %d: trainees", rep, grp, m);
+    }
+}
+
+/* The identity by grade and by team and grade, every replication. */
 static void check_headcount_identity(const run_result *r)
 {
-    const conf_list *grades = &r->sc.workforce.grades;
+    const conf_list *grades = &r->sc.workforce.grades, *teams = &r->sc.workforce.teams;
     for (size_t rep = 0; rep < r->nrep; rep++)
         for (size_t g = 0; g < grades->n; g++) {
-            char grp[96];
-            snprintf(grp, sizeof grp, "grade:%s", IAPT_ITEM(*grades, iapt_grade_cfg, g)->name);
-            double head = initial_headcount(&r->sc, (int)g), trainees = 0;
-            for (int m = 0; m < r->m->layout.nmonths; m++) {
-                double q = val(r, rep, "trainees_qualified", grp, m);
-                double in = val(r, rep, "starters", grp, m) + q - val(r, rep, "leavers", grp, m) -
-                            val(r, rep, "seconded", grp, m);
-                double tin = val(r, rep, "trainees_started", grp, m) - q - val(r, rep, "trainees_left", grp, m);
-                head += in;
-                trainees += tin;
-                cr_assert_eq(val(r, rep, "headcount", grp, m), head, "rep %zu %s month %d: in post %.0f, flows say %.0f",
-                             rep, grp, m, val(r, rep, "headcount", grp, m), head);
-                cr_assert_eq(val(r, rep, "trainees", grp, m), trainees, "rep %zu %s month %d: trainees", rep, grp, m);
+            const char *gname = IAPT_ITEM(*grades, iapt_grade_cfg, g)->name;
+            char grp[200];
+            snprintf(grp, sizeof grp, "grade:%s", gname);
+            check_identity_of(r, rep, grp, initial_headcount(&r->sc, (int)g, -1));
+            for (size_t t = 0; t < teams->n; t++) {
+                snprintf(grp, sizeof grp, "team:%s/grade:%s", IAPT_ITEM(*teams, iapt_team_cfg, t)->name, gname);
+                check_identity_of(r, rep, grp, initial_headcount(&r->sc, (int)g, (int)t));
             }
         }
 }
@@ -156,6 +184,8 @@ Test(workforce, topup_transfer_backfill_secondment)
     cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:hit", mo(2026, 9)), 0);
     cr_assert_eq(val(&r, 0, "headcount", "team:core/grade:hit", mo(2026, 10)), 8, "two whole people moved");
     cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:hit", mo(2026, 10)), 2);
+    cr_assert_eq(val(&r, 0, "transfers_out", "team:core/grade:hit", mo(2026, 10)), 2);
+    cr_assert_eq(val(&r, 0, "transfers_in", "team:ltc/grade:hit", mo(2026, 10)), 2);
     cr_assert_eq(val(&r, 0, "headcount", "grade:hit", mo(2026, 10)), 10);
     cr_assert_eq(val(&r, 0, "seconded", "grade:pwp", mo(2027, 1)), 1);
     cr_assert_eq(val(&r, 0, "vacancies_wte", "team:core/grade:pwp", mo(2027, 2)), 1);
@@ -611,8 +641,9 @@ Test(workforce, leave_removes_diary_weeks)
     run_free(&b);
 }
 
-/* A person split between teams counts in each team's headcount, once in
- * their grade's, with their WTE shared. */
+/* A person split between teams counts once, in their main team's
+ * headcount (the first listed, core, on this 50/50 tie) and their grade's,
+ * with their WTE shared. */
 Test(workforce, staff_split_between_teams)
 {
     run_result r;
@@ -622,11 +653,34 @@ Test(workforce, staff_split_between_teams)
     cr_assert_eq(val(&r, 0, "wte_qualified", "team:core/grade:pwp", m), 5);
     cr_assert_eq(val(&r, 0, "wte_qualified", "team:ltc/grade:pwp", m), 5);
     cr_assert_eq(val(&r, 0, "headcount", "team:core/grade:pwp", m), 10);
-    cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:pwp", m), 10);
+    cr_assert_eq(val(&r, 0, "headcount", "team:ltc/grade:pwp", m), 0);
     cr_assert_eq(val(&r, 0, "headcount", "grade:pwp", m), 10);
     cr_assert_eq(val(&r, 0, "vacancies_wte", "grade:pwp", m), 0);
     cr_assert_gt(val(&r, 0, "assessed", "pathway:diabetes", m), 0, "they work in the LTC team too");
     cr_assert_gt(val(&r, 0, "assessed", "pathway:core", m), 0);
+    run_free(&r);
+    /* Moving part of a person's time moves them in headcount only when
+     * their main team changes; the flows by team still add up. */
+    run_scenario(&r, WF("split_transfer.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    const char *core = "team:core/grade:pwp", *ltc = "team:ltc/grade:pwp";
+    struct {
+        int month;
+        double out_core, in_ltc, out_ltc, in_core, head_core, head_ltc, wte_core, wte_ltc;
+    } want[] = {{mo(2026, 10), 7, 7, 0, 0, 3, 7, 1.8, 8.2}, {mo(2026, 11), 0, 0, 1, 1, 4, 6, 2.3, 7.7}};
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (size_t i = 0; i < 2; i++) {
+            int mm = want[i].month;
+            cr_assert_eq(val(&r, rep, "transfers_out", core, mm), want[i].out_core);
+            cr_assert_eq(val(&r, rep, "transfers_in", ltc, mm), want[i].in_ltc);
+            cr_assert_eq(val(&r, rep, "transfers_out", ltc, mm), want[i].out_ltc);
+            cr_assert_eq(val(&r, rep, "transfers_in", core, mm), want[i].in_core);
+            cr_assert_eq(val(&r, rep, "headcount", core, mm), want[i].head_core);
+            cr_assert_eq(val(&r, rep, "headcount", ltc, mm), want[i].head_ltc);
+            cr_assert_float_eq(val(&r, rep, "wte_qualified", core, mm), want[i].wte_core, 1e-9);
+            cr_assert_float_eq(val(&r, rep, "wte_qualified", ltc, mm), want[i].wte_ltc, 1e-9);
+            cr_assert_eq(val(&r, rep, "transfers_in", "grade:pwp", mm), val(&r, rep, "transfers_out", "grade:pwp", mm));
+        }
     run_free(&r);
 }
 
