@@ -383,6 +383,7 @@ static const row workforce_rows[] = {
     {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1},
     {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1},
     {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1},
+    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1},
 };
 
 /* Rows of one group (e.g. "all", "site:hub") per financial year, five

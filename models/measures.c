@@ -143,6 +143,11 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
                                  "required minus given (only the programme's own supervising grades in the "
                                  "trainees' team give it); its trainees' caseloads are capped in proportion"},
+    [M_TRAINING_DAYS_LOST] = {"training_days_lost", "days", GW | G_PROGRAMME,
+                              "days of training not counted towards qualifying for want of supervision: a "
+                              "trainee-day with cover c (share of the supervision needed that is given) below the "
+                              "programme's supervision_to_qualify s counts c / s of a day; qualifying waits for "
+                              "the days lost"},
     [M_CLINICAL_HOURS_PER_WTE] = {"clinical_hours_per_wte", "hours/week", GW,
                                   "hours of attended assessments and sessions (with their admin) per week per WTE "
                                   "in post, trainees included"},

@@ -628,6 +628,11 @@ static const conf_field programme_fields[] = {
         "3 hours per week", "supervision each trainee needs (assumption: more than 1 hour a week)"),
     REFLIST(iapt_programme_cfg, "supervisors", supervisors, "workforce.grades", "[]", "[hit, senior]",
             "grades whose qualified staff supervise these trainees"),
+    PCT(iapt_programme_cfg, "supervision_to_qualify", supervision_to_qualify, "100%", "75%",
+        "share of the required supervision a trainee must get for a day of training to count in full towards "
+        "qualifying; with less, a day counts in proportion (cover / this share), so qualifying waits for the "
+        "days lost, and with none it never comes (reported as training_days_lost); 0% = supervision never "
+        "delays qualifying. ASSUMPTION: only supervised practice counts towards qualifying"),
     PCT(iapt_programme_cfg, "attrition", attrition, "10%", "15%", "share leaving during training (assumption)"),
     PCT(iapt_programme_cfg, "retention", retention, "90%", "80%",
         "share of those qualifying who stay in the service (assumption)"),

@@ -189,6 +189,7 @@ typedef struct iapt_programme_cfg {
     int excludes_complex;
     double supervision;        /* hours per week per trainee */
     conf_reflist supervisors;  /* grades that supervise */
+    double supervision_to_qualify; /* cover of `supervision` for a day of training to count in full */
     double attrition;          /* share leaving during training */
     double retention;          /* share staying on qualifying */
     int hold_vacancies;        /* vacancies are held for trainees who will fill them */

@@ -142,7 +142,14 @@ typedef struct clinician {
     double caseload;       /* caseload places per WTE (before the factor) */
     double leave;          /* share of weeks on leave or sick */
     double cap_factor;     /* caseload factor: trainee factor times supervision cover */
-    double start, qualify; /* time in post from; time training ends (trainees) */
+    double start, qualify; /* time in post from; time the training course ends (trainees) */
+    /* Trainees' progress: days of training counted by `trained_at`, days
+     * counted per day now (`pace`, from supervision cover), when they
+     * qualify at that pace (INFINITY: never; NAN: they leave first), and
+     * the pending qualification event (models/workforce.c). */
+    double cover;          /* share of the supervision they need that they get */
+    double trained, trained_at, pace, due;
+    sim_handle qual_ev;
     uint8_t active;
     uint8_t caps;
     int32_t mem0, nmem;    /* memberships mem[mem0 .. mem0+nmem) */

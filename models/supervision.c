@@ -280,7 +280,8 @@ void iapt_supervision_update(state *st)
         if (!cl->active)
             continue;
         if (cl->programme != IAPT_NONE) {
-            double factor = prog(st, cl->programme)->caseload_factor * cover_of(st, cl);
+            cl->cover = cover_of(st, cl);
+            double factor = prog(st, cl->programme)->caseload_factor * cl->cover;
             if (fabs(factor - cl->cap_factor) > 1e-12) {
                 cl->cap_factor = factor;
                 iapt_staff_recap(st, c);

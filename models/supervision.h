@@ -8,9 +8,11 @@
  * supervise several programmes, cover (the share of a programme's required
  * hours given) is made as equal as the grades allow (max-min fair), and no
  * hour that could be given is left short. A programme's trainees' caseload
- * factor is the programme's factor times its cover in their team; the hours
- * each grade gives (a maximum flow from programmes to grades) are taken
- * out of its supervisors' clinic time in proportion to their capacity.
+ * factor is the programme's factor times its cover in their team (kept as
+ * the trainee's `cover`, which also paces their training towards
+ * qualifying: models/workforce.c); the hours each grade gives (a maximum
+ * flow from programmes to grades) are taken out of its supervisors' clinic
+ * time in proportion to their capacity.
  *
  * Cost per update: O(clinicians x teams) plus, per team, O(P 2^P x grades)
  * for the cover and O(n^3) or so for the flow, n = programmes + grades.

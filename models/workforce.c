@@ -132,6 +132,61 @@ static void count_in(state *st, int32_t c, int sign)
         wf->qual[t * wf->ng + cl->grade] += sign * cl->wte * cl->team_share[t];
 }
 
+/* ---- trainees' progress --------------------------------------------------- */
+
+/* Brings trainee c's training up to now at their pace, recording the days
+ * lost to a supervision shortfall. */
+static void accrue(state *st, int32_t c)
+{
+    clinician *cl = &st->c[c];
+    double now = sim_now(st->s), dt = now - cl->trained_at;
+    cl->trained_at = now;
+    if (dt <= 0 || !cl->active || cl->programme == IAPT_NONE)
+        return;
+    cl->trained += cl->pace * dt;
+    if (cl->pace < 1) {
+        record_tg(st, M_TRAINING_DAYS_LOST, cohort_cfg(st, cl->cohort)->team.index, cl->grade, (1 - cl->pace) * dt);
+        iapt_rec(st, M_TRAINING_DAYS_LOST, G_PROGRAMME, cl->programme, (1 - cl->pace) * dt);
+    }
+}
+
+/* Days of training counted per day for trainee c: their supervision cover
+ * over the share their programme needs for a day to count, at most 1. */
+static double pace_of(const state *st, const clinician *cl)
+{
+    double need = prog_cfg(st, cl->programme)->supervision_to_qualify;
+    return need > 0 ? fmin(1, cl->cover / need) : 1;
+}
+
+/* After supervision changed: each trainee's pace, and the qualification of
+ * those who will qualify moved to when their training is done at it. */
+static void set_paces(state *st)
+{
+    double now = sim_now(st->s);
+    for (int32_t c = 0; c < st->nc; c++) {
+        clinician *cl = &st->c[c];
+        if (!cl->active || cl->programme == IAPT_NONE || fabs(pace_of(st, cl) - cl->pace) <= 1e-12)
+            continue;
+        accrue(st, c);
+        cl->pace = pace_of(st, cl);
+        if (isnan(cl->due))
+            continue; /* leaves before qualifying */
+        double left = fmax(0, prog_cfg(st, cl->programme)->duration - cl->trained);
+        cl->due = cl->pace > 0 ? now + left / cl->pace : INFINITY;
+        if (cl->qual_ev)
+            sim_cancel(st->s, cl->qual_ev);
+        cl->qual_ev = cl->due < st->end ? sim_at(st->s, cl->due, PRIO_STAFF, EV_QUALIFY, (uint64_t)c) : 0;
+    }
+}
+
+/* Shares supervision out again (models/supervision.h) and sets the
+ * trainees' paces from it. */
+static void supervise(state *st)
+{
+    iapt_supervision_update(st);
+    set_paces(st);
+}
+
 /* ---- turnover and recruitment --------------------------------------------- */
 
 static void schedule_turnover(state *st, int32_t c)
@@ -174,7 +229,8 @@ static double held_open(const state *st, int32_t team, int32_t grade, double now
     for (int32_t c = 0; c < st->nc; c++) {
         if (!holder_of(st, c, team, grade))
             continue;
-        double frozen_then = fmin(vac, frozen_wte(st, team, grade, st->c[c].qualify));
+        double when = isfinite(st->c[c].due) ? st->c[c].due : st->c[c].qualify;
+        double frozen_then = fmin(vac, frozen_wte(st, team, grade, when));
         held += fmin(st->c[c].wte, fmax(0, vac - frozen_then - held));
         frozen_later = fmin(frozen_later, frozen_then);
     }
@@ -259,7 +315,7 @@ static void on_starter(state *st, int32_t r)
     if (add_qualified(st, &spec) != IAPT_NONE)
         record_tg(st, M_STARTERS, rc.team, rc.grade, 1);
     free(share);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* c stops working here: off the free lists first (so nobody is handed
@@ -282,6 +338,8 @@ static void on_leave(state *st, int32_t c)
     if (!cl->active)
         return;
     int trainee = cl->programme != IAPT_NONE;
+    if (trainee)
+        accrue(st, c);
     record_tg(st, trainee ? M_TRAINEES_LEFT : M_LEAVERS, main_team(st, c), cl->grade, 1);
     if (trainee)
         record_tg(st, M_TRAINEES_ATTRITION, main_team(st, c), cl->grade, 1);
@@ -292,7 +350,7 @@ static void on_leave(state *st, int32_t c)
         for (int32_t t = 0; t < st->wf->nt; t++)
             if (st->c[c].team_share[t] > 0)
                 check_vacancies(st, t, st->c[c].grade);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* ---- trainees ------------------------------------------------------------------ */
@@ -359,14 +417,22 @@ static void start_trainee(state *st, int32_t k, const double *share, double wte)
         sim_fail(st->s, -1);
         return;
     }
-    st->c[c].cohort = k;
-    st->c[c].qualify = begun + pc->duration;
+    clinician *cl = &st->c[c];
+    cl->cohort = k;
+    cl->qualify = begun + pc->duration;
+    cl->cover = cl->pace = 1; /* until the supervision update */
+    cl->trained = fmax(0, now - begun); /* fully supervised before the run (ASSUMPTION) */
+    cl->trained_at = now;
+    cl->due = leaves ? NAN : end;
     count_in(st, c, +1);
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_STARTED, kc->team.index, pc->grade.index, 1);
-    if (end < st->end)
-        sim_at(st->s, end, PRIO_STAFF, leaves ? EV_LEAVE : EV_QUALIFY, (uint64_t)c);
+    if (end < st->end) {
+        sim_handle h = sim_at(st->s, end, PRIO_STAFF, leaves ? EV_LEAVE : EV_QUALIFY, (uint64_t)c);
+        cl->qual_ev = leaves ? 0 : h;
+    }
 }
+
 
 /* Cohort k's intake: its trainees start (seconded ones leave their posts,
  * which fall vacant, and train at their own WTE; a cohort already in
@@ -395,7 +461,7 @@ static void on_intake(state *st, int32_t k)
         start_trainee(st, k, share, wte);
     }
     free(share);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* Creates the funded post, if any, that trainee c's cohort brings on
@@ -431,6 +497,9 @@ static void on_qualify(state *st, int32_t c)
     if (!cl->active || cl->programme == IAPT_NONE)
         return;
     const iapt_programme_cfg *pc = prog_cfg(st, cl->programme);
+    accrue(st, c);
+    assert(cl->trained >= pc->duration - 1e-6 && "qualifying before the training is done");
+    cl->qual_ev = 0;
     int32_t team = cohort_cfg(st, cl->cohort)->team.index, grade = cl->grade;
     double u = gsl_rng_uniform(st->r_training);
     double take = u < pc->retention ? post_for(st, c, team) : 0;
@@ -439,7 +508,7 @@ static void on_qualify(state *st, int32_t c)
         record_tg(st, u >= pc->retention ? M_TRAINEES_NOT_RETAINED : M_TRAINEES_NO_POST, team, grade, 1);
         retire(st, c);
         trainee_done(st, cl->cohort, grade);
-        iapt_supervision_update(st);
+        supervise(st);
         return;
     }
     count_in(st, c, -1);
@@ -455,7 +524,7 @@ static void on_qualify(state *st, int32_t c)
     record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
     schedule_turnover(st, c);
     trainee_done(st, cl->cohort, grade);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* A trainee of cohort k (training for `grade`) has qualified or left: any
@@ -585,7 +654,7 @@ static void on_transfer(state *st, int32_t k)
     wf->extra[b * wf->ng + g] += funded;
     check_vacancies(st, a, g);
     check_vacancies(st, b, g);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* ---- events and accounting ------------------------------------------------------- */
@@ -647,7 +716,7 @@ void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
 void iapt_workforce_month_start(state *st)
 {
     check_all_vacancies(st);
-    iapt_supervision_update(st);
+    supervise(st);
 }
 
 /* Month-end stocks of one team and grade, and of one grade over teams. */
@@ -784,6 +853,8 @@ static void record_costs(state *st, double finished)
 void iapt_workforce_record(state *st, double days_in_month, double finished)
 {
     workforce *wf = st->wf;
+    for (int32_t c = 0; c < st->nc; c++)
+        accrue(st, c); /* training days lost this month */
     iapt_supervision_record(st);
     record_stocks(st, days_in_month / 7);
     record_costs(st, finished);
@@ -906,7 +977,7 @@ int iapt_workforce_init(state *st)
         return -1;
     schedule_events(st);
     check_all_vacancies(st);
-    iapt_supervision_update(st);
+    supervise(st);
     return 0;
 }
 

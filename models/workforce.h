@@ -17,7 +17,10 @@
  * become vacant; they train at their own WTE); a cohort whose intake was
  * before the run is part-way through (or gone) on day one. While training
  * they are away on university weekdays, hold a reduced caseload, may be
- * barred from complex cases, and need supervision (models/supervision.h).
+ * barred from complex cases, and need supervision (models/supervision.h);
+ * a day counts towards qualifying in proportion to their supervision cover
+ * below the programme's supervision_to_qualify, so a shortfall delays
+ * qualifying (the qualification event moves whenever the cover changes).
  * Vacancies they will fill are held for them if their programme says so
  * (a frozen post they may not take, unless it is open by then).
  * Some leave during training; on qualifying some are not retained, the

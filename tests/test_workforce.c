@@ -422,6 +422,40 @@ Test(workforce, backfill_posts_capped_at_the_wte_moved)
     run_free(&r);
 }
 
+/* Qualifying waits for the days of training a supervision shortfall
+ * cost (supervision_to_qualify): half the supervision needed against 75%
+ * for a day to count delays qualifying by half the course; none stops it. */
+Test(workforce, qualifying_waits_for_supervision)
+{
+    const char *hit = "team:school/grade:hit";
+    run_result r;
+    run_scenario(&r, WF("supervision_delay.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        double lost = 0;
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            lost += val(&r, rep, "training_days_lost", hit, m);
+            cr_assert_eq(val(&r, rep, "trainees_qualified", hit, m), m == mo(2028, 2) ? 4 : 0, "month %d", m);
+        }
+        cr_assert_float_eq(val(&r, rep, "training_days_lost", hit, mo(2026, 9)), 40, 1e-9);
+        cr_assert_float_eq(val(&r, rep, "training_days_lost", "programme:hit_training", mo(2026, 9)), 40, 1e-9);
+        cr_assert_float_eq(lost, 4 * 182, 1e-9);
+        cr_assert_eq(val(&r, rep, "trainees", hit, mo(2028, 1)), 4);
+        cr_assert_eq(val(&r, rep, "headcount", hit, mo(2028, 2)), 4);
+    }
+    run_free(&r);
+    run_scenario(&r, WF("no_supervision.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        for (int m = 0; m < r.m->layout.nmonths; m++)
+            cr_assert_eq(val(&r, rep, "trainees_qualified", "all", m), 0, "month %d", m);
+        cr_assert_eq(val(&r, rep, "supervision_available", "team:school", mo(2026, 9)), 0);
+        cr_assert_float_eq(val(&r, rep, "training_days_lost", hit, mo(2026, 9)), 4 * 30, 1e-9);
+        cr_assert_eq(val(&r, rep, "trainees", hit, r.m->layout.nmonths - 1), 4);
+    }
+    run_free(&r);
+}
+
 /* Supervision per programme from its own supervising grades only. */
 Test(workforce, supervision_from_each_programmes_own_grades)
 {
