@@ -881,15 +881,54 @@ static const conf_schema site_schema = SCHEMA("site", iapt_site_cfg, site_fields
 
 /* ---- starting state ---------------------------------------------------------- */
 
+/* had_step2 says something only of people at step 3: set elsewhere, it is
+ * a mistake. */
+static int check_had_step2(conf_ctx *ctx, const double *had, int step3, const char *got)
+{
+    if (step3 || conf_from_default(ctx, had))
+        return 0;
+    conf_error_at(ctx, had, "expected had_step2 only for people at step 3 (the share who had a step 2 course "
+                            "first), got %s", got);
+    return -1;
+}
+
+static int check_waiting(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_waiting_cfg *w = obj;
+    (void)root;
+    char got[32];
+    snprintf(got, sizeof got, "stage %s", stages[w->stage]);
+    return check_had_step2(ctx, &w->had_step2, w->stage == IAPT_STAGE_STEP3, got);
+}
+
+/* Default share of day-one step 3 lists and caseloads who had step 2
+ * first (the keys' doc says where it comes from). */
+#define HAD_STEP2_DOC                                                                                                 \
+    "share of these people who had a course at step 2 first (stepped up, or planned step 2 then 3): they have "     \
+    "already entered treatment (their first step 3 session is not counted as entering it) and count as low then "  \
+    "high intensity when they finish; step 3 only. ASSUMPTION: 44%, the share of people joining the step 3 list "   \
+    "from step 2 in scenarios/default.yaml, calibrated to the national split (35/39/26%, domain brief s.4)"
+
 static const conf_field waiting_fields[] = {
     REF(iapt_waiting_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
     ENUM(iapt_waiting_cfg, "stage", stage, stages, "assessment", "step2", "what they wait for"),
     INT(iapt_waiting_cfg, "count", count, 0, 10000000, "0", "250", "people waiting"),
     DIST(iapt_waiting_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "0 days",
-         "{dist: uniform, min: 0 days, max: 12 weeks}", "how long each has already waited (age of wait)"),
+         "{dist: uniform, min: 0 days, max: 12 weeks}",
+         "how long each has already waited (age of wait; for people who had step 2, since they were stepped up)"),
+    PCT(iapt_waiting_cfg, "had_step2", had_step2, "44%", "60%", HAD_STEP2_DOC),
 };
-static const conf_schema waiting_schema = SCHEMA("waiting", iapt_waiting_cfg, waiting_fields, NULL,
+static const conf_schema waiting_schema = SCHEMA("waiting", iapt_waiting_cfg, waiting_fields, check_waiting,
                                                  "People already waiting when the run starts.");
+
+static int check_treating(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_treating_cfg *t = obj;
+    (void)root;
+    char got[32];
+    snprintf(got, sizeof got, "step %ld", (long)t->step);
+    return check_had_step2(ctx, &t->had_step2, t->step == 3, got);
+}
 
 static const conf_field treating_fields[] = {
     REF(iapt_treating_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
@@ -899,8 +938,9 @@ static const conf_field treating_fields[] = {
          "{dist: uniform, min: 1, max: 5}", "sessions each has already attended"),
     DIST(iapt_treating_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "21 days", "35 days",
          "referral to first session, for each"),
+    PCT(iapt_treating_cfg, "had_step2", had_step2, "44%", "60%", HAD_STEP2_DOC),
 };
-static const conf_schema treating_schema = SCHEMA("treating", iapt_treating_cfg, treating_fields, NULL,
+static const conf_schema treating_schema = SCHEMA("treating", iapt_treating_cfg, treating_fields, check_treating,
                                                   "People already in treatment when the run starts.");
 
 static const conf_field start_fields[] = {

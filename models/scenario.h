@@ -231,14 +231,16 @@ typedef struct iapt_waiting_cfg {
     int stage;                 /* iapt_stage */
     long count;
     sim_dist waited;           /* days already waited */
+    double had_step2;          /* stage step 3: share who had a step 2 course first */
 } iapt_waiting_cfg;
 
 typedef struct iapt_treating_cfg {
     conf_ref pathway;
-    int step;                  /* 2 or 3 */
+    long step;                 /* 2 or 3 (a CONF_INT field is a long) */
     long count;
     sim_dist sessions_done;
     sim_dist waited;           /* days from referral to first session */
+    double had_step2;          /* step 3: share who had a step 2 course first */
 } iapt_treating_cfg;
 
 /* A co-location site: rooms for face-to-face appointments on given weekdays. */

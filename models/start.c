@@ -1,5 +1,7 @@
 /*
- * models/start.c: the starting waiting list and caseload.
+ * models/start.c: the starting waiting list and caseload. People at step 3
+ * on day one may have had step 2 first (had_step2): they have entered
+ * treatment already and count as low then high intensity.
  */
 #include "models/start.h"
 
@@ -55,6 +57,22 @@ static int32_t new_person(state *st, int32_t pw, double referral)
     return p;
 }
 
+/* Person p, at step 3 on day one, had a course at step 2 first (share
+ * `had`, drawn on the start stream): they have entered treatment, had low
+ * intensity, and had a course of at least two sessions that did not end in
+ * recovery (so they were stepped up); their referral's outcome is that
+ * course's until a step 3 course has a session. */
+static void maybe_had_step2(state *st, int32_t p, double had)
+{
+    person *ps = &st->p[p];
+    if (gsl_rng_uniform(st->r_start) >= had)
+        return;
+    ps->flags |= PF_ENTERED | PF_HAD_LI | PF_HAS_OUTCOME | PF_STEPPED_UP;
+    ps->total_sessions = (int16_t)(ps->total_sessions + 2);
+    if (ps->sessions == 0)
+        ps->last_step = IAPT_STEP2;
+}
+
 static int place_waiting(state *st)
 {
     const conf_list *w = &st->sc->start.waiting;
@@ -82,6 +100,8 @@ static int place_waiting(state *st)
             iapt_flow_join_assessment(st, p);
         } else {
             iapt_flow_course(st, p, wc->stage == IAPT_STAGE_STEP2 ? IAPT_STEP2 : IAPT_STEP3, 0);
+            if (wc->stage == IAPT_STAGE_STEP3)
+                maybe_had_step2(st, p, wc->had_step2);
             iapt_flow_wait_for_place(st, p);
         }
     }
@@ -110,6 +130,8 @@ static void place_treating_one(state *st, const iapt_treating_cfg *tc)
     ps->first_session = ps->course_start = first;
     ps->flags |= PF_ENTERED | (step == IAPT_STEP2 ? PF_HAD_LI : PF_HAD_HI);
     ps->resume = gsl_rng_uniform(st->r_start) * sim_dist_mean(&mc->cadence);
+    if (step == IAPT_STEP3)
+        maybe_had_step2(st, p, tc->had_step2);
     iapt_flow_wait_for_place(st, p);
 }
 

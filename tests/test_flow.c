@@ -278,6 +278,49 @@ Test(flow, finished_course_needs_two_sessions)
     run_free(&two);
 }
 
+static double had_step2 = 1;
+static void set_had_step2(iapt_scenario *sc)
+{
+    IAPT_ITEM(sc->start.waiting, iapt_waiting_cfg, 0)->had_step2 = had_step2;
+    IAPT_ITEM(sc->start.treating, iapt_treating_cfg, 0)->had_step2 = had_step2;
+}
+
+/* Finished courses that were low then high intensity, summed (the split is
+ * reported as a share of each month's finished courses). */
+static double li_hi(const run_result *r)
+{
+    double t = 0;
+    for (int m = 0; m < r->m->layout.nmonths; m++) {
+        double f = val(r, 0, "finished_courses", "all", m);
+        if (f > 0)
+            t += f * val(r, 0, "treated_li_and_hi", "all", m) / 100;
+    }
+    return t;
+}
+
+/* People at step 3 on day one who had step 2 first (had_step2) have
+ * already entered treatment and finish as low then high intensity. */
+Test(flow, day_one_step3_people_who_had_step2)
+{
+    const double shares[] = {1, 0, 0.4};
+    for (size_t i = 0; i < 3; i++) {
+        run_result r;
+        had_step2 = shares[i];
+        run_scenario_edited(&r, FLOW("start_step3.yaml"), 0, 1, set_had_step2);
+        double entered = total(&r, "entered_treatment", "all"), both = li_hi(&r);
+        cr_assert_eq(total(&r, "entered_treatment", "step:3"), 1000, "every waiting person starts step 3");
+        cr_assert_eq(total(&r, "finished_courses", "all"), 1500);
+        if (i < 2) {
+            cr_assert_eq(entered, 1000 * (1 - shares[i]), "had_step2 %.0f%%", 100 * shares[i]);
+            cr_assert_float_eq(both, 1500 * shares[i], 1e-6);
+        } else {
+            expect_binomial(1000 - entered, 1000, 0.4, "day-one step 3 waiters who had step 2");
+            expect_binomial(both, 1500, 0.4, "day-one step 3 people finishing low then high");
+        }
+        run_free(&r);
+    }
+}
+
 Test(flow, recovered_at_step2_are_discharged_not_stepped_up)
 {
     run_result r;

@@ -98,7 +98,11 @@ Test(scenario_checks, every_check_in_one_pass)
                 D "checks.yaml:38:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
                   "team staff move from), got \"backfill\", funded by team \"core\"\n"
                 D "checks.yaml:40:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
-                  "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n");
+                  "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n"
+                D "checks.yaml:43:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
+                  "share who had a step 2 course first), got stage step2\n"
+                D "checks.yaml:45:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
+                  "share who had a step 2 course first), got step 2\n");
 }
 
 Test(scenario_checks, dates_against_the_run)
