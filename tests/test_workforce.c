@@ -307,7 +307,7 @@ static void expect_positive(const double *d, size_t n, const char *what)
  * random numbers: each replication of ltc-backfill.yaml (3 WTE HITs move to
  * the LTC team on 1 April 2027; the backfill cohort trains September 2027
  * to August 2028) and of ltc-backfill-late.yaml (places six months late:
- * March 2028 to March 2029) is compared with the same replication of the
+ * March 2028 to February 2029) is compared with the same replication of the
  * counterfactual ltc-no-transfer.yaml, which shares every random stream.
  * Windows (by month entering treatment, so waits lag the list): the dip
  * (May to August 2028: moved, backfill about to qualify), a year after
