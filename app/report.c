@@ -337,7 +337,8 @@ static const row year_rows[] = {
     {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1},
     {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1},
     {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0},
-    {"cost per finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0},
+    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0},
+    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0},
 };
 
 /* Target of a row for a year: coded as negative numbers for the service's
@@ -422,6 +423,10 @@ static void yearly_table(const iapt_results *r, FILE *out)
     yearly_rows(r, year_rows, sizeof year_rows / sizeof year_rows[0], "financial year", out);
     fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
             100 * r->m->sc->service.access_target);
+    fputs("  staff cost: salaries and on-costs of staff in post, trainees included (no overheads or rooms); per\n"
+          "  finished course (discharged after 2 or more treatment sessions) and per person entering treatment\n"
+          "  (first treatment session): the domain brief's GBP 650-690 'per course of treatment' can be either\n",
+          out);
 }
 
 /* Rooms per financial year, for each site and for all sites together. */

@@ -164,7 +164,14 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_STAFF_COST] = {"staff_cost", "GBP", GW | G_TEAM,
                       "salaries and on-costs of staff in post (trainees under the grade they train for)"},
     [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA | G_TEAM,
-                           "staff cost / finished courses in the month (by team: courses of its pathways)"},
+                           "staff cost (salaries and on-costs of staff in post, trainees included; no overheads, "
+                           "rooms or other costs) / finished courses (discharged after at least 2 treatment "
+                           "sessions) in the month; by team: of its pathways. The domain brief's GBP 650-690 'per "
+                           "course of treatment' does not say whom it divides by: compare cost_per_entered_treatment "
+                           "too"},
+    [M_COST_PER_ENTERED] = {"cost_per_entered_treatment", "GBP", GA | G_TEAM,
+                            "staff cost (as above) / people entering treatment (a first treatment session) in the "
+                            "month, whether or not they finish a course; by team: of its pathways"},
     [M_ROOM_HOURS_AVAILABLE] = {"room_hours_available", "hours", GS,
                                 "room hours open at co-location sites: rooms x hours on open days, as known on "
                                 "the day"},

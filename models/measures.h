@@ -100,6 +100,7 @@ typedef enum iapt_measure {
     M_TRAINING_TIME_SHARE,
     M_STAFF_COST,
     M_COST_PER_COURSE,
+    M_COST_PER_ENTERED,
     /* rooms (series only in scenarios with sites) */
     M_ROOM_HOURS_AVAILABLE,
     M_ROOM_HOURS_BOOKED,

@@ -830,24 +830,30 @@ static double month_value(const state *st, int m, unsigned kind, int i)
     return st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month];
 }
 
-/* Staff cost by team, and per finished course by team (courses of the
- * pathways the team serves) and for the service. */
+/* Staff cost by team, and per finished course and per person entering
+ * treatment, by team (people of the pathways the team serves) and for the
+ * service. */
 static void record_costs(state *st, double finished)
 {
     workforce *wf = st->wf;
     double total = 0;
     for (int32_t t = 0; t < wf->nt; t++) {
-        double cost = 0, courses = 0;
+        double cost = 0, courses = 0, entered = 0;
         for (int32_t g = 0; g < wf->ng; g++)
             cost += wf->cost[t * wf->ng + g];
         for (size_t p = 0; p < st->sc->pathways.n; p++)
-            if (IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p)->team.index == t)
+            if (IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p)->team.index == t) {
                 courses += month_value(st, M_FINISHED, G_PATHWAY, (int)p);
+                entered += month_value(st, M_ENTERED, G_PATHWAY, (int)p);
+            }
         iapt_rec(st, M_STAFF_COST, G_TEAM, t, cost);
         iapt_rec(st, M_COST_PER_COURSE, G_TEAM, t, courses > 0 ? cost / courses : NAN);
+        iapt_rec(st, M_COST_PER_ENTERED, G_TEAM, t, entered > 0 ? cost / entered : NAN);
         total += cost;
     }
+    double entered = month_value(st, M_ENTERED, G_ALL, 0);
     iapt_rec(st, M_COST_PER_COURSE, G_ALL, 0, finished > 0 ? total / finished : NAN);
+    iapt_rec(st, M_COST_PER_ENTERED, G_ALL, 0, entered > 0 ? total / entered : NAN);
 }
 
 void iapt_workforce_record(state *st, double days_in_month, double finished)

@@ -612,8 +612,13 @@ Test(workforce, staff_cost_and_cost_per_course)
                        (10 * 40000 + 3 * 30000) * day * 28, 1e-6);
     for (int m = 0; m < r.m->layout.nmonths; m++) {
         double cost = val(&r, 0, "staff_cost", "team:core", m), done = val(&r, 0, "finished_courses", "pathway:core", m);
+        double entered = val(&r, 0, "entered_treatment", "pathway:core", m);
         if (done > 0)
             cr_assert_float_eq(val(&r, 0, "cost_per_finished_course", "team:core", m), cost / done, 1e-9);
+        cr_assert_gt(entered, 0, "month %d", m);
+        cr_assert_float_eq(val(&r, 0, "cost_per_entered_treatment", "team:core", m), cost / entered, 1e-9);
+        cr_assert_float_eq(val(&r, 0, "cost_per_entered_treatment", "all", m),
+                           val(&r, 0, "staff_cost", "all", m) / val(&r, 0, "entered_treatment", "all", m), 1e-9);
     }
     run_free(&r);
 }
