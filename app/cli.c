@@ -3,7 +3,7 @@
  *
  * `run` checks everything it can before simulating (the scenario, the
  * limits of -r/-s/-j, which are the scenario keys' own, and that the output
- * folder can be made), and writes its three files all or nothing: into a
+ * folder can be made), and writes its four files all or nothing: into a
  * fresh hidden folder beside the target, renamed into place at the end, so
  * a failed run leaves no output, no temporary files and no folders it made.
  */
@@ -37,8 +37,8 @@ void iapt_usage(FILE *out)
           "       iaptsim measures\n"
           "       iaptsim --version\n"
           "\n"
-          "  run       simulate the scenario; print the tables; write results.csv, summary.txt and the\n"
-          "            effective scenario.yaml into DIR (default out/<scenario name>)\n"
+          "  run       simulate the scenario; print the tables; write results.csv, years.csv, summary.txt\n"
+          "            and the effective scenario.yaml into DIR (default out/<scenario name>)\n"
           "  check     validate scenario files without running them\n"
           "  show      print the effective scenario (after extends and defaults) exactly as the model uses it\n"
           "  schema    print the scenario key reference (Markdown; docs/scenario.md)\n"
@@ -334,11 +334,12 @@ static void remove_made(char made[][PATH_MAX], int nmade)
         rmdir(made[--nmade]);
 }
 
-static const char *const out_names[3] = {"results.csv", "summary.txt", "scenario.yaml"};
+#define NOUT 4
+static const char *const out_names[NOUT] = {"results.csv", "years.csv", "summary.txt", "scenario.yaml"};
 
 static int is_output(const char *name)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < NOUT; i++)
         if (!strcmp(name, out_names[i]))
             return 1;
     return 0;
@@ -348,7 +349,7 @@ static int is_output(const char *name)
 static void remove_outputs(const char *dir)
 {
     char p[PATH_BUF];
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < NOUT; i++) {
         if (snprintf(p, sizeof p, "%s/%s", dir, out_names[i]) < (int)sizeof p)
             unlink(p);
     }
@@ -475,6 +476,7 @@ typedef struct outputs {
 } outputs;
 
 static int put_csv(FILE *f, const void *arg) { return iapt_report_csv(((const outputs *)arg)->r, f); }
+static int put_years(FILE *f, const void *arg) { return iapt_report_years_csv(((const outputs *)arg)->r, f); }
 static int put_summary(FILE *f, const void *arg)
 {
     const outputs *o = arg;
@@ -486,17 +488,17 @@ static int put_scenario(FILE *f, const void *arg)
     return conf_emit(f, &iapt_scenario_schema, ((const outputs *)arg)->sc);
 }
 
-/* Writes the three outputs into a fresh folder beside the target and
- * renames it into place: all or nothing. On failure, removes what it made. */
+/* Writes the outputs into a fresh folder beside the target and renames it
+ * into place: all or nothing. On failure, removes what it made. */
 static int write_outputs(const outputs *out, const outdir *d)
 {
     char made[16][PATH_MAX], tmp[PATH_BUF];
-    int nmade = 0, (*const fn[3])(FILE *, const void *) = {put_csv, put_summary, put_scenario};
+    int nmade = 0, (*const fn[NOUT])(FILE *, const void *) = {put_csv, put_years, put_summary, put_scenario};
     int bad = make_parents(d, made, &nmade, 16);
     snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", d->parent, d->name);
     int have_tmp = !bad && mkdtemp(tmp) != NULL;
     bad |= !have_tmp;
-    for (int i = 0; i < 3 && !bad; i++)
+    for (int i = 0; i < NOUT && !bad; i++)
         bad = write_file(tmp, out_names[i], fn[i], out);
     if (!bad && chmod(tmp, 0777 & ~current_umask()) != 0)
         bad = 1;
@@ -558,7 +560,8 @@ int iapt_cmd_run(int argc, char **argv)
     if (write_outputs(&out, &d))
         goto done;
     if (!o.quiet)
-        printf("\nwrote %s/results.csv, %s/summary.txt, %s/scenario.yaml\n", d.target, d.target, d.target);
+        printf("\nwrote %s/results.csv, %s/years.csv, %s/summary.txt, %s/scenario.yaml\n", d.target, d.target, d.target,
+               d.target);
     status = 0;
 done:
     iapt_results_free(&r);

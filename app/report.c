@@ -225,6 +225,34 @@ static void pathway_waits_table(const iapt_results *r, FILE *out)
                  c, n);
 }
 
+/* With several pathways: each one's people entering treatment, share
+ * within the 6-week standard and mean wait for step 3 (the core waits a
+ * transfer to an LTC team moves). */
+static void pathway_standards_table(const iapt_results *r, FILE *out)
+{
+    const conf_list *pw = &r->m->sc->pathways;
+    column c[MAX_COLUMNS];
+    int n = 0;
+    if (pw->n < 2)
+        return;
+    char h6[32];
+    snprintf(h6, sizeof h6, "<=%gw %%", r->m->sc->service.limit_6_weeks / 7);
+    for (size_t p = 0; p < pw->n && n + 3 <= MAX_COLUMNS; p++) {
+        const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
+        char g[160], h[16];
+        snprintf(h, sizeof h, "%.11s", name);
+        snprintf(g, sizeof g, "pathway:%s", name);
+        add_column(c, &n, M_ENTERED, g, h, "entered", 0);
+        add_column(c, &n, M_WITHIN_6W, g, h, h6, 1);
+        snprintf(g, sizeof g, "pathway:%s/step:3", name);
+        add_column(c, &n, M_STEP_WAIT_MEAN, g, h, "step 3 mean", 0);
+    }
+    column_table(r, out,
+                 "by pathway: people entering treatment, share within the 6-week standard, mean wait for step 3 "
+                 "(days, joining its list to the first session)",
+                 c, n);
+}
+
 /* Caseload and diary utilisation by grade. */
 static void load_table(const iapt_results *r, FILE *out)
 {
@@ -283,12 +311,14 @@ typedef struct row {
     int measure;
     agg how;
     int weight;        /* WEIGHTED: measure whose counts weight the monthly shares; RATIO: denominator */
-    double scale;      /* RATIO and SUM: multiply by (0 for SUM: 1) */
+    double scale;      /* RATIO: multiply the ratio by (100 for a share in %); SUM: printed x this (0: 1) */
     double target;     /* < 0: none; else a share in % (access: pro rata per year) */
     int dec;
+    const char *name;  /* the measure column of years.csv */
 } row;
 
-/* The year's value of a row for one group in one replication. */
+/* The year's value of a row for one group in one replication (a weight
+ * or denominator is read for the same group). */
 static double year_value(const iapt_results *r, size_t rep, const row *w, const char *group, const year *y)
 {
     double num = 0, den = 0;
@@ -311,35 +341,74 @@ static double year_value(const iapt_results *r, size_t rep, const row *w, const 
     }
     if (w->how == RATIO)
         return den > 0 ? w->scale * num / den : NAN;
-    if (w->how == SUM && w->scale != 0)
-        num *= w->scale;
     return den > 0 ? num / den : NAN;
 }
 
 static const row year_rows[] = {
-    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0},
-    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0},
-    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1},
-    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1},
-    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1},
-    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1},
-    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0},
-    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0},
-    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1},
-    {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1},
-    {"finished courses per person treated (%)", M_FINISHED, RATIO, M_TREATED_EXITS, 100, -1, 1},
-    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1},
-    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1},
-    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1},
-    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1},
-    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0},
-    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1},
-    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1},
-    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1},
-    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0},
-    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0},
-    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0},
+    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0, "referrals"},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment"},
+    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1, "access_fy"},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks"},
+    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1, "within_18_weeks"},
+    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "wait_mean"},
+    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0, "waiting_year_end"},
+    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0, "finished_courses"},
+    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1, "recovery_rate"},
+    {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1, "reliable_improvement_rate"},
+    {"finished courses per person treated (%)", M_FINISHED, RATIO, M_TREATED_EXITS, 100, -1, 1,
+     "finished_per_person_treated"},
+    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_only"},
+    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_and_hi"},
+    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_hi_only"},
+    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1, "dna_rate"},
+    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts"},
+    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end"},
+    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end"},
+    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end"},
+    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0, "staff_cost"},
+    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0, "cost_per_finished_course"},
+    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0, "cost_per_entered_treatment"},
 };
+
+/* Each pathway's own rows, when there is more than one (label after the
+ * pathway's name; group "pathway:NAME", or "pathway:NAME/step:3"). */
+static const row pathway_rows[] = {
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment"},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks"},
+    {"step 3 mean wait (days)", M_STEP_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "step_wait_mean"},
+};
+
+/* Staff flows per financial year (the workforce section of the summary). */
+static const row workforce_rows[] = {
+    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1, "starters"},
+    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1, "recruits_withdrawn"},
+    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1, "leavers"},
+    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1, "seconded"},
+    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1, "transfers_in"},
+    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1, "trainees_started"},
+    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1, "trainees_qualified"},
+    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1, "trainees_left_attrition"},
+    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1, "trainees_left_not_retained"},
+    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1, "trainees_left_no_post"},
+    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1, "frozen_vacancies_wte_year_end"},
+    {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1,
+     "supervision_shortfall_year_end"},
+    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost"},
+};
+
+/* Rooms per financial year, for each site and for all sites together. */
+static const row room_rows[] = {
+    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available"},
+    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0, "room_hours_booked"},
+    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation"},
+    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost"},
+    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed"},
+    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face"},
+    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote"}, /* all sites only */
+};
+#define MAX_ROOM_SITES 8 /* sites shown one by one in the summary; all sites are always summed */
+
+#define NROWS(a) (sizeof(a) / sizeof(a)[0])
 
 /* Target of a row for a year: coded as negative numbers for the service's
  * standards so that scenario changes to the standards are honoured. */
@@ -355,127 +424,244 @@ static double row_target(const iapt_results *r, const row *w, const year *y)
     }
 }
 
-static void year_row(const iapt_results *r, const row *w, const char *group, const year *y, int ny, double *tmp,
-                     FILE *out)
-{
-    fprintf(out, "%-38s", w->label);
-    for (int k = 0; k < ny; k++) {
-        for (size_t rep = 0; rep < r->nrep; rep++)
-            tmp[rep] = year_value(r, rep, w, group, &y[k]);
-        sim_ci c = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
-        double target = row_target(r, w, &y[k]);
-        cell(out, &c, 16, w->dec);
-        fprintf(out, " %s", isnan(target) ? " " : mark(&c, target));
-    }
-    fputc('\n', out);
-}
+/* A line of the yearly tables: a row for one group, and its summary for
+ * each year (computed inside each replication, then across them). */
+typedef struct yline {
+    row w;
+    char label[48];
+    char group[160];
+    sim_ci *ci;        /* per year */
+} yline;
 
-/* Staff flows per financial year (the workforce section of the summary). */
-static const row workforce_rows[] = {
-    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1},
-    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1},
-    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1},
-    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1},
-    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1},
-    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1},
-    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1},
-    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1},
-    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1},
-    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1},
-    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1},
-    {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1},
-    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1},
-};
+/* A printed table of the summary: a title over lines [from, to). */
+typedef struct ysection {
+    char title[80];
+    size_t from, to;
+} ysection;
 
-/* Rows of one group (e.g. "all", "site:hub") per financial year, five
- * years to a block, under `title`. */
-static void yearly_rows_of(const iapt_results *r, const row *rows, size_t nrows, const char *title, const char *group,
-                           FILE *out)
-{
+/* The yearly tables: financial years and their lines, in sections: the
+ * service (with each pathway's rows when there are several), the
+ * workforce flows, and with sites the rooms of each site (the first
+ * MAX_ROOM_SITES printed) and of all sites. Owned; NULL lines on OOM. */
+typedef struct ytable {
     year y[64];
-    int ny = financial_years(r, y, 64);
-    double *tmp = malloc((r->nrep ? r->nrep : 1) * sizeof *tmp);
-    if (!tmp)
+    int ny;
+    yline *lines;
+    size_t n;
+    ysection sec[3 + MAX_ROOM_SITES];
+    int nsec, open; /* open: the last section takes the lines being added */
+} ytable;
+
+/* Starts a section at the next line (title NULL: lines not printed). */
+static void add_section(ytable *t, const char *title)
+{
+    if (t->open)
+        t->sec[t->nsec - 1].to = t->n;
+    t->open = title != NULL;
+    if (!title)
         return;
-    for (int first = 0; first < ny; first += 5) {
-        int n = ny - first < 5 ? ny - first : 5;
-        fprintf(out, "\n%-38s", title);
-        for (int k = 0; k < n; k++) {
-            char head[32];
-            int months = y[first + k].last - y[first + k].first + 1;
-            snprintf(head, sizeof head, "%s%s", y[first + k].label, months < 12 ? " (part)" : "");
-            fprintf(out, " %16s  ", head);
+    ysection *x = &t->sec[t->nsec++];
+    snprintf(x->title, sizeof x->title, "%s", title);
+    x->from = x->to = t->n;
+}
+
+static void add_line(ytable *t, const row *w, const char *label, const char *group)
+{
+    yline *l = &t->lines[t->n++];
+    l->w = *w;
+    snprintf(l->label, sizeof l->label, "%s", label);
+    snprintf(l->group, sizeof l->group, "%s", group);
+    l->w.label = l->label;
+}
+
+static void ytable_free(ytable *t)
+{
+    for (size_t i = 0; t->lines && i < t->n; i++)
+        free(t->lines[i].ci);
+    free(t->lines);
+    t->lines = NULL;
+}
+
+/* Summarises every line for every year. 0, or -1 on OOM. */
+static int ytable_summarise(const iapt_results *r, ytable *t)
+{
+    double *tmp = malloc((r->nrep ? r->nrep : 1) * sizeof *tmp);
+    for (size_t i = 0; tmp && i < t->n; i++) {
+        yline *l = &t->lines[i];
+        if (!(l->ci = malloc((size_t)t->ny * sizeof *l->ci)))
+            break;
+        for (int k = 0; k < t->ny; k++) {
+            for (size_t rep = 0; rep < r->nrep; rep++)
+                tmp[rep] = year_value(r, rep, &l->w, l->group, &t->y[k]);
+            l->ci[k] = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
         }
-        fputc('\n', out);
-        for (size_t i = 0; i < nrows; i++)
-            year_row(r, &rows[i], group, y + first, n, tmp, out);
     }
+    int ok = tmp && (t->n == 0 || t->lines[t->n - 1].ci);
     free(tmp);
+    return ok ? 0 : -1;
 }
 
-static void yearly_rows(const iapt_results *r, const row *rows, size_t nrows, const char *title, FILE *out)
+static void add_rows(ytable *t, const row *rows, size_t n, const char *group)
 {
-    yearly_rows_of(r, rows, nrows, title, "all", out);
+    for (size_t i = 0; i < n; i++)
+        add_line(t, &rows[i], rows[i].label, group);
 }
 
-static void yearly_table(const iapt_results *r, FILE *out)
+static void add_pathway_lines(const iapt_results *r, ytable *t)
 {
-    yearly_rows(r, year_rows, sizeof year_rows / sizeof year_rows[0], "financial year", out);
-    fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
-            100 * r->m->sc->service.access_target);
-    fputs("  staff cost: salaries and on-costs of staff in post, trainees included (no overheads or rooms); per\n"
-          "  finished course (discharged after 2 or more treatment sessions) and per person entering treatment\n"
-          "  (first treatment session): the domain brief's GBP 650-690 'per course of treatment' can be either\n",
-          out);
+    const conf_list *pw = &r->m->sc->pathways;
+    for (size_t p = 0; p < pw->n && pw->n > 1; p++)
+        for (size_t i = 0; i < NROWS(pathway_rows); i++) {
+            const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
+            char label[48], group[160];
+            snprintf(label, sizeof label, "%.12s: %s", name, pathway_rows[i].label);
+            snprintf(group, sizeof group, "pathway:%s%s", name, pathway_rows[i].measure == M_STEP_WAIT_MEAN ? "/step:3" : "");
+            add_line(t, &pathway_rows[i], label, group);
+        }
 }
 
-/* Rooms per financial year, for each site and for all sites together. */
-static const row room_rows[] = {
-    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0},
-    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0},
-    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1},
-    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0},
-    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0},
-    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0},
-    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0}, /* all sites only */
-};
-#define MAX_ROOM_SITES 8 /* sites shown one by one; all sites are always summed */
-
-static void rooms_table(const iapt_results *r, FILE *out)
+static void add_room_lines(const iapt_results *r, ytable *t)
 {
     static const char *const kinds[] = {"GP practice", "hospital", "community"};
     const conf_list *sites = &r->m->sc->sites;
-    size_t nrows = sizeof room_rows / sizeof room_rows[0];
-    if (!sites->n)
-        return;
-    for (size_t i = 0; i < sites->n && i < MAX_ROOM_SITES; i++) {
+    for (size_t i = 0; i < sites->n; i++) {
         const iapt_site_cfg *x = IAPT_ITEM(*sites, iapt_site_cfg, i);
         char title[80], group[160];
         snprintf(title, sizeof title, "rooms: %.40s (%s)", x->name, kinds[x->kind]);
         snprintf(group, sizeof group, "site:%s", x->name);
-        yearly_rows_of(r, room_rows, nrows - 1, title, group, out);
+        add_section(t, i < MAX_ROOM_SITES ? title : NULL);
+        add_rows(t, room_rows, NROWS(room_rows) - 1, group);
     }
-    yearly_rows_of(r, room_rows, nrows, "rooms: all sites", "all", out);
-    fprintf(out, "  cost: available hours or hours booked, as each site charges%s\n",
-            sites->n > MAX_ROOM_SITES ? "; sites after the eighth are in results.csv" : "");
+    if (sites->n) {
+        add_section(t, "rooms: all sites");
+        add_rows(t, room_rows, NROWS(room_rows), "all");
+    }
+    add_section(t, NULL);
+}
+
+static int ytable_build(const iapt_results *r, ytable *t)
+{
+    size_t npw = r->m->sc->pathways.n > 1 ? r->m->sc->pathways.n : 0, nsites = r->m->sc->sites.n;
+    memset(t, 0, sizeof *t);
+    t->ny = financial_years(r, t->y, 64);
+    t->lines = calloc(NROWS(year_rows) + npw * NROWS(pathway_rows) + NROWS(workforce_rows) +
+                          nsites * NROWS(room_rows) + NROWS(room_rows),
+                      sizeof *t->lines);
+    if (!t->lines)
+        return -1;
+    add_section(t, "financial year");
+    add_rows(t, year_rows, NROWS(year_rows), "all");
+    add_pathway_lines(r, t);
+    add_section(t, "workforce flows");
+    add_rows(t, workforce_rows, NROWS(workforce_rows), "all");
+    add_room_lines(r, t);
+    if (ytable_summarise(r, t)) {
+        ytable_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+/* Prints section x, five years to a block. */
+static void print_years(const iapt_results *r, const ytable *t, const ysection *x, FILE *out)
+{
+    size_t from = x->from, to = x->to;
+    const char *title = x->title;
+    for (int first = 0; first < t->ny; first += 5) {
+        int n = t->ny - first < 5 ? t->ny - first : 5;
+        fprintf(out, "\n%-38s", title);
+        for (int k = 0; k < n; k++) {
+            char head[32];
+            const year *y = &t->y[first + k];
+            snprintf(head, sizeof head, "%s%s", y->label, y->last - y->first + 1 < 12 ? " (part)" : "");
+            fprintf(out, " %16s  ", head);
+        }
+        fputc('\n', out);
+        for (size_t i = from; i < to; i++) {
+            const yline *l = &t->lines[i];
+            double shown = l->w.how == SUM && l->w.scale != 0 ? l->w.scale : 1;
+            fprintf(out, "%-38s", l->label);
+            for (int k = first; k < first + n; k++) {
+                sim_ci c = l->ci[k];
+                c.mean *= shown, c.half *= shown, c.lo *= shown, c.hi *= shown;
+                double target = row_target(r, &l->w, &t->y[k]);
+                cell(out, &c, 16, l->w.dec);
+                fprintf(out, " %s", isnan(target) ? " " : mark(&c, target));
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
+static void yearly_tables(const iapt_results *r, FILE *out)
+{
+    ytable t;
+    if (ytable_build(r, &t)) {
+        fputs("\n(the yearly tables could not be computed: out of memory)\n", out);
+        return;
+    }
+    for (int i = 0; i < t.nsec; i++) {
+        print_years(r, &t, &t.sec[i], out);
+        if (i == 0) {
+            fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
+                    100 * r->m->sc->service.access_target);
+            fputs("  staff cost: salaries and on-costs of staff in post, trainees included (no overheads or rooms);\n"
+                  "  per finished course (discharged after 2 or more treatment sessions) and per person entering\n"
+                  "  treatment (first treatment session): the domain brief's GBP 650-690 'per course of treatment'\n"
+                  "  can be either\n",
+                  out);
+        }
+    }
+    if (r->m->sc->sites.n)
+        fprintf(out, "  cost: available hours or hours booked, as each site charges%s\n",
+                r->m->sc->sites.n > MAX_ROOM_SITES ? "; sites after the eighth are in results.csv and years.csv" : "");
+    ytable_free(&t);
+}
+
+int iapt_report_years_csv(const iapt_results *r, FILE *out)
+{
+    ytable t;
+    if (ytable_build(r, &t))
+        return -1;
+    fputs("year,months,measure,group,mean,ci_low,ci_high\n", out);
+    for (int k = 0; k < t.ny; k++)
+        for (size_t i = 0; i < t.n; i++) {
+            const yline *l = &t.lines[i];
+            fprintf(out, "%s,%d,%s,%s", t.y[k].label, t.y[k].last - t.y[k].first + 1, l->w.name, l->group);
+            csv_value(out, l->ci[k].mean);
+            csv_value(out, l->ci[k].lo);
+            csv_value(out, l->ci[k].hi);
+            fputc('\n', out);
+        }
+    ytable_free(&t);
+    return ferror(out) ? -1 : 0;
+}
+
+/* Whether team and grade group g has posts, staff or trainees in month m. */
+static int workforce_row_shown(const iapt_results *r, const char *g, int m)
+{
+    const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, m), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, m),
+                 *t = iapt_results_get(r, M_WTE_TRAINEE, g, m);
+    return (est && est->mean != 0) || (q && q->mean != 0) || (t && t->mean != 0);
 }
 
 static void workforce_table(const iapt_results *r, FILE *out)
 {
     const iapt_layout *l = &r->m->layout;
-    int last = nmonths(r) - 1;
+    int last = nmonths(r) - 1, rows = 0;
     char ml[8];
     month_label(r, last, ml);
-    fprintf(out, "\nworkforce at %s            %14s %14s %14s %14s %14s\n", ml, "funded WTE", "qualified WTE",
-            "trainee WTE", "vacancies WTE", "caseload/WTE");
     for (size_t s = 0; s < l->nseries; s++) {
         if (l->series[s].measure != M_ESTABLISHMENT || strncmp(l->series[s].group, "team:", 5) != 0)
             continue;
         const char *g = l->series[s].group;
+        if (!workforce_row_shown(r, g, last))
+            continue;
+        if (rows++ == 0)
+            fprintf(out, "\nworkforce at %s            %14s %14s %14s %14s %14s\n", ml, "funded WTE", "qualified WTE",
+                    "trainee WTE", "vacancies WTE", "caseload/WTE");
         const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, last), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, last),
                      *t = iapt_results_get(r, M_WTE_TRAINEE, g, last);
-        if ((!est || est->mean == 0) && (!q || q->mean == 0) && (!t || t->mean == 0))
-            continue;
         fprintf(out, "  %-34s", g);
         cell(out, est, 14, 1);
         cell(out, q, 14, 1);
@@ -484,6 +670,8 @@ static void workforce_table(const iapt_results *r, FILE *out)
         cell(out, iapt_results_get(r, M_CASELOAD_PER_WTE, g, last), 14, 1);
         fputc('\n', out);
     }
+    if (!rows)
+        fprintf(out, "\nworkforce at %s: no funded posts, staff or trainees\n", ml);
 }
 
 void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *out)
@@ -504,9 +692,8 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
     monthly_table(r, out);
     flow_table(r, out);
     pathway_waits_table(r, out);
+    pathway_standards_table(r, out);
     load_table(r, out);
-    yearly_table(r, out);
-    yearly_rows(r, workforce_rows, sizeof workforce_rows / sizeof workforce_rows[0], "workforce flows", out);
-    rooms_table(r, out);
+    yearly_tables(r, out);
     workforce_table(r, out);
 }

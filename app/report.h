@@ -35,6 +35,13 @@ const sim_ci *iapt_results_get(const iapt_results *r, int measure, const char *g
  * value is undefined). Returns 0, or -1 on a write error. */
 int iapt_report_csv(const iapt_results *r, FILE *out);
 
+/* Writes the financial-year table (the summary's, with every pathway's
+ * rows when there are several, and the workforce flows) as tidy CSV:
+ * year,months,measure,group,mean,ci_low,ci_high, computed inside each
+ * replication before summarising (NA where undefined). Returns 0, or -1 on
+ * a write error or OOM. */
+int iapt_report_years_csv(const iapt_results *r, FILE *out);
+
 /* Prints the monthly table against the national standards, the yearly
  * summary and the workforce summary. */
 void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *out);

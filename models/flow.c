@@ -760,6 +760,7 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
         sim_icount_add(&st->acc.step_wait[ps->step], step_wait > 0 ? step_wait : 0);
         sim_icount_add(&st->acc.step_wait_pw[ps->pathway * IAPT_NSTEPS + ps->step], step_wait > 0 ? step_wait : 0);
         iapt_rec(st, M_ENTERED, G_STEP, ps->step, 1);
+        iapt_rec(st, M_ENTERED, G_PATHWAY_STEP, ps->pathway * IAPT_NSTEPS + ps->step, 1);
         if (ps->drop) {
             sim_cancel(st->s, ps->drop);
             ps->drop = 0;

@@ -22,8 +22,9 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                   "where assessment (or referral, for a pathway without one) sends people: step 2, step 3, "
                   "step 2 then 3, signposted"},
     [M_SIGNPOSTED] = {"signposted", "people", GA, "assessed as not suitable or signposted elsewhere"},
-    [M_ENTERED] = {"entered_treatment", "people", GP | G_STEP,
-                   "first treatment sessions (access); by step: first session at that step"},
+    [M_ENTERED] = {"entered_treatment", "people", GP | G_STEP | G_PATHWAY_STEP,
+                   "first treatment sessions (access); by step (and pathway and step): first session at that "
+                   "step (the base of step_wait_mean)"},
     [M_ACCESS_ANNUALISED] = {"access_annualised", "%", GA,
                              "entered treatment in the month x 365.25 / days simulated in the month / prevalence"},
     [M_ACCESS_FY] = {"access_fy", "%", GA,

@@ -1,7 +1,7 @@
 /*
  * tests/test_cli.c: the iaptsim program itself ($IAPTSIM_BIN, set by
  * tests/CMakeLists.txt): exit statuses of check, show and run on good and
- * bad input; run writes its three files all or nothing and leaves nothing
+ * bad input; run writes its four files all or nothing and leaves nothing
  * behind on error (no files, no temporary or empty folders); -r, -s and -j
  * take the scenario keys' own limits; an output path that is a file, or
  * lies under one, is refused before anything runs; write errors (a full
@@ -159,7 +159,7 @@ Test(cli, show)
     free(tmp);
 }
 
-Test(cli, run_writes_three_files, .timeout = 120)
+Test(cli, run_writes_four_files, .timeout = 120)
 {
     char *tmp = fix_tmpdir(), args[4400], dir[2048];
     snprintf(dir, sizeof dir, "%s/out/a", tmp);
@@ -168,7 +168,7 @@ Test(cli, run_writes_three_files, .timeout = 120)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert_str_eq(r.out, "", "-q prints nothing");
     ran_free(&r);
-    assert_listing(dir, "results.csv scenario.yaml summary.txt");
+    assert_listing(dir, "results.csv scenario.yaml summary.txt years.csv");
     char sub[4300];
     snprintf(sub, sizeof sub, "%s/out", tmp);
     assert_listing(sub, "a");
@@ -192,13 +192,54 @@ Test(cli, run_writes_three_files, .timeout = 120)
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nwrote "), "%s", r.out);
     ran_free(&r);
-    assert_listing(dir, "notes.txt results.csv scenario.yaml summary.txt");
+    assert_listing(dir, "notes.txt results.csv scenario.yaml summary.txt years.csv");
     snprintf(sub, sizeof sub, "%s/out", tmp);
     assert_listing(sub, "a");
     snprintf(sub, sizeof sub, "%s/scenario.yaml", dir);
     written = slurp(sub);
     cr_assert(strstr(written, "  seed: 9\n"), "the new results are in place");
     free(written);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* The financial-year table as CSV; with several pathways, each one's
+ * rows in it and in the summary; a summary without posts or staff says so
+ * instead of printing an empty workforce table. */
+Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], sub[4300];
+    snprintf(args, sizeof args, "run tests/data/model/small_ltc.yaml -o %s/ltc -r 2 -q", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ran_free(&r);
+    snprintf(sub, sizeof sub, "%s/ltc/years.csv", tmp);
+    char *years = slurp(sub);
+    cr_assert(!strncmp(years, "year,months,measure,group,mean,ci_low,ci_high\n2026/27,12,referrals,all,", 71), "%.200s",
+              years);
+    const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,", "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
+                          "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
+                          "\n2027/28,12,training_days_lost,all,0,0,0\n"};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
+    free(years);
+    snprintf(sub, sizeof sub, "%s/ltc/summary.txt", tmp);
+    char *summary = slurp(sub);
+    cr_assert(strstr(summary, "\nby pathway: people entering treatment, share within the 6-week standard"));
+    cr_assert(strstr(summary, "\ncore: within 6 weeks (%) "));
+    cr_assert(strstr(summary, "\ndiabetes: step 3 mean wait (days) "));
+    free(summary);
+
+    snprintf(args, sizeof args, "run tests/data/model/zero_staff.yaml -o %s/none -r 1 -q", tmp);
+    r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ran_free(&r);
+    snprintf(sub, sizeof sub, "%s/none/summary.txt", tmp);
+    summary = slurp(sub);
+    cr_assert(strstr(summary, "\nworkforce at 2027-03: no funded posts, staff or trainees\n"));
+    cr_assert_null(strstr(summary, "funded WTE"));
+    cr_assert_null(strstr(summary, "\nby pathway:"), "one pathway: no pathway table");
+    free(summary);
     rm_tree(tmp);
     free(tmp);
 }
