@@ -515,7 +515,8 @@ static void add_pathway_lines(const iapt_results *r, ytable *t)
             const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
             char label[48], group[160];
             snprintf(label, sizeof label, "%.12s: %s", name, pathway_rows[i].label);
-            snprintf(group, sizeof group, "pathway:%s%s", name, pathway_rows[i].measure == M_STEP_WAIT_MEAN ? "/step:3" : "");
+            const char *step = pathway_rows[i].measure == M_STEP_WAIT_MEAN ? "/step:3" : "";
+            snprintf(group, sizeof group, "pathway:%s%s", name, step);
             add_line(t, &pathway_rows[i], label, group);
         }
 }

@@ -111,8 +111,8 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_WTE_TRAINEE] = {"wte_trainee", "wte", GW, "trainees in post, by the grade they train for"},
     [M_VACANCIES] = {"vacancies_wte", "wte", GW, "funded posts not filled by qualified staff (frozen ones included)"},
     [M_FROZEN_VACANCIES] = {"frozen_vacancies_wte", "wte", GW,
-                            "of the vacancies, those in frozen posts: funded but neither recruited to nor taken by qualifying "
-                            "trainees"},
+                            "of the vacancies, those in frozen posts: funded but neither recruited to nor taken by "
+                            "qualifying trainees"},
     [M_STARTERS] = {"starters", "people", GW, "recruits starting (counted in their team)"},
     [M_RECRUITS_WITHDRAWN] = {"recruits_withdrawn", "people", GW,
                               "recruits who did not start because their post was cut, frozen or filled by the "

@@ -217,7 +217,8 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     char *years = slurp(sub);
     cr_assert(!strncmp(years, "year,months,measure,group,mean,ci_low,ci_high\n2026/27,12,referrals,all,", 71), "%.200s",
               years);
-    const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,", "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
+    const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,",
+                          "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
                           "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
                           "\n2027/28,12,training_days_lost,all,0,0,0\n"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
