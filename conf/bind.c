@@ -568,6 +568,40 @@ static int unique_names(conf__binder *b, const conf_field *f, const conf__node *
     return bad;
 }
 
+/* Items of a list keyed by CONF_F_KEY fields (a post's grade): no two may
+ * share a key. 1 if two do (reported). */
+static int unique_keys(conf__binder *b, const conf_field *f, const conf__node *n)
+{
+    if (name_field(f->sub) || !conf__keyed(f->sub))
+        return 0;
+    conf__strmap seen;
+    conf__buf *keys = calloc(n->n + 1, sizeof *keys);
+    if (!keys) {
+        conf__fail(b, n, "out of memory");
+        return 1;
+    }
+    conf__strmap_init(&seen);
+    int bad = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        size_t first;
+        conf__buf_init(&keys[i]);
+        if (conf__item_key(n->items[i], f->sub, &keys[i]) <= 0 || keys[i].oom ||
+            conf__strmap_put(&seen, keys[i].s, keys[i].len, i, &first) <= 0)
+            continue;
+        size_t mark = b->path.len;
+        conf__path_item(&b->path, n->items[i], i);
+        conf__dup_key_error(b->ctx, &n->items[i]->pos, conf__buf_str(&b->path), f->sub, keys[i].s, keys[i].len,
+                            n->items[first]->pos.line);
+        conf__pop(b, mark);
+        bad = 1;
+    }
+    for (size_t i = 0; i < n->n; i++)
+        conf__buf_free(&keys[i]);
+    free(keys);
+    conf__strmap_free(&seen);
+    return bad;
+}
+
 /* CONF_F_SUM_100 on NUM fields of the item schema: summed over the items.
  * 1 if a sum is wrong. */
 static int list_sums(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
@@ -649,7 +683,7 @@ static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, 
         }
         conf__pop(b, mark);
     }
-    if (unique_names(b, f, n, l) || (!bad && list_sums(b, f, n, l))) {
+    if (unique_names(b, f, n, l) | unique_keys(b, f, n) || (!bad && list_sums(b, f, n, l))) {
         conf__ctx_mark_bad(b->ctx, l);
         bad = 1;
     }

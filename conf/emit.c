@@ -402,7 +402,15 @@ static void put_type(conf__buf *o, const conf_schema *root, const conf_field *f)
     case CONF_DIST: conf__buf_printf(o, "distribution of %s", unit_label(f->unit)); break;
     case CONF_SCHED: conf__buf_printf(o, "schedule of %s", unit_label(f->unit)); break;
     case CONF_STRUCT: conf__buf_printf(o, "[%s](#%s)", f->sub->name, f->sub->name); break;
-    case CONF_LIST: conf__buf_printf(o, "list of [%s](#%s)", f->sub->name, f->sub->name); break;
+    case CONF_LIST:
+        conf__buf_printf(o, "list of [%s](#%s)", f->sub->name, f->sub->name);
+        if (conf__keyed(f->sub)) {
+            conf__buf_puts(o, ", one per ");
+            conf__key_fields(o, f->sub);
+        } else {
+            conf__buf_puts(o, ", no key: a variant replaces the list whole, starting it with `replace: true`");
+        }
+        break;
     case CONF_NUMLIST: conf__buf_printf(o, "list of %s", unit_label(f->unit)); break;
     case CONF_NUMMAP:
         conf__buf_printf(o, "%s names to %s", (f->flags & CONF_F_REF_KEYS) ? tname : "free", unit_label(f->unit));
@@ -542,17 +550,28 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
                           "`{from: 2026-09-01, to: 2026-12-01, value: ...}` (a straight-line ramp), in date "
                           "order.\n\n");
     if (use & USE_LIST)
-        conf__buf_puts(o, "**Lists** are YAML sequences; lists of items are sequences of mappings, and an item's "
-                          "`name` must be unique within its list.\n\n");
+        conf__buf_puts(o, "**Lists** are YAML sequences. In a list of items, each item's key (its `name`, or the "
+                          "keys the table names, as in \"one per grade\") must be unique within the list.\n\n");
     if (use & USE_REF)
         conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
-    conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml` (relative to its own "
-                      "directory). The base is loaded first and this file is merged over it: sections (the keys "
-                      "that hold other keys) merge key by key, lists of named items merge by `name` (a new name "
-                      "is appended, and a failing one that is close to a base name is reported as a likely "
-                      "misspelling; `{name: x, remove: true}` removes x), and any other value replaces the "
-                      "base's whole: a distribution (so it may change its kind), a map of shares, a schedule, a "
-                      "list of numbers or names.\n");
+    conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "
+                      "the scenario file. The base is "
+                      "loaded first and this file is merged over it; a chain of at most 16 files may extend one "
+                      "another. What the file gives is merged as follows:\n\n"
+                      "- sections (the keys that hold other keys) merge key by key;\n"
+                      "- lists of items with a key (a `name`, or the keys the table names, such as a team's posts "
+                      "by grade) merge item by item on it: an item with the key of a base item changes that item, "
+                      "key by key (`{grade: hit, wte: 20 wte}` changes the team's HIT post and keeps its other "
+                      "posts); an item with a new key is added; `{<key>, remove: true}` (e.g. `{name: x, remove: "
+                      "true}`) removes the base item. A new name one slip of the keyboard from a base name (`pwq` "
+                      "beside `pwp`, `coer` beside `core`) is refused as a likely misspelling unless the item says "
+                      "`new: true`; names that differ only in digits (`pwp_2029` after `pwp_2028`) are new;\n"
+                      "- lists of items with no key (the table says so) cannot be merged item by item: a file whose "
+                      "list would replace a base's non-empty one must say so with `{replace: true}` as the first "
+                      "item (`- replace: true`), and is otherwise refused. Any list may start with it to replace "
+                      "the base's whole; an empty list `[]` means none;\n"
+                      "- any other value replaces the base's whole: a distribution (so it may change its kind), a "
+                      "map of shares, a schedule, a list of numbers or names.\n");
 }
 
 int conf_doc_markdown(FILE *out, const conf_schema *schema, const char *title, const char *preamble)

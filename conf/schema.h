@@ -74,6 +74,11 @@ enum {
     CONF_F_INTEGER = 1u << 5,   /* NUM or DIST values must be whole numbers */
     CONF_F_EMPTY_OK = 1u << 8,  /* NUMMAP/NUMLIST with CONF_F_SUM_100: an empty map or list means "none"
                                    and is not summed */
+    CONF_F_KEY = 1u << 9,       /* in a LIST item without a CONF_F_NAME field: this field is part of the
+                                   item's key (with the other CONF_F_KEY fields; a plain value, REF, ENUM or
+                                   INT). No two items of a list share a key, and extends merges items on it
+                                   as on names. A list of items with no key is replaced whole by a variant,
+                                   which must say so (conf/merge.c). */
 };
 
 typedef struct conf_list {

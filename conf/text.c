@@ -2,8 +2,9 @@
  * conf/text.c: string buffer, message escaping, suggestions and the string
  * hash map used by the scenario loader (see conf/text.h).
  *
- * The edit distance is the classic two-row dynamic programme, O(|a|*|b|)
- * time and O(|b|) space; it refuses strings longer than TEXT_MAX_COMPARE so
+ * The edit distance is the optimal-string-alignment variant of Levenshtein
+ * (a swap of two neighbours counts as one edit), a three-row dynamic
+ * programme, O(|a|*|b|) time and O(|b|) space; it refuses strings longer than TEXT_MAX_COMPARE so
  * a hostile input cannot make suggestions quadratic in the file size.
  */
 #include "conf/text.h"
@@ -209,7 +210,8 @@ size_t conf__edit_distance(const char *a, const char *b, size_t limit)
         return limit + 1;
     if ((la > lb ? la - lb : lb - la) > limit)
         return limit + 1;
-    size_t row[TEXT_MAX_COMPARE + 1], prev[TEXT_MAX_COMPARE + 1];
+    size_t rows[3][TEXT_MAX_COMPARE + 1];
+    size_t *before = rows[0], *prev = rows[1], *row = rows[2];
     for (size_t j = 0; j <= lb; j++)
         prev[j] = j;
     for (size_t i = 1; i <= la; i++) {
@@ -217,9 +219,15 @@ size_t conf__edit_distance(const char *a, const char *b, size_t limit)
         for (size_t j = 1; j <= lb; j++) {
             size_t sub = prev[j - 1] + (ca[i - 1] != cb[j - 1]);
             size_t del = prev[j] + 1, ins = row[j - 1] + 1;
-            row[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            size_t best = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+            if (i > 1 && j > 1 && ca[i - 1] == cb[j - 2] && ca[i - 2] == cb[j - 1] && before[j - 2] + 1 < best)
+                best = before[j - 2] + 1; /* two neighbours swapped */
+            row[j] = best;
         }
-        memcpy(prev, row, (lb + 1) * sizeof *row);
+        size_t *t = before;
+        before = prev;
+        prev = row;
+        row = t;
     }
     return prev[lb] > limit ? limit + 1 : prev[lb];
 }
@@ -233,6 +241,39 @@ const char *conf__suggest(const char *word, const char *const *cands, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (!cands[i])
             continue;
+        size_t d = conf__edit_distance(word, cands[i], limit);
+        if (d < best_d) {
+            best_d = d;
+            best = cands[i];
+        }
+    }
+    return best;
+}
+
+/* Removes the digits of s (at most TEXT_MAX_COMPARE bytes kept). */
+static void no_digits(const char *s, char *out)
+{
+    size_t n = 0;
+    for (; *s && n < TEXT_MAX_COMPARE * 4; s++)
+        if (*s < '0' || *s > '9')
+            out[n++] = *s;
+    out[n] = '\0';
+}
+
+const char *conf__typo(const char *word, const char *const *cands, size_t n)
+{
+    unsigned long cp[TEXT_MAX_COMPARE];
+    size_t len = code_points(word, cp), limit = len >= 6 ? 2 : 1;
+    char bare[TEXT_MAX_COMPARE * 4 + 1], other[TEXT_MAX_COMPARE * 4 + 1];
+    no_digits(word, bare);
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!cands[i] || strcmp(cands[i], word) == 0)
+            continue;
+        no_digits(cands[i], other);
+        if (strcmp(bare, other) == 0)
+            continue; /* pwp_2029 after pwp_2028: a series, not a slip */
         size_t d = conf__edit_distance(word, cands[i], limit);
         if (d < best_d) {
             best_d = d;

@@ -47,13 +47,20 @@ int conf__invisible(unsigned long cp);
  * names, which are shown as they are otherwise. */
 void conf__buf_escape_controls(conf__buf *b, const char *s);
 
-/* Levenshtein distance of a and b in characters (code points; ASCII
- * letters compared case-insensitively), or limit + 1 if it is larger than
+/* Edit distance of a and b in characters (code points; ASCII letters
+ * compared case-insensitively): insertions, deletions, substitutions and
+ * swaps of two neighbours count one each. limit + 1 if it is larger than
  * limit (or either string is too long to compare cheaply). */
 size_t conf__edit_distance(const char *a, const char *b, size_t limit);
 /* The candidate closest to word, if its distance is <= max(2, len/3) (ties:
  * the earliest); else NULL. cands may contain NULLs, which are skipped. */
 const char *conf__suggest(const char *word, const char *const *cands, size_t n);
+/* The candidate that word is most likely a slip of the keyboard for: at
+ * edit distance 1 (2 for words of 6 characters or more), not equal to word,
+ * and not differing from it only in digits (names in a series such as
+ * pwp_2028 and pwp_2029); the earliest on ties; else NULL. A tighter test
+ * than conf__suggest, for telling a misspelling from a new name. */
+const char *conf__typo(const char *word, const char *const *cands, size_t n);
 
 /* Open-addressing map from byte strings to size_t. Keys are borrowed. */
 typedef struct conf__strmap {

@@ -199,6 +199,86 @@ const conf__node *conf__item_name(const conf__node *item)
     return n && n->kind == CONF__SCALAR && !conf__is_null(n) ? n : NULL;
 }
 
+int conf__keyed(const conf_schema *s)
+{
+    for (size_t i = 0; s && i < s->nfields; i++)
+        if (s->fields[i].flags & (CONF_F_NAME | CONF_F_KEY))
+            return 1;
+    return 0;
+}
+
+/* 1 if f is part of the key of s's items: the name when there is one,
+ * else the CONF_F_KEY fields. */
+static int key_part(const conf_schema *s, const conf_field *f)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        if (s->fields[i].flags & CONF_F_NAME)
+            return f == &s->fields[i];
+    return (f->flags & CONF_F_KEY) != 0;
+}
+
+int conf__item_key(const conf__node *item, const conf_schema *s, conf__buf *key)
+{
+    if (!conf__keyed(s))
+        return 0;
+    if (item->kind != CONF__MAP)
+        return -1;
+    for (size_t i = 0; i < s->nfields; i++) {
+        const conf_field *f = &s->fields[i];
+        if (!key_part(s, f))
+            continue;
+        const conf__node *v = conf__map_get(item, f->key);
+        if (v && (v->kind != CONF__SCALAR || conf__is_null(v)))
+            return -1;
+        if (!v && !f->def)
+            return -1;
+        conf__buf_add(key, v ? v->text : f->def, v ? v->len : strlen(f->def));
+        conf__buf_add(key, "", 1);
+    }
+    return 1;
+}
+
+void conf__key_fields(conf__buf *b, const conf_schema *s)
+{
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < s->nfields; i++)
+        total += key_part(s, &s->fields[i]) ? 1u : 0u;
+    for (size_t i = 0; i < s->nfields; i++) {
+        if (!key_part(s, &s->fields[i]))
+            continue;
+        n++;
+        conf__buf_puts(b, n == 1 ? "" : n == total ? " and " : ", ");
+        conf__buf_puts(b, s->fields[i].key);
+    }
+}
+
+void conf__key_text(conf__buf *b, const char *key, size_t len)
+{
+    const char *p = key, *end = key + len;
+    for (size_t n = 0; p < end; n++) {
+        size_t part = strlen(p);
+        const char *next = p + part + 1;
+        conf__buf_puts(b, n == 0 ? "\"" : next >= end ? " and \"" : ", \"");
+        conf__buf_escape(b, p, part, 80);
+        conf__buf_puts(b, "\"");
+        p = next;
+    }
+}
+
+void conf__dup_key_error(conf_ctx *ctx, const conf__pos *pos, const char *path, const conf_schema *s,
+                         const char *key, size_t len, int first)
+{
+    conf__buf fields, values;
+    conf__buf_init(&fields);
+    conf__buf_init(&values);
+    conf__key_fields(&fields, s);
+    conf__key_text(&values, key, len);
+    conf__error_pos(ctx, pos, path, "expected one item per %s, got a second for %s (the first is at line %d)",
+                    conf__buf_str(&fields), conf__buf_str(&values), first);
+    conf__buf_free(&fields);
+    conf__buf_free(&values);
+}
+
 /* 1 if a name can stand unquoted in a key path: letters, digits, _ - . and
  * not only digits (which would read as a position). */
 static int plain_name(const char *s, size_t n)

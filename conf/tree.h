@@ -92,6 +92,27 @@ struct conf__buf;
 void conf__describe(struct conf__buf *b, const conf__node *n);
 /* The scalar `name` of a list item (a mapping), or NULL if it has none. */
 const conf__node *conf__item_name(const conf__node *item);
+/* 1 if the items of s have a key: a CONF_F_NAME field, or CONF_F_KEY
+ * fields. */
+int conf__keyed(const conf_schema *s);
+/* The key of list item `item` of schema s, which extends merges on and
+ * which is unique within a list: the text of its CONF_F_NAME field, or of
+ * its CONF_F_KEY fields in schema order (one left out takes its default),
+ * each part followed by a NUL, appended to key. 1 if the item has one; 0
+ * if s defines none; -1 if the item has none (not a mapping, or a key
+ * field missing with no default, null or not plain text). */
+int conf__item_key(const conf__node *item, const conf_schema *s, struct conf__buf *key);
+/* Appends the key's field names for messages: "name", "grade",
+ * "pathway and stage". */
+void conf__key_fields(struct conf__buf *b, const conf_schema *s);
+/* Appends a key (len bytes from conf__item_key) for messages: "\"hit\"",
+ * "\"core\" and \"step2\"". */
+void conf__key_text(struct conf__buf *b, const char *key, size_t len);
+/* Reports a second item of a list of s with the same key (the first at
+ * line `first`): "expected one item per grade, got a second for \"hit\"
+ * (the first is at line 4)". */
+void conf__dup_key_error(conf_ctx *ctx, const conf__pos *pos, const char *path, const conf_schema *s,
+                         const char *key, size_t len, int first);
 /* Appends a list item's place to a key path: "[core]" for an item named
  * core ("[\"my team\"]" when the name is not a plain word), else "[i]". */
 void conf__path_item(struct conf__buf *path, const conf__node *item, size_t i);
@@ -102,6 +123,17 @@ void conf__path_item(struct conf__buf *path, const conf__node *item, size_t i);
  * Without, it is a value written as YAML (a schema default); an empty text
  * gives a null scalar. Returns the root, or NULL with errors in ctx. */
 conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, size_t len, int whole_file);
+
+/* Merges the tree of a file (child) over the tree of the file it extends
+ * (base), both top-level mappings of ld->schema, as conf/merge.c says;
+ * both are rewritten. Returns the merged tree, or NULL if the merge could
+ * not go on (errors in ctx; other problems are reported and the merge goes
+ * on). */
+conf__node *conf__merge(conf__loader *ld, conf__node *base, conf__node *child);
+/* Removes what is left of the list instructions (remove, replace, new) in
+ * a file's merged tree, which had no base item or list to act on; an item
+ * to remove is reported. */
+void conf__strip(conf__loader *ld, conf__node *root);
 
 /* Reads and parses the scenario at path and everything it extends, merged.
  * Returns the merged top-level mapping, or NULL with errors in ctx. */

@@ -18,9 +18,11 @@
 #define NUM(T, k, m, u, lo, hi, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, 0, def, ex, doc}
 #define NUMF(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
 #define INT(T, k, m, lo, hi, def, ex, doc) {k, CONF_INT, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, lo, hi, 0, def, ex, doc}
+#define INTF(T, k, m, lo, hi, fl, def, ex, doc) {k, CONF_INT, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
 #define BOOL(T, k, m, def, ex, doc) {k, CONF_BOOL, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, 0, def, ex, doc}
 #define STR(T, k, m, fl, def, ex, doc) {k, CONF_STR, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, fl, def, ex, doc}
 #define ENUM(T, k, m, names, def, ex, doc) {k, CONF_ENUM, CONF_U_NONE, offsetof(T, m), NULL, names, NULL, UNB, 0, def, ex, doc}
+#define ENUMF(T, k, m, names, fl, def, ex, doc) {k, CONF_ENUM, CONF_U_NONE, offsetof(T, m), NULL, names, NULL, UNB, fl, def, ex, doc}
 #define DATE(T, k, m, fl, def, ex, doc) {k, CONF_DATE, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, fl, def, ex, doc}
 #define DAYS(T, k, m, def, ex, doc) {k, CONF_WEEKDAYS, CONF_U_NONE, offsetof(T, m), NULL, NULL, NULL, UNB, 0, def, ex, doc}
 #define DIST(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_DIST, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
@@ -34,6 +36,7 @@
 #define SCHEMA(name, T, fields, check, doc) {name, sizeof(T), fields, sizeof fields / sizeof fields[0], check, doc}
 
 #define REQ CONF_F_REQUIRED
+#define KEY CONF_F_KEY /* part of a list item's key: extends merges on it */
 /* A share or probability, 0% to 100%. */
 #define PCT(T, k, m, def, ex, doc) NUM(T, k, m, CONF_U_FRACTION, 0, 1, def, ex, doc)
 
@@ -548,7 +551,8 @@ static const conf_schema grade_schema = SCHEMA("grade", iapt_grade_cfg, grade_fi
                                                "A staff grade: hours, caseload, leave, pay, turnover, recruitment.");
 
 static const conf_field post_fields[] = {
-    REF(iapt_post_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade"),
+    REF(iapt_post_cfg, "grade", grade, "workforce.grades", REQ | KEY, NULL, "hit",
+        "grade; one post per grade in a team (a variant changes a team's post of a grade by naming it)"),
     SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ | CONF_F_RUN_END, NULL,
           "[4 wte, {at: 2027-04-01, value: 6 wte}]",
           "funded qualified WTE; steps and ramps by date"),
@@ -910,8 +914,9 @@ static int check_waiting(conf_ctx *ctx, void *obj, const void *root)
     "from step 2 in scenarios/default.yaml, calibrated to the national split (35/39/26%, domain brief s.4)"
 
 static const conf_field waiting_fields[] = {
-    REF(iapt_waiting_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
-    ENUM(iapt_waiting_cfg, "stage", stage, stages, "assessment", "step2", "what they wait for"),
+    REF(iapt_waiting_cfg, "pathway", pathway, "pathways", REQ | KEY, NULL, "core", "pathway"),
+    ENUMF(iapt_waiting_cfg, "stage", stage, stages, KEY, "assessment", "step2",
+          "what they wait for; one item per pathway and stage"),
     INT(iapt_waiting_cfg, "count", count, 0, 10000000, "0", "250", "people waiting"),
     DIST(iapt_waiting_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "0 days",
          "{dist: uniform, min: 0 days, max: 12 weeks}",
@@ -931,8 +936,8 @@ static int check_treating(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field treating_fields[] = {
-    REF(iapt_treating_cfg, "pathway", pathway, "pathways", REQ, NULL, "core", "pathway"),
-    INT(iapt_treating_cfg, "step", step, 2, 3, "2", "3", "step (2 or 3)"),
+    REF(iapt_treating_cfg, "pathway", pathway, "pathways", REQ | KEY, NULL, "core", "pathway"),
+    INTF(iapt_treating_cfg, "step", step, 2, 3, KEY, "2", "3", "step (2 or 3); one item per pathway and step"),
     INT(iapt_treating_cfg, "count", count, 0, 10000000, "0", "120", "people in treatment"),
     DIST(iapt_treating_cfg, "sessions_done", sessions_done, CONF_U_NONE, 1, 200, 0, "2",
          "{dist: uniform, min: 1, max: 5}", "sessions each has already attended"),

@@ -5,7 +5,8 @@
  * nested list of staff, an enum, weekdays, distributions, schedules, a
  * nummap of shares that must sum to 100%, a share summed across the team
  * list, references to teams, required keys, nested structs and check
- * callbacks that report through conf_error_at.
+ * callbacks that report through conf_error_at. A second, tiny schema (a
+ * rota) has a list keyed by two fields and a list with no key.
  *
  * Everything here is static (each test file gets its own copy) and marked
  * unused so files that need only part of it still compile warning-free.
@@ -223,6 +224,58 @@ static const conf_field bank_fields[] FIX_UNUSED = {
 static const conf_schema bank_schema FIX_UNUSED = {
     "bank", sizeof(bank), bank_fields, sizeof bank_fields / sizeof bank_fields[0], bank_check,
     "A bank of teams serving one area: the test scenario for the scenario language."};
+
+/* ---- a rota: lists keyed by fields, and a list with no key ---- */
+
+typedef struct rota_shift {
+    int day;    /* key, with room */
+    char *room; /* key; default "main" */
+    double hours;
+} rota_shift;
+
+typedef struct rota_note {
+    char *text;
+} rota_note;
+
+typedef struct rota {
+    conf_list shifts; /* rota_shift */
+    conf_list notes;  /* rota_note */
+} rota;
+
+static const char *const rota_days[] FIX_UNUSED = {"mon", "tue", "wed", NULL};
+
+static const conf_field rota_shift_fields[] FIX_UNUSED = {
+    {"day", CONF_ENUM, CONF_U_NONE, offsetof(rota_shift, day), NULL, rota_days, NULL, 1, 0,
+     CONF_F_KEY | CONF_F_REQUIRED, NULL, "tue", "Day of the shift."},
+    {"room", CONF_STR, CONF_U_NONE, offsetof(rota_shift, room), NULL, NULL, NULL, 1, 0, CONF_F_KEY, "main",
+     "annex", "Where."},
+    {"hours", CONF_NUM, CONF_U_NONE, offsetof(rota_shift, hours), NULL, NULL, NULL, 0, 24, 0, "8", "6",
+     "Length."},
+};
+
+static const conf_schema rota_shift_schema FIX_UNUSED = {
+    "shift", sizeof(rota_shift), rota_shift_fields, sizeof rota_shift_fields / sizeof rota_shift_fields[0], NULL,
+    "One shift, keyed by day and room."};
+
+static const conf_field rota_note_fields[] FIX_UNUSED = {
+    {"text", CONF_STR, CONF_U_NONE, offsetof(rota_note, text), NULL, NULL, NULL, 1, 0, CONF_F_REQUIRED, NULL, "x",
+     "A note."},
+};
+
+static const conf_schema rota_note_schema FIX_UNUSED = {
+    "note", sizeof(rota_note), rota_note_fields, sizeof rota_note_fields / sizeof rota_note_fields[0], NULL,
+    "A note, with no key."};
+
+static const conf_field rota_fields[] FIX_UNUSED = {
+    {"shifts", CONF_LIST, CONF_U_NONE, offsetof(rota, shifts), &rota_shift_schema, NULL, NULL, 1, 0, 0, NULL, NULL,
+     "Shifts."},
+    {"notes", CONF_LIST, CONF_U_NONE, offsetof(rota, notes), &rota_note_schema, NULL, NULL, 1, 0, 0, NULL, NULL,
+     "Notes."},
+};
+
+static const conf_schema rota_schema FIX_UNUSED = {
+    "rota", sizeof(rota), rota_fields, sizeof rota_fields / sizeof rota_fields[0], NULL,
+    "A rota: the test schema for lists keyed by fields and lists with no key."};
 
 /* ---- helpers ---- */
 

@@ -394,7 +394,16 @@ Test(conf_emit, markdown_reference)
               "%s", a);
     cr_assert(strstr(a, "| `share` | share (%), 0% to 100%, sums to 100% over the list | required |"));
     cr_assert(strstr(a, "| `lead` | name of a team | not set |"));
-    cr_assert(strstr(a, "| `teams` | list of [team](#team) | `[]` |"));
+    cr_assert(strstr(a, "| `teams` | list of [team](#team), one per name | `[]` |"));
+    char *r = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&r, &len);
+    cr_assert_eq(conf_doc_markdown(f, &rota_schema, "Rota", NULL), 0);
+    fclose(f);
+    cr_assert(strstr(r, "| `shifts` | list of [shift](#shift), one per day and room | `[]` |"), "%s", r);
+    cr_assert(strstr(r, "| `notes` | list of [note](#note), no key: a variant replaces the list whole, starting it "
+                        "with `replace: true` | `[]` |"), "%s", r);
+    free(r);
     cr_assert(strstr(a, "**Distributions**") && strstr(a, "**Schedules**") && strstr(a, "**References**") &&
               strstr(a, "**extends**"));
     cr_assert(strstr(a, "- rate (per month): a rate, e.g. 1200 per month or 300 per week\n"));

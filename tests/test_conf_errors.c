@@ -410,16 +410,152 @@ Test(conf_errors, extends_replaces_values_whole)
 
 Test(conf_errors, extends_misspelled_item)
 {
+    /* A new name a slip away from a base name is refused... */
     expect_child("extends: base.yaml\nteams:\n  - {name: cor, wte: 9}\n",
-                 "child.yaml:3:12: teams[cor].name: no item named \"cor\" in the base scenario, so this is a new item "
-                 "(did you mean \"core\"?)\n"
+                 "child.yaml:3:12: teams[cor].name: expected the name of a team in the base scenario (or new: true for "
+                 "a new team), got \"cor\" (did you mean \"core\"?)\n");
+    expect_child("extends: base.yaml\nteams:\n  - {name: Core, wte: 9}\n  - {name: nroth, wte: 1}\n",
+                 "child.yaml:3:12: teams[Core].name: expected the name of a team in the base scenario (or new: true "
+                 "for a new team), got \"Core\" (did you mean \"core\"?)\n"
+                 "child.yaml:4:12: teams[nroth].name: expected the name of a team in the base scenario (or new: true "
+                 "for a new team), got \"nroth\" (did you mean \"north\"?)\n");
+    /* ...unless the item says it is new; new: true on a base item is refused. */
+    expect_child("extends: base.yaml\nteams:\n  - {name: cor, new: true, wte: 9}\n",
                  "child.yaml:3:5: teams[cor]: missing required key \"share\"\n");
+    expect_child("extends: base.yaml\nteams:\n  - {name: core, new: true, wte: 9}\n",
+                 "child.yaml:3:23: teams[core].new: the base scenario already has a team named \"core\": leave out "
+                 "new: true to change it\n");
+    expect_child("extends: base.yaml\nteams:\n  - {name: cor, new: yes}\n",
+                 "child.yaml:3:22: teams[cor].new: expected true (the item is new, not a change to an item of the base "
+                 "scenario), got \"yes\"\n");
     expect_child("extends: base.yaml\nteams:\n  - {name: nort, remove: true}\n",
                  "child.yaml:3:12: teams[nort]: cannot remove \"nort\": the base scenario has no such item (did you "
                  "mean \"north\"?)\n");
-    /* A new item far from every base name gets no hint. */
+    /* Names in a series (core2 after core) and names further away are new;
+     * a close one is hinted at when the new item fails. */
+    expect_child("extends: base.yaml\nteams:\n  - {name: core2, wte: 9}\n",
+                 "child.yaml:3:12: teams[core2].name: no item named \"core2\" in the base scenario, so this is a new "
+                 "item (did you mean \"core\"?)\n"
+                 "child.yaml:3:5: teams[core2]: missing required key \"share\"\n");
+    expect_child("extends: base.yaml\nteams:\n  - {name: coal, wte: 9}\n",
+                 "child.yaml:3:12: teams[coal].name: no item named \"coal\" in the base scenario, so this is a new item "
+                 "(did you mean \"core\"?)\n"
+                 "child.yaml:3:5: teams[coal]: missing required key \"share\"\n");
     expect_child("extends: base.yaml\nteams:\n  - {name: western, wte: 9}\n",
                  "child.yaml:3:5: teams[western]: missing required key \"share\"\n");
+}
+
+Test(conf_errors, list_instructions)
+{
+    /* {replace: true} first: the list is the file's, whole. */
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    const char *t = "extends: base.yaml\nteams:\n  - replace: true\n  - {name: west, wte: 2, share: 100%}\n";
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "child.yaml", t, strlen(t), X, &b), 0);
+    cr_assert_eq(b.teams.n, 1);
+    cr_assert_str_eq(((bank_team *)b.teams.items)[0].name, "west");
+    conf_free(&bank_schema, &b);
+    /* In a file that extends nothing, replace and new have nothing to act on. */
+    t = "start: 2026-04-01\nend: 2031-03-31\nteams: [{replace: true}, {name: a, new: true, wte: 1, share: 100%}]\n";
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "t.yaml", t, strlen(t), NULL, &b), 0);
+    cr_assert_eq(b.teams.n, 1);
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+    expect_child("extends: base.yaml\nteams:\n  - {name: west, wte: 2, share: 100%}\n  - replace: true\n",
+                 "child.yaml:4:5: teams[1]: expected {replace: true} as the first item of the list, got it as item 2\n");
+    expect_child("extends: base.yaml\nteams:\n  - {replace: false}\n",
+                 "child.yaml:3:15: teams[0].replace: expected true (the list replaces the base scenario's whole), got "
+                 "\"false\"\n");
+    expect_child("extends: base.yaml\nteams:\n  - {replace: true, name: x}\n",
+                 "child.yaml:3:21: teams[0]: an item with replace: true takes no other keys, got \"name\"\n");
+    const char *s = "start: 2026-04-01\nend: 2031-03-31\nteams: [{name: a, remove: true}]\n";
+    expect_buffer("s.yaml", s, strlen(s),
+                  "s.yaml:3:16: teams[a]: cannot remove \"a\": the base scenario has no such item\n");
+}
+
+/* Loads text over base (written to a temporary dir) with the rota schema. */
+static char *rota_load(const char *base, const char *text, rota *r, int *rc)
+{
+    char *dir = fix_tmpdir();
+    cr_assert_not_null(dir);
+    free(fix_write(dir, "base.yaml", base, strlen(base)));
+    conf_ctx *ctx = conf_ctx_create();
+    *rc = conf_load_buffer(ctx, &rota_schema, "child.yaml", text, strlen(text), dir, r);
+    char *errs = fix_errors(ctx);
+    conf_ctx_destroy(ctx);
+    const char *names[] = {"base.yaml"};
+    fix_rmdir(dir, names, 1);
+    free(dir);
+    return errs;
+}
+
+static const char rota_base[] = "shifts:\n  - {day: mon, hours: 8}\n  - {day: mon, room: annex, hours: 4}\n"
+                                "  - {day: tue, hours: 7}\nnotes:\n  - {text: a}\n  - {text: b}\n";
+
+Test(conf_errors, lists_keyed_by_fields)
+{
+    /* Items merge on their key (day and room, room defaulting to main). */
+    rota r;
+    int rc;
+    char *errs = rota_load(rota_base,
+                           "extends: base.yaml\nshifts:\n  - {day: mon, hours: 6}\n  - {day: tue, remove: true}\n"
+                           "  - {day: wed, room: annex, hours: 2}\n",
+                           &r, &rc);
+    cr_assert_eq(rc, 0, "%s", errs);
+    free(errs);
+    const rota_shift *sh = r.shifts.items;
+    cr_assert_eq(r.shifts.n, 3);
+    cr_assert(sh[0].day == 0 && strcmp(sh[0].room, "main") == 0 && sh[0].hours == 6, "changed in place");
+    cr_assert(sh[1].day == 0 && strcmp(sh[1].room, "annex") == 0 && sh[1].hours == 4, "kept");
+    cr_assert(sh[2].day == 2 && strcmp(sh[2].room, "annex") == 0, "added; tue removed");
+    cr_assert_eq(r.notes.n, 2, "a list not given is the base's");
+    conf_free(&rota_schema, &r);
+    static const char *const bad[][2] = {
+        {"extends: base.yaml\nshifts:\n  - {day: mon, hours: 6}\n  - {day: mon, room: main, hours: 5}\n",
+         "child.yaml:4:5: shifts[1]: expected one item per day and room, got a second for \"mon\" and \"main\" (the "
+         "first is at line 3)\n"},
+        {"shifts:\n  - {day: tue}\n  - {day: wed}\n  - {day: tue, hours: 1}\n",
+         "child.yaml:4:5: shifts[2]: expected one item per day and room, got a second for \"tue\" and \"main\" (the "
+         "first is at line 2)\n"},
+        {"extends: base.yaml\nshifts:\n  - {day: wed, remove: true}\n",
+         "child.yaml:3:5: shifts[0]: cannot remove \"wed\" and \"main\": the base scenario has no such item\n"},
+        {"extends: base.yaml\nshifts:\n  - {day: mon, hours: 1, remove: true}\n",
+         "child.yaml:3:16: shifts[0]: an item with remove: true takes no other keys, got \"hours\"\n"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        errs = rota_load(rota_base, bad[i][0], &r, &rc);
+        cr_assert_eq(rc, -1);
+        cr_assert_str_eq(errs, bad[i][1]);
+        free(errs);
+    }
+}
+
+Test(conf_errors, lists_without_a_key)
+{
+    /* A list whose items have no key replaces the base's only when it says so. */
+    rota r;
+    int rc;
+    char *errs = rota_load(rota_base, "extends: base.yaml\nnotes:\n  - {text: c}\n", &r, &rc);
+    cr_assert_eq(rc, -1);
+    cr_assert_str_eq(errs, "child.yaml:3:3: notes: expected {replace: true} as the first item (the list replaces the "
+                           "base scenario's list of 2 whole: note items have no key to merge by), got a list without "
+                           "it\n");
+    free(errs);
+    static const char *const ok[] = {"extends: base.yaml\nnotes:\n  - replace: true\n  - {text: c}\n",
+                                     "extends: base.yaml\nnotes: []\n", "extends: base.yaml\nshifts: []\n"};
+    static const size_t notes[] = {1, 0, 2}, shifts[] = {3, 3, 0};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        errs = rota_load(rota_base, ok[i], &r, &rc);
+        cr_assert_eq(rc, 0, "%s", errs);
+        cr_assert_eq(r.notes.n, notes[i], "%s", ok[i]);
+        cr_assert_eq(r.shifts.n, shifts[i], "%s", ok[i]);
+        free(errs);
+        conf_free(&rota_schema, &r);
+    }
+    errs = rota_load("shifts: []\n", "extends: base.yaml\nnotes: [{text: c}]\n", &r, &rc);
+    cr_assert_eq(rc, 0, "a base with no items has nothing to replace: %s", errs);
+    free(errs);
+    conf_free(&rota_schema, &r);
 }
 
 Test(conf_errors, independent_problems_reported_together)

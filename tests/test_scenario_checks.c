@@ -93,15 +93,15 @@ Test(scenario_checks, every_check_in_one_pass)
                   "2027-09-01\n"
                 D "checks.yaml:35:32: workforce.topups[hit_topup].every: expected a whole number of days >= 1, got "
                   "1.5 days\n"
-                D "checks.yaml:37:56: workforce.transfers[0].from: expected different teams in from and to, got "
+                D "checks.yaml:38:56: workforce.transfers[0].from: expected different teams in from and to, got "
                   "\"ltc\" for both\n"
-                D "checks.yaml:38:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
+                D "checks.yaml:39:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
                   "team staff move from), got \"backfill\", funded by team \"core\"\n"
-                D "checks.yaml:40:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
+                D "checks.yaml:41:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
                   "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n"
-                D "checks.yaml:43:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:44:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first), got stage step2\n"
-                D "checks.yaml:45:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:46:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first), got step 2\n");
 }
 
@@ -129,7 +129,7 @@ Test(scenario_checks, dates_against_the_run)
                   "the run (2026-04-01 to 2027-03-31), got 2027-05-01\n"
                 D "dates.yaml:30:32: workforce.topups[hit_topup].start: expected a date within the run (2026-04-01 "
                   "to 2027-03-31), got 2026-02-02\n"
-                D "dates.yaml:32:14: workforce.transfers[0].date: expected a date within the run (2026-04-01 to "
+                D "dates.yaml:33:14: workforce.transfers[0].date: expected a date within the run (2026-04-01 to "
                   "2027-03-31), got 2027-04-01\n");
 }
 
@@ -226,8 +226,9 @@ Test(scenario_checks, required_lists)
                            "variant.yaml:1:1: steps.step3: missing required key \"modalities\"\n"
                            "variant.yaml:1:1: workforce: missing required key \"teams\"\n");
     free(errs);
-    cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: {staff: [{grade: pwp}]}\n", &sc, &errs), -1);
-    cr_assert_str_eq(errs, "variant.yaml:2:21: workforce.staff[0]: missing required key \"teams\"\n");
+    cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: {staff: [{replace: true}, {grade: pwp}]}\n", &sc, &errs),
+                 -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:38: workforce.staff[0]: missing required key \"teams\"\n");
     free(errs);
 }
 
@@ -305,12 +306,12 @@ Test(scenario_checks, variant_messages)
                    "required: did you mean 100% or 1%?)\n");
     expect_variant("run: {end: 2027-02-29}", "variant.yaml:2:12: run.end: expected a date YYYY-MM-DD, got "
                                              "\"2027-02-29\" (February 2027 has 28 days)\n");
-    expect_variant("pathways: [{name: cor, growth: 0% per year}]",
-                   "variant.yaml:2:19: pathways[cor].name: no item named \"cor\" in the base scenario, so this is a "
+    expect_variant("pathways: [{name: copd, growth: 0% per year}]",
+                   "variant.yaml:2:19: pathways[copd].name: no item named \"copd\" in the base scenario, so this is a "
                    "new item (did you mean \"core\"?)\n"
-                   "variant.yaml:2:12: pathways[cor]: missing required key \"team\"\n"
-                   "variant.yaml:2:12: pathways[cor]: missing required key \"referrals\"\n"
-                   "variant.yaml:2:12: pathways[cor]: missing required key \"sources\"\n");
+                   "variant.yaml:2:12: pathways[copd]: missing required key \"team\"\n"
+                   "variant.yaml:2:12: pathways[copd]: missing required key \"referrals\"\n"
+                   "variant.yaml:2:12: pathways[copd]: missing required key \"sources\"\n");
     expect_variant("pathways: [{name: cor, remove: true}]",
                    "variant.yaml:2:19: pathways[cor]: cannot remove \"cor\": the base scenario has no such item (did "
                    "you mean \"core\"?)\n");
@@ -321,4 +322,67 @@ Test(scenario_checks, variant_messages)
     expect_variant("steps: {step2: {grades: []}}",
                    "variant.yaml:2:25: steps.step2.grades: expected at least one grade that treats at this step "
                    "(people are routed to it), got an empty list\n");
+}
+
+/* Loads a variant of scenarios/default.yaml that must load. */
+static void load_variant(const char *yaml, iapt_scenario *sc)
+{
+    char text[4096], *errs;
+    snprintf(text, sizeof text, "extends: default.yaml\n%s\n", yaml);
+    cr_assert_eq(load_text("scenarios", text, sc, &errs), 0, "%s\n%s", yaml, errs);
+    free(errs);
+}
+
+Test(scenario_checks, variant_lists_merge_by_key)
+{
+    /* One post changed: the team's other posts stay. */
+    iapt_scenario sc;
+    load_variant("workforce: {teams: [{name: core, posts: [{grade: pwp, wte: 21 wte}]}]}", &sc);
+    const iapt_team_cfg *core = IAPT_ITEM(sc.workforce.teams, iapt_team_cfg, 0);
+    cr_assert_eq(core->posts.n, 3);
+    cr_assert_eq(IAPT_ITEM(core->posts, iapt_post_cfg, 0)->wte.base, 21);
+    cr_assert_eq(IAPT_ITEM(core->posts, iapt_post_cfg, 1)->wte.base, 18, "hit kept");
+    cr_assert_eq(IAPT_ITEM(core->posts, iapt_post_cfg, 2)->wte.base, 3, "senior kept");
+    iapt_scenario_free(&sc);
+    /* Waiting and treating entries merge on pathway and stage (step). */
+    load_variant("start: {waiting: [{pathway: core, count: 5}], treating: [{pathway: core, step: 3, count: 7}]}", &sc);
+    cr_assert_eq(sc.start.waiting.n, 3);
+    cr_assert_eq(IAPT_ITEM(sc.start.waiting, iapt_waiting_cfg, 0)->count, 5, "the assessment list (stage default)");
+    cr_assert_eq(IAPT_ITEM(sc.start.waiting, iapt_waiting_cfg, 2)->count, 160);
+    cr_assert_eq(sc.start.treating.n, 2);
+    cr_assert_eq(IAPT_ITEM(sc.start.treating, iapt_treating_cfg, 1)->count, 7);
+    iapt_scenario_free(&sc);
+    /* Staff groups have no key: replaced whole, when the variant says so. */
+    load_variant("workforce: {staff: [{replace: true}, {grade: pwp, count: 2, teams: {core: 100%}}]}", &sc);
+    cr_assert_eq(sc.workforce.staff.n, 1);
+    iapt_scenario_free(&sc);
+    expect_variant("workforce: {staff: [{grade: pwp, count: 2, teams: {core: 100%}}]}",
+                   "variant.yaml:2:20: workforce.staff: expected {replace: true} as the first item (the list replaces "
+                   "the base scenario's list of 5 whole: staff items have no key to merge by), got a list without "
+                   "it\n");
+    expect_variant("workforce: {teams: [{name: core, posts: [{grade: hit, wte: 1 wte}, {grade: hit, wte: 2 wte}]}]}",
+                   "variant.yaml:2:68: workforce.teams[core].posts[1]: expected one item per grade, got a second for "
+                   "\"hit\" (the first is at line 2)\n");
+    expect_variant("start: {waiting: [{pathway: core, stage: step9, remove: true}]}",
+                   "variant.yaml:2:19: start.waiting[0]: cannot remove \"core\" and \"step9\": the base scenario has no "
+                   "such item\n");
+}
+
+Test(scenario_checks, variant_misspelt_names)
+{
+    expect_variant("workforce: {grades: [{name: pwq, caseload: 20}]}",
+                   "variant.yaml:2:29: workforce.grades[pwq].name: expected the name of a grade in the base scenario "
+                   "(or new: true for a new grade), got \"pwq\" (did you mean \"pwp\"?)\n");
+    expect_variant("workforce: {teams: [{name: coer}]}",
+                   "variant.yaml:2:28: workforce.teams[coer].name: expected the name of a team in the base scenario (or "
+                   "new: true for a new team), got \"coer\" (did you mean \"core\"?)\n");
+    iapt_scenario sc;
+    load_variant("workforce: {teams: [{name: coer, new: true}]}", &sc);
+    cr_assert_eq(sc.workforce.teams.n, 2);
+    iapt_scenario_free(&sc);
+    /* A cohort in a yearly series is new without saying so. */
+    load_variant("workforce: {cohorts: [{name: pwp_2029, programme: pwp_training, team: core, approved: 2028-09-01}]}",
+                 &sc);
+    cr_assert_eq(sc.workforce.cohorts.n, 7);
+    iapt_scenario_free(&sc);
 }
