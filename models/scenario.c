@@ -579,7 +579,8 @@ static const conf_field staff_fields[] = {
     NUMMAP(iapt_staff_cfg, "teams", teams, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100 | CONF_F_REF_KEYS,
            "workforce.teams", NULL,
            "{core: 40%, ltc: 60%}",
-           "share of their time in each team (LTC practitioners averaged 62% LTC work: domain brief s.4)"),
+           "share of their time in each team (LTC practitioners averaged 62% LTC work: domain brief s.4); each "
+           "team must have a post of their grade, as leavers are replaced only into funded posts"),
     BOOL(iapt_staff_cfg, "ltc_skill", ltc_skill, "false", "true", "has LTC top-up training"),
     NUM(iapt_staff_cfg, "clinical_hours", clinical_hours, CONF_U_HOURS_PER_WEEK, 0, 80, "none", "18 hours per week",
         "these people's clinic hours per week per WTE; none = their grade's"),
@@ -589,7 +590,43 @@ static const conf_field staff_fields[] = {
         "these people's share of time on leave or sick; none = their grade's"),
 };
 
-static const conf_schema staff_schema = SCHEMA("staff", iapt_staff_cfg, staff_fields, NULL,
+/* 1 if a staff group before st has grade `grade` in team `team`. */
+static int earlier_in_team(const iapt_scenario *sc, const iapt_staff_cfg *st, int grade, int team)
+{
+    for (const iapt_staff_cfg *o = sc->workforce.staff.items; o < st; o++)
+        for (size_t k = 0; k < o->teams.n; k++)
+            if (o->grade.index == grade && o->teams.ref[k] == team && o->teams.v[k] > 0)
+                return 1;
+    return 0;
+}
+
+/* Leavers are replaced only into funded posts, so staff in a team with no
+ * post of their grade would silently go for good: a team they work in must
+ * have one (a post of 0 wte says no funding on purpose). Reported once per
+ * team and grade. */
+static int check_staff(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_staff_cfg *st = obj;
+    const iapt_scenario *sc = root;
+    int bad = 0;
+    for (size_t k = 0; k < st->teams.n; k++) {
+        const iapt_team_cfg *t = IAPT_ITEM(sc->workforce.teams, iapt_team_cfg, st->teams.ref[k]);
+        size_t p = 0;
+        while (p < t->posts.n && IAPT_ITEM(t->posts, iapt_post_cfg, p)->grade.index != st->grade.index)
+            p++;
+        if (p < t->posts.n || st->teams.v[k] <= 0 || earlier_in_team(sc, st, st->grade.index, st->teams.ref[k]))
+            continue;
+        const void *where[] = {&st->teams.v[k], &t->posts, &st->grade};
+        conf_error_among(ctx, where, NADDR(where),
+                         "expected a post of grade \"%s\" in team \"%s\" for these staff (leavers are replaced "
+                         "only into funded posts; give the team {grade: %s, wte: 0 wte} if none is funded), got none",
+                         st->grade.name, t->name, st->grade.name);
+        bad = 1;
+    }
+    return bad ? -1 : 0;
+}
+
+static const conf_schema staff_schema = SCHEMA("staff", iapt_staff_cfg, staff_fields, check_staff,
                                                "Qualified staff in post at the start, in groups of alike people.");
 
 static int check_programme(conf_ctx *ctx, void *obj, const void *root)

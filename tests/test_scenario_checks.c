@@ -386,3 +386,22 @@ Test(scenario_checks, variant_misspelt_names)
     cr_assert_eq(sc.workforce.cohorts.n, 7);
     iapt_scenario_free(&sc);
 }
+
+Test(scenario_checks, staff_need_a_post_of_their_grade)
+{
+    /* Removing the HIT posts would leave 18 HITs never replaced. */
+    expect_variant("workforce: {teams: [{name: core, posts: [{grade: hit, remove: true}]}]}",
+                   "variant.yaml:2:41: workforce.teams[core].posts: expected a post of grade \"hit\" in team \"core\" for "
+                   "these staff (leavers are replaced only into funded posts; give the team {grade: hit, wte: 0 wte} "
+                   "if none is funded), got none\n");
+    expect_variant("workforce: {staff: [{replace: true}, {grade: pwp, teams: {core: 50%, ltc: 50%}}], teams: [{name: "
+                   "ltc, posts: [{grade: hit, wte: 1 wte}]}]}",
+                   "variant.yaml:2:75: workforce.staff[0].teams.ltc: expected a post of grade \"pwp\" in team \"ltc\" for "
+                   "these staff (leavers are replaced only into funded posts; give the team {grade: pwp, wte: 0 wte} "
+                   "if none is funded), got none\n");
+    iapt_scenario sc;
+    load_variant("workforce: {staff: [{replace: true}, {grade: pwp, teams: {core: 50%, ltc: 50%}}], teams: [{name: ltc, "
+                 "posts: [{grade: pwp, wte: 0 wte}]}]}",
+                 &sc);
+    iapt_scenario_free(&sc);
+}
