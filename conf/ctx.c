@@ -35,6 +35,7 @@ typedef struct where {
     int is_default;
     int depth;        /* of the file in the extends chain */
     int bad;          /* the value failed to load */
+    int check_failed; /* the struct here failed its check callback */
 } where;
 
 struct conf_ctx {
@@ -269,7 +270,7 @@ int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, cons
         free(w->text);
     } else {
         ctx->wn++;
-        w->bad = 0;
+        w->bad = w->check_failed = 0;
     }
     w->addr = addr;
     w->text = b.s;
@@ -294,6 +295,23 @@ void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr)
     where *w = find(ctx->slots, ctx->wcap, addr);
     if (w->addr)
         w->bad = 1;
+}
+
+void conf__ctx_mark_check_failed(conf_ctx *ctx, const void *addr)
+{
+    if (!ctx->wcap || !addr)
+        return;
+    where *w = find(ctx->slots, ctx->wcap, addr);
+    if (w->addr)
+        w->check_failed = 1;
+}
+
+int conf_item_failed(const conf_ctx *ctx, const void *item_addr) { return conf__ctx_check_failed(ctx, item_addr); }
+
+int conf__ctx_check_failed(const conf_ctx *ctx, const void *addr)
+{
+    const where *w = lookup(ctx, addr);
+    return w && w->check_failed;
 }
 
 int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr)

@@ -52,6 +52,10 @@ int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, cons
 void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr);
 /* 1 if the value at addr was marked failed in this load. */
 int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr);
+/* Marks the struct at addr (recorded before) as having failed its check
+ * callback, and asks whether it did (conf_item_failed). */
+void conf__ctx_mark_check_failed(conf_ctx *ctx, const void *addr);
+int conf__ctx_check_failed(const conf_ctx *ctx, const void *addr);
 /* Ends a load (after the checks): a window set during it is forgotten. */
 void conf__ctx_end(conf_ctx *ctx);
 /* 1 if conf_check_window ran since conf__ctx_begin. */

@@ -1,7 +1,8 @@
 /*
  * conf/load.c: the public loading entry points (conf/schema.h): read and
  * merge the files (conf/extends.c), bind (conf/bind.c), run the schemas'
- * check callbacks bottom-up on every struct that loaded cleanly and the
+ * check callbacks bottom-up on every struct that loaded cleanly (marking
+ * those whose check failed, for conf_item_failed), and the
  * run-window check on every dated value that loaded, so independent
  * problems are all reported in one pass, and free the object again if
  * anything failed; plus conf_free.
@@ -18,8 +19,10 @@
 #include "conf/internal.h"
 
 /* Runs check callbacks, children (structs, list items) before their parent,
- * each only if every value inside its struct loaded. Returns 1 if obj was
- * clean (nothing in it failed to load), whether or not its checks passed. */
+ * each only if every value inside its struct loaded; a struct whose check
+ * reports is marked (conf_item_failed), so checks that run later and read
+ * it through a name can leave it alone. Returns 1 if obj was clean
+ * (nothing in it failed to load), whether or not its checks passed. */
 static int run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, const void *root)
 {
     int clean = 1;
@@ -37,8 +40,12 @@ static int run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, c
             clean &= !conf__ctx_is_bad(ctx, p);
         }
     }
-    if (clean && s->check && !conf__ctx_full(ctx))
+    if (clean && s->check && !conf__ctx_full(ctx)) {
+        size_t before = conf__ctx_load_errors(ctx);
         s->check(ctx, obj, root);
+        if (conf__ctx_load_errors(ctx) > before)
+            conf__ctx_mark_check_failed(ctx, obj);
+    }
     return clean;
 }
 

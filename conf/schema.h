@@ -133,8 +133,11 @@ typedef struct conf_field {
 /* Cross-field validation of one struct, run after its fields (and their
  * children) are bound and checked, and only if every value in it loaded
  * (and every name in it resolved), so a check may trust what it reads while
- * problems elsewhere are still reported in the same pass. Report with
- * conf_error_at or conf_error_among; return 0 if fine. */
+ * problems elsewhere are still reported in the same pass. Checks run in
+ * field order, depth first; a check that reads values of another item
+ * through a name asks conf_item_failed first and leaves a failed item
+ * alone (its own message says what is wrong; more would be noise). Report
+ * with conf_error_at or conf_error_among; return 0 if fine. */
 typedef int (*conf_check_fn)(conf_ctx *ctx, void *obj, const void *root);
 
 struct conf_schema {
@@ -192,6 +195,12 @@ void conf_error_among(conf_ctx *ctx, const void *const *addrs, size_t n, const c
     __attribute__((format(printf, 4, 5)));
 /* Adds an error with no location (e.g. a file that cannot be opened). */
 void conf_error(conf_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* 1 if the struct at item_addr (a list item, or a nested struct) failed
+ * its check callback, which has run if its list comes earlier in field
+ * order than the caller's (or it is the caller's child): for checks that
+ * read another item's values. */
+int conf_item_failed(const conf_ctx *ctx, const void *item_addr);
 
 size_t conf_error_count(const conf_ctx *ctx);
 /* The i-th message (owned by ctx). */

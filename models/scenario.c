@@ -718,6 +718,8 @@ static int check_cohort(conf_ctx *ctx, void *obj, const void *root)
     if (!conf_ctx_window(ctx, &first, &last) || k->approved > last)
         return 0;
     const iapt_programme_cfg *p = IAPT_ITEM(sc->workforce.programmes, iapt_programme_cfg, k->programme.index);
+    if (conf_item_failed(ctx, p)) /* e.g. no intake months: no intake date to check */
+        return 0;
     sim_date intake = iapt_first_intake(p, k->approved);
     double starts = (double)intake + k->late;
     if (starts <= last)

@@ -88,20 +88,20 @@ Test(scenario_checks, every_check_in_one_pass)
                   "supervise these trainees (each needs 2 hours per week of supervision), got an empty list\n"
                 D "checks.yaml:30:55: workforce.programmes[pwp_training].intake_months: expected at least one intake "
                   "month, e.g. [9, 1], got an empty list\n"
-                D "checks.yaml:33:67: workforce.cohorts[late].approved: expected places approved in time to start "
+                D "checks.yaml:34:62: workforce.cohorts[late].approved: expected places approved in time to start "
                   "training within the run (2026-04-01 to 2027-03-31), got approved 2027-03-01: the next intake is "
                   "2027-09-01\n"
-                D "checks.yaml:35:32: workforce.topups[hit_topup].every: expected a whole number of days >= 1, got "
+                D "checks.yaml:36:32: workforce.topups[hit_topup].every: expected a whole number of days >= 1, got "
                   "1.5 days\n"
-                D "checks.yaml:38:56: workforce.transfers[0].from: expected different teams in from and to, got "
+                D "checks.yaml:39:56: workforce.transfers[0].from: expected different teams in from and to, got "
                   "\"ltc\" for both\n"
-                D "checks.yaml:39:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
+                D "checks.yaml:40:81: workforce.transfers[1].backfill: expected a cohort funded by team \"ltc\" (the "
                   "team staff move from), got \"backfill\", funded by team \"core\"\n"
-                D "checks.yaml:41:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
+                D "checks.yaml:42:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
                   "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n"
-                D "checks.yaml:44:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:45:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first), got stage step2\n"
-                D "checks.yaml:46:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:47:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first), got step 2\n");
 }
 
@@ -404,4 +404,27 @@ Test(scenario_checks, staff_need_a_post_of_their_grade)
                  "posts: [{grade: pwp, wte: 0 wte}]}]}",
                  &sc);
     iapt_scenario_free(&sc);
+}
+
+Test(scenario_checks, no_follow_on_errors)
+{
+    /* The cohorts of a programme that failed its own check are not checked
+     * against it (they would report a nonsense intake date). */
+    expect_variant("workforce: {programmes: [{name: pwp_training, intake_months: []}]}",
+                   "variant.yaml:2:62: workforce.programmes[pwp_training].intake_months: expected at least one intake "
+                   "month, e.g. [9, 1], got an empty list\n");
+}
+
+Test(scenario_checks, at_most_16_programmes)
+{
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "extends: base.yaml\nworkforce:\n  programmes:\n");
+    for (int i = 0; i < 16; i++) /* and base.yaml's */
+        n += (size_t)snprintf(text + n, sizeof text - n, "    - {name: p%d, grade: pwp, supervision: 0 hours per week}\n",
+                              i);
+    iapt_scenario sc;
+    char *errs;
+    cr_assert_eq(load_text(D, text, &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:4:5: workforce.programmes: expected at most 16 training programmes, got 17\n");
+    free(errs);
 }
