@@ -528,6 +528,7 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
 static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n, unsigned char *addr);
 static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__node *map,
                        const conf__pos *mappos);
+static void mark_unbound(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__pos *pos);
 
 static const conf_field *name_field(const conf_schema *s)
 {
@@ -669,7 +670,7 @@ static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, 
         conf__record(b, item, it);
         if (it->kind != CONF__MAP) {
             conf__fail_got(b, it, "a mapping of keys");
-            conf__ctx_mark_bad(b->ctx, item);
+            mark_unbound(b, f->sub, item, &it->pos);
             bad = 1;
         } else {
             size_t before = conf__ctx_count(b->ctx);

@@ -339,6 +339,7 @@ static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list
 
 static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list ap)
 {
+    assert(w && "a check reported on a value the loader did not record (every message has a location)");
     conf__buf b;
     conf__buf_init(&b);
     if (w) {

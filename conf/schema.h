@@ -183,14 +183,16 @@ void conf_free(const conf_schema *schema, void *obj);
 /* Adds an error located at the value stored at field_addr (an address inside
  * the object being loaded, e.g. &team->wte), prefixed "file:line:col:
  * key.path: ". A value that came from a default is located at its parent
- * mapping and says "(default)". printf-style. */
+ * mapping and says "(default)". printf-style. Every message has a
+ * location: field_addr must be a value the loader recorded (asserted), as
+ * every bound value is, and checks only run on structs that loaded. */
 void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* As conf_error_at, located at whichever of the n values at addrs was
  * written last: in the scenario file itself rather than in a file it
  * extends, and in a file rather than by a default (the first on ties).
  * For checks between values, so the error points where the planner
- * changed one of them. */
+ * changed one of them. At least one address must be recorded (asserted). */
 void conf_error_among(conf_ctx *ctx, const void *const *addrs, size_t n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Adds an error with no location (e.g. a file that cannot be opened). */

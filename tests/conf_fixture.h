@@ -357,4 +357,32 @@ static inline char *fix_errors(const conf_ctx *ctx)
     return buf;
 }
 
+/* The first message of ctx without a location, or NULL if every one has
+ * one: each starts with the file name `name` and a line and column
+ * ("name:12:3: "), except messages about the file as a whole ("name: empty
+ * scenario: ...") and the two that belong to no file ("too many errors;
+ * stopping", "out of memory"). The invariant every error path keeps. */
+static inline const char *fix_unlocated(const conf_ctx *ctx, const char *name)
+{
+    static const char *const whole_file[] = {"empty scenario", "file is too large", "cannot open", "binary file"};
+    size_t len = strlen(name);
+    for (size_t i = 0; i < conf_error_count(ctx); i++) {
+        const char *m = conf_error_text(ctx, i), *p = m + len;
+        if (strcmp(m, "too many errors; stopping") == 0 || strcmp(m, "out of memory") == 0)
+            continue;
+        if (strncmp(m, name, len) != 0 || *p != ':')
+            return m;
+        int line = 0, col = 0, used = 0;
+        if (sscanf(p, ":%d:%d: %n", &line, &col, &used) == 2 && used > 0 && line > 0 && col > 0)
+            continue;
+        size_t k = 0;
+        while (k < sizeof whole_file / sizeof whole_file[0] &&
+               strncmp(p + 2, whole_file[k], strlen(whole_file[k])) != 0)
+            k++;
+        if (p[1] != ' ' || k == sizeof whole_file / sizeof whole_file[0])
+            return m;
+    }
+    return NULL;
+}
+
 #endif

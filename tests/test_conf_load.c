@@ -5,6 +5,7 @@
  * anchors copy, positions are remembered, and contexts are independent.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <pthread.h>
 
 #include "conf_fixture.h"
@@ -175,13 +176,21 @@ Test(conf_load, positions_of_values)
     cr_assert_null(conf_where(ctx, &path, NULL), "an address outside the object");
 
     conf_error_at(ctx, &team(&b, 1)->rooms, "expected %d rooms", 2);
-    conf_error_at(ctx, &path, "no location");
-    cr_assert_eq(conf_error_count(ctx), 2);
+    cr_assert_eq(conf_error_count(ctx), 1);
     cr_assert_str_eq(conf_error_text(ctx, 0), DIR "bank.yaml:43:5: teams[north].rooms: expected 2 rooms (default)");
-    cr_assert_str_eq(conf_error_text(ctx, 1), "no location");
-    cr_assert_null(conf_error_text(ctx, 2));
+    cr_assert_null(conf_error_text(ctx, 1));
     conf_free(&bank_schema, &b);
     conf_ctx_destroy(ctx);
+}
+
+/* Every message has a location: reporting on a value the loader did not
+ * record is a programming error. */
+Test(conf_load, an_error_with_no_location_is_a_bug, .signal = SIGABRT)
+{
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    load_ok(ctx, DIR "bank.yaml", &b);
+    conf_error_at(ctx, &ctx, "no location");
 }
 
 Test(conf_load, extends_merges)

@@ -5,7 +5,9 @@
  * schema (loaded and, when it loads, printed) and the real IAPT schema
  * (loaded, printed, loaded again and printed identically, and the model
  * prepared), as the harnesses do. Passing means nothing crashed or hung
- * and every failure came with a message; the sanitizer build turns leaks
+ * and every failure came with messages that all say where (file, line and
+ * column, or the file for a problem with the whole file); the sanitizer
+ * build turns leaks
  * and undefined behaviour into failures too.
  */
 #include <criterion/criterion.h>
@@ -61,6 +63,8 @@ static void replay_scenario(const char *path, const char *name, const char *buf,
         iapt_scenario_free(&sc);
     } else {
         cr_assert_gt(conf_error_count(ctx), 0, "%s failed without a message", path);
+        const char *m = fix_unlocated(ctx, name);
+        cr_assert_null(m, "%s: a message without a location: %s", path, m);
     }
     conf_ctx_destroy(ctx);
 }
@@ -87,6 +91,8 @@ Test(fuzz_regress, replay_all, .timeout = 120)
             conf_free(&bank_schema, &b);
         } else {
             cr_assert_gt(conf_error_count(ctx), 0, "%s failed without a message", path);
+            const char *m = fix_unlocated(ctx, e->d_name);
+            cr_assert_null(m, "%s: a message without a location: %s", path, m);
         }
         conf_ctx_destroy(ctx);
         replay_scenario(path, e->d_name, buf, len);

@@ -428,3 +428,16 @@ Test(scenario_checks, at_most_16_programmes)
     cr_assert_str_eq(errs, "variant.yaml:4:5: workforce.programmes: expected at most 16 training programmes, got 17\n");
     free(errs);
 }
+
+Test(scenario_checks, an_item_that_is_not_a_mapping_is_not_checked)
+{
+    /* Nothing inside it was read, so no check runs on it. */
+    iapt_scenario sc;
+    char *errs;
+    cr_assert_eq(load_text(D, "extends: base.yaml\npathways: [5]\n", &sc, &errs), -1);
+    cr_assert_str_eq(errs, "variant.yaml:2:12: pathways[0]: expected a mapping of keys, got \"5\"\n");
+    free(errs);
+    expect_variant("workforce: {teams: [core], staff: [{replace: true}, 3]}",
+                   "variant.yaml:2:21: workforce.teams[0]: expected a mapping of keys, got \"core\"\n"
+                   "variant.yaml:2:53: workforce.staff[0]: expected a mapping of keys, got \"3\"\n");
+}

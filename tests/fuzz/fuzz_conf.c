@@ -58,6 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             conf_emit(null_out, &bank_schema, &b);
         check_roundtrip(&b);
         conf_free(&bank_schema, &b);
+    } else if (fix_unlocated(ctx, "fuzz.yaml")) {
+        fprintf(stderr, "a message without a location: %s\n", fix_unlocated(ctx, "fuzz.yaml"));
+        __builtin_trap();
     }
     conf_ctx_destroy(ctx);
     return 0;

@@ -6,7 +6,7 @@
  * A scenario that loads must print, load again and print byte-identically
  * (the round trip `iaptsim show` promises), and the model must be prepared
  * from it (iapt_model_create) and freed; a scenario that fails must say
- * why. Crashes, leaks and undefined behaviour are found by the sanitizers
+ * why, each message with its location (fix_unlocated). Crashes, leaks and undefined behaviour are found by the sanitizers
  * the fuzz build enables; a broken promise traps. Run scripts/fuzz.sh.
  */
 #include <stddef.h>
@@ -59,6 +59,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         iapt_scenario_free(&sc);
     } else if (conf_error_count(ctx) == 0) {
         fprintf(stderr, "a scenario failed to load without a message\n");
+        __builtin_trap();
+    } else if (fix_unlocated(ctx, "fuzz.yaml")) {
+        fprintf(stderr, "a message without a location: %s\n", fix_unlocated(ctx, "fuzz.yaml"));
         __builtin_trap();
     }
     conf_ctx_destroy(ctx);
