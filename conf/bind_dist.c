@@ -6,7 +6,12 @@
  * parameters are in the field's unit except weibull `shape` (a number),
  * bernoulli `p` (a share), and empirical `weights` (numbers >= 0). Location
  * parameters (value, mean, min, mode, max, scale, empirical values) are
- * checked against the field's bounds; sim_dist_check has the last word.
+ * checked against the field's bounds and an sd against their distance;
+ * sim_dist_check has the last word on the parameters. Then the values the
+ * distribution can draw must lie within the field's bounds, except a tail
+ * unbounded above (exponential, gamma, ...), which is cut at the upper
+ * bound: every draw lies within the key's range. A bernoulli distribution
+ * (0 or 1) is only for plain numbers.
  *
  * A schedule is a plain quantity, or a list: the starting value (q or
  * {value: q}), then changes {at: date, value: q} (a step) or {from: date,
@@ -45,7 +50,11 @@ static conf_unit param_unit(const conf_field *f, sim_dist_kind kind, const char 
     return f->unit;
 }
 
-/* Parses one parameter of kind into *out. */
+/* 1 if the key has a range (both ends may not be infinite). */
+static int has_range(const conf_field *f) { return f->min <= f->max; }
+
+/* Parses one parameter of kind into *out: a location within the key's
+ * range, an sd at most the range's width. */
 static int dist_param(conf__binder *b, const conf_field *f, sim_dist_kind kind, const char *param,
                       const conf__node *n, double *out)
 {
@@ -53,6 +62,8 @@ static int dist_param(conf__binder *b, const conf_field *f, sim_dist_kind kind, 
     double min = f->min, max = f->max;
     if (!is_location(param) || kind == SIM_DIST_BERNOULLI)
         min = 1, max = 0;
+    if (strcmp(param, "sd") == 0 && has_range(f))
+        min = 0, max = f->max - f->min;
     int whole = (f->flags & CONF_F_INTEGER) && kind == SIM_DIST_CONSTANT;
     size_t mark = conf__push_key(b, param);
     conf__record(b, out, n);
@@ -165,10 +176,25 @@ static int dist_kind(conf__binder *b, const conf__node *n, sim_dist_kind *kind)
     return -1;
 }
 
+/* A bernoulli distribution draws 0 or 1: a count, never a quantity with a
+ * unit. 0 if kind suits the key, else -1 (reported). */
+static int kind_allowed(conf__binder *b, const conf_field *f, const conf__node *n, sim_dist_kind kind)
+{
+    if (kind != SIM_DIST_BERNOULLI || f->unit == CONF_U_NONE)
+        return 0;
+    size_t mark = conf__push_key(b, "dist");
+    conf__fail(b, conf__map_get(n, "dist"),
+               "expected a kind of distribution for %s (a bernoulli distribution draws only 0 or 1, a plain "
+               "number), got \"bernoulli\"",
+               conf__unit_noun(f->unit));
+    conf__pop(b, mark);
+    return -1;
+}
+
 static int dist_from_map(conf__binder *b, const conf_field *f, const conf__node *n, sim_dist *d)
 {
     sim_dist_kind kind;
-    if (dist_kind(b, n, &kind))
+    if (dist_kind(b, n, &kind) || kind_allowed(b, f, n, kind))
         return -1;
     d->kind = kind;
     int bad = dist_keys(b, n, kind);
@@ -223,6 +249,34 @@ static void dist_check_error(conf__binder *b, const conf_field *f, const conf__n
     conf__buf_free(&m);
 }
 
+/* The values a distribution can draw must lie in its key's range, except
+ * that a tail unbounded above is cut at the range's end (sim_dist_bound).
+ * 1 if they do not (reported): "expected a distribution of values between
+ * 1 and 200, got a poisson distribution, which can draw 0". */
+static int support_outside(conf__binder *b, const conf_field *f, const conf__node *n, const sim_dist *d)
+{
+    double lo = sim_dist_min(d), hi = sim_dist_max(d), bad;
+    if (!has_range(f))
+        return 0;
+    if (lo < f->min)
+        bad = lo;
+    else if (isfinite(hi) && hi > f->max)
+        bad = hi;
+    else
+        return 0;
+    char a[64], z[64], v[64], range[160];
+    conf_unit_format(f->unit, f->min, a, sizeof a);
+    conf_unit_format(f->unit, f->max, z, sizeof z);
+    conf_unit_format(f->unit, bad, v, sizeof v);
+    if (isinf(f->max))
+        snprintf(range, sizeof range, ">= %s", a);
+    else
+        snprintf(range, sizeof range, "between %s and %s", a, z);
+    conf__fail(b, n, "expected a distribution of values %s, got %s %s distribution, which can draw %s", range,
+               article(d->kind), sim_dist_kind_name(d->kind), v);
+    return 1;
+}
+
 int conf__bind_dist(conf__binder *b, const conf_field *f, const conf__node *n, sim_dist *d)
 {
     *d = sim_dist_constant(0);
@@ -246,10 +300,14 @@ int conf__bind_dist(conf__binder *b, const conf_field *f, const conf__node *n, s
         dist_check_error(b, f, n, d, msg);
         return -1;
     }
+    if (support_outside(b, f, n, d))
+        return -1;
     if (sim_dist_prepare(d)) {
         conf__fail(b, n, "out of memory");
         return -1;
     }
+    if (has_range(f))
+        sim_dist_bound(d, f->min, f->max);
     return 0;
 }
 

@@ -542,8 +542,13 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
                           "`{dist: lognormal, mean: 42 days, sd: 14 days}`. Kinds and parameters: constant "
                           "(value), exponential (mean), gamma and lognormal (mean, sd), weibull (shape, a number; "
                           "scale), triangular (min, mode, max), uniform (min, max), empirical (values: [...], "
-                          "weights: [...]), bernoulli (p, a share), poisson (mean), geometric (mean >= 1). "
-                          "Parameters are in the key's unit.\n\n");
+                          "weights: [...]), bernoulli (p, a share; for plain numbers only, as it draws 0 or 1), "
+                          "poisson (mean), geometric (mean >= 1). Parameters are in the key's unit. Every value a "
+                          "distribution can draw must lie within the key's range (so `{dist: poisson, mean: 6}`, "
+                          "which can draw 0, is refused for a key of at least 1), except that a tail unbounded "
+                          "above (exponential, gamma, lognormal, weibull, poisson, geometric) is cut at the "
+                          "range's top: a rare longer draw is taken as the top. An sd may be at most the range's "
+                          "width, and for gamma and lognormal between mean / 1e6 and 1000 x mean.\n\n");
     if (use & USE_SCHED)
         conf__buf_puts(o, "**Schedules** (values that change over time) are a plain quantity, or a list: the "
                           "starting value, then changes `{at: 2026-09-01, value: ...}` (a step on that date) or "

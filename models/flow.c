@@ -593,8 +593,9 @@ void iapt_flow_course(state *st, int32_t p, int step, int individual_only)
     if (ps->site >= 0)
         iapt_rooms_course(st, p);
     const iapt_modality_cfg *mc = modality_of(st, ps);
-    double planned = floor(sim_dist_sample(&mc->sessions, st->r_course) * pathway_of(st, ps)->course_factor + 0.5);
-    ps->planned = (int16_t)(planned < 1 ? 1 : planned > 999 ? 999 : planned);
+    double drawn = fmin(fmax(sim_dist_sample(&mc->sessions, st->r_course), IAPT_MIN_SESSIONS), IAPT_MAX_SESSIONS);
+    double planned = floor(drawn * pathway_of(st, ps)->course_factor + 0.5);
+    ps->planned = (int16_t)(planned < 1 ? 1 : planned); /* at most 200 x course_factor (<= 10) */
 }
 
 void iapt_flow_wait_for_place(state *st, int32_t p)

@@ -44,8 +44,8 @@ static int32_t next_length(state *st, int32_t team, int step, int modality)
 {
     int32_t *len = &st->group_len[list_index(st, team, step, modality)];
     if (*len < 0) {
-        double n = floor(sim_dist_sample(&mod_cfg(st, step, modality)->sessions, st->r_group) + 0.5);
-        *len = (int32_t)(n < 1 ? 1 : n > 999 ? 999 : n);
+        double n = sim_dist_sample(&mod_cfg(st, step, modality)->sessions, st->r_group);
+        *len = (int32_t)floor(fmin(fmax(n, IAPT_MIN_SESSIONS), IAPT_MAX_SESSIONS) + 0.5);
     }
     return *len;
 }

@@ -392,9 +392,10 @@ static const conf_field modality_fields[] = {
          "one-to-one, group, or digital (short support contacts)"),
     NUMF(iapt_modality_cfg, "share", share, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100, "100%", "60%",
          "share of the step's new starts; the step's modalities sum to 100%"),
-    DIST(iapt_modality_cfg, "sessions", sessions, CONF_U_NONE, 1, 200, 0, "6", "{dist: empirical, values: [4, 6, 8], "
+    DIST(iapt_modality_cfg, "sessions", sessions, CONF_U_NONE, IAPT_MIN_SESSIONS, IAPT_MAX_SESSIONS, 0, "6", "{dist: empirical, values: [4, 6, 8], "
          "weights: [1, 2, 1]}",
-         "planned treatment sessions, rounded to whole numbers (step 2 about 6, step 3 about 12: domain brief s.4)"),
+         "planned treatment sessions, rounded to whole numbers (step 2 about 6, step 3 about 12: domain brief s.4); "
+         "a distribution unbounded above is cut at 200"),
     NUM(iapt_modality_cfg, "first_session", first_min, CONF_U_MINUTES, 0, 600, "45 min", "90 min",
         "first session (step 2: 45 min; step 3 CBT: 90 min; domain brief s.4)"),
     NUM(iapt_modality_cfg, "session", session_min, CONF_U_MINUTES, 0, 600, "30 min", "60 min",
@@ -978,7 +979,7 @@ static const conf_field treating_fields[] = {
     REF(iapt_treating_cfg, "pathway", pathway, "pathways", REQ | KEY, NULL, "core", "pathway"),
     INTF(iapt_treating_cfg, "step", step, 2, 3, KEY, "2", "3", "step (2 or 3); one item per pathway and step"),
     INT(iapt_treating_cfg, "count", count, 0, 10000000, "0", "120", "people in treatment"),
-    DIST(iapt_treating_cfg, "sessions_done", sessions_done, CONF_U_NONE, 1, 200, 0, "2",
+    DIST(iapt_treating_cfg, "sessions_done", sessions_done, CONF_U_NONE, IAPT_MIN_SESSIONS, IAPT_MAX_SESSIONS, 0, "2",
          "{dist: uniform, min: 1, max: 5}", "sessions each has already attended"),
     DIST(iapt_treating_cfg, "waited", waited, CONF_U_DAYS, 0, 3650, 0, "21 days", "35 days",
          "referral to first session, for each"),

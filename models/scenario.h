@@ -286,6 +286,12 @@ typedef struct iapt_scenario {
 /* Typed access to list items. */
 #define IAPT_ITEM(list, type, i) (&((type *)(list).items)[i])
 
+/* The range of the `sessions` and `sessions_done` keys: every draw of their
+ * distributions lies in it (the loader bounds them), and the model keeps
+ * to it too. */
+#define IAPT_MIN_SESSIONS 1
+#define IAPT_MAX_SESSIONS 200
+
 /* The schema of a scenario file (models/scenario.c). */
 extern const conf_schema iapt_scenario_schema;
 

@@ -2,7 +2,8 @@
  * sim/dist.c: samplers and moments. Planner parameters are converted once in
  * sim_dist_prepare: gamma (mean m, sd s) -> shape m^2/s^2, scale s^2/m;
  * lognormal (m, s) -> sigma^2 = ln(1 + s^2/m^2), mu = ln m - sigma^2/2.
- * Triangular uses the inverse CDF; the rest call GSL directly.
+ * Triangular uses the inverse CDF; the rest call GSL directly. A bounded
+ * distribution clamps each draw into its range (two comparisons).
  */
 #include "sim/dist.h"
 #include "sim/rng.h"
@@ -105,7 +106,9 @@ const char *sim_dist_check(const sim_dist *d)
     case SIM_DIST_LOGNORMAL:
         if (!(p[0] > 0))
             return "mean must be > 0";
-        return p[1] > 0 ? NULL : "sd must be > 0";
+        if (!(p[1] > 0))
+            return "sd must be > 0";
+        return p[1] >= p[0] / 1e6 && p[1] <= 1000 * p[0] ? NULL : "need sd between mean / 1e6 and 1000 x mean";
     case SIM_DIST_WEIBULL:
         if (!(p[0] > 0))
             return "shape must be > 0";
@@ -131,8 +134,8 @@ int sim_dist_prepare(sim_dist *d)
     const double m = d->p[0], s = d->p[1];
     switch (d->kind) {
     case SIM_DIST_GAMMA:
-        d->d[0] = m * m / (s * s); /* shape */
-        d->d[1] = s * s / m;       /* scale */
+        d->d[0] = (m / s) * (m / s); /* shape */
+        d->d[1] = s * (s / m);       /* scale */
         break;
     case SIM_DIST_LOGNORMAL: {
         double s2 = log1p(s * s / (m * m));
@@ -163,7 +166,7 @@ static double sample_triangular(const double *p, gsl_rng *r)
     return b - sqrt((1 - u) * (b - a) * (b - c));
 }
 
-double sim_dist_sample(const sim_dist *d, gsl_rng *r)
+static double draw(const sim_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT: return d->p[0];
@@ -180,6 +183,19 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
     case SIM_DIST_NKINDS: break;
     }
     return NAN;
+}
+
+void sim_dist_bound(sim_dist *d, double lo, double hi)
+{
+    d->bounded = 1;
+    d->lo = lo;
+    d->hi = hi;
+}
+
+double sim_dist_sample(const sim_dist *d, gsl_rng *r)
+{
+    double x = draw(d, r);
+    return d->bounded ? fmin(fmax(x, d->lo), d->hi) : x;
 }
 
 static double empirical_moment(const sim_dist *d, double centre, int power)
@@ -237,7 +253,7 @@ double sim_dist_var(const sim_dist *d)
     return NAN;
 }
 
-double sim_dist_min(const sim_dist *d)
+static double raw_min(const sim_dist *d)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT: return d->p[0];
@@ -255,7 +271,7 @@ double sim_dist_min(const sim_dist *d)
     }
 }
 
-double sim_dist_max(const sim_dist *d)
+static double raw_max(const sim_dist *d)
 {
     switch (d->kind) {
     case SIM_DIST_CONSTANT: return d->p[0];
@@ -272,6 +288,10 @@ double sim_dist_max(const sim_dist *d)
     default: return INFINITY;
     }
 }
+
+double sim_dist_min(const sim_dist *d) { return d->bounded ? fmin(fmax(raw_min(d), d->lo), d->hi) : raw_min(d); }
+
+double sim_dist_max(const sim_dist *d) { return d->bounded ? fmax(fmin(raw_max(d), d->hi), d->lo) : raw_max(d); }
 
 int sim_dist_copy(sim_dist *dst, const sim_dist *src)
 {

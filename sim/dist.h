@@ -48,6 +48,8 @@ typedef struct sim_dist {
     double *weights;    /* empirical: owned, >= 0, not all 0 */
     gsl_ran_discrete_t *table; /* empirical: owned, built by prepare */
     double d[2];        /* derived sampler parameters, set by prepare */
+    int bounded;        /* draws are clamped into [lo, hi] (sim_dist_bound); 0 in a zeroed value */
+    double lo, hi;
 } sim_dist;
 
 /* Name of a kind as written in scenarios ("lognormal"), and the reverse
@@ -64,10 +66,17 @@ sim_dist sim_dist_exponential(double mean);
 sim_dist sim_dist_make(sim_dist_kind kind, double p0, double p1, double p2);
 
 /* NULL if the parameters are valid for the kind, else a static message such
- * as "sd must be > 0". */
+ * as "sd must be > 0". Gamma and lognormal need sd between mean / 1e6 and
+ * 1000 x mean (outside it the sampler's own parameters overflow or vanish,
+ * and the stated mean would be carried by vanishingly rare draws). */
 const char *sim_dist_check(const sim_dist *d);
 /* Validates and precomputes. Returns 0, or -1 if invalid or out of memory. */
 int sim_dist_prepare(sim_dist *d);
+/* Clamps every later draw of d into [lo, hi] (lo <= hi; either may be
+ * infinite): for a quantity with a range, an unbounded tail is cut at the
+ * range's end. sim_dist_min/max then give the clamped support; the moments
+ * stay those of the distribution as stated. */
+void sim_dist_bound(sim_dist *d, double lo, double hi);
 /* Draws one value. d must have been prepared. */
 double sim_dist_sample(const sim_dist *d, gsl_rng *r);
 /* Exact mean and variance. */

@@ -151,7 +151,7 @@ static const conf_field bank_demand_fields[] FIX_UNUSED = {
     {"quantiles", CONF_NUMLIST, CONF_U_FRACTION, offsetof(bank_demand, quantiles), NULL, NULL, NULL, 0, 1, 0,
      "[50%, 90%]", "[50%, 95%]", "Wait quantiles to report."},
     {"sessions", CONF_DIST, CONF_U_NONE, offsetof(bank_demand, sessions), NULL, NULL, NULL, 1, 50,
-     CONF_F_INTEGER, "{dist: empirical, values: [4, 6, 8], weights: [1, 2, 1]}", "{dist: poisson, mean: 6}",
+     CONF_F_INTEGER, "{dist: empirical, values: [4, 6, 8], weights: [1, 2, 1]}", "{dist: geometric, mean: 6}",
      "Sessions per course."},
 };
 

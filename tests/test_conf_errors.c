@@ -208,6 +208,37 @@ Test(conf_errors, distributions)
                   "t.yaml:5:56: demand.sessions.weights: expected as many weights as values (2), got 1\n");
 }
 
+Test(conf_errors, distribution_ranges)
+{
+    /* What a distribution can draw must lie in the key's range (sessions: 1
+     * to 50); bernoulli is for plain numbers only; an sd is at most the
+     * range's width. */
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sessions: {dist: poisson, mean: 6}\n"
+                    "  wait: {dist: bernoulli, p: 50%}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:5:16: demand.wait.dist: expected a kind of distribution for a duration (a bernoulli "
+                  "distribution draws only 0 or 1, a plain number), got \"bernoulli\"\n"
+                  "t.yaml:4:13: demand.sessions: expected a distribution of values between 1 and 50, got a poisson "
+                  "distribution, which can draw 0\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sessions: {dist: gamma, mean: 6, sd: 60}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:4:40: demand.sessions.sd: expected a number between 0 and 49, got \"60\"\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\nteams: [{name: a, wte: 1, share: 100%, session: {dist: gamma, mean: "
+        "1e-300 min, sd: 1 min}}]\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:49: teams[a].session: expected sd between mean / 1e6 and 1000 x mean, got mean 1e-300 min, "
+                  "sd 1 min\n");
+    /* A tail unbounded above is cut at the range's top. */
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sessions: {dist: geometric, mean: 6}\n";
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "t.yaml", t, strlen(t), NULL, &b), 0);
+    cr_assert_eq(sim_dist_max(&b.demand.sessions), 50);
+    cr_assert_eq(sim_dist_min(&b.demand.sessions), 1);
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+}
+
 Test(conf_errors, schedules)
 {
     expect_file(E "sched.yaml",

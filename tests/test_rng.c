@@ -249,6 +249,27 @@ Test(dist, lognormal_and_gamma_take_mean_and_sd_of_the_value)
     cr_assert_float_eq(g.d[1], 2.0 / 3, 1e-15);
 }
 
+Test(dist, bounded_draws_stay_in_range)
+{
+    /* An exponential with mean 1 cut at 0.5: P(X > 0.5) = e^-0.5, so about
+     * 61% of 10,000 draws sit at the bound; none is above it. */
+    sim_dist d = sim_dist_exponential(1);
+    cr_assert_eq(sim_dist_prepare(&d), 0);
+    sim_dist_bound(&d, 0, 0.5);
+    cr_assert_eq(sim_dist_max(&d), 0.5);
+    cr_assert_eq(sim_dist_min(&d), 0);
+    gsl_rng *r = sim_rng_create(1, 0, 1);
+    int at = 0;
+    for (int i = 0; i < 10000; i++) {
+        double x = sim_dist_sample(&d, r);
+        cr_assert(x >= 0 && x <= 0.5, "draw %g", x);
+        at += x == 0.5;
+    }
+    /* binomial(10000, 0.6065): sd 49, so 5 sd either side */
+    cr_assert(at > 6065 - 245 && at < 6065 + 245, "%d at the bound", at);
+    gsl_rng_free(r);
+}
+
 Test(dist, invalid_parameters_are_named)
 {
     struct {
@@ -263,6 +284,8 @@ Test(dist, invalid_parameters_are_named)
         {sim_dist_make(SIM_DIST_UNIFORM, 2, 2, 0), "need min < max"},
         {sim_dist_make(SIM_DIST_BERNOULLI, 1.5, 0, 0), "p must be within [0, 1]"},
         {sim_dist_make(SIM_DIST_GEOMETRIC, 0.5, 0, 0), "mean must be >= 1"},
+        {sim_dist_make(SIM_DIST_GAMMA, 1e-300, 1e300, 0), "need sd between mean / 1e6 and 1000 x mean"},
+        {sim_dist_make(SIM_DIST_LOGNORMAL, 1, 1e-7, 0), "need sd between mean / 1e6 and 1000 x mean"},
         {sim_dist_make(SIM_DIST_EXPONENTIAL, NAN, 0, 0), "parameters must be finite numbers"},
         {sim_dist_make(SIM_DIST_EMPIRICAL, 0, 0, 0), "values and weights must be non-empty lists of the same length"},
     };

@@ -267,7 +267,7 @@ Test(scenario_checks, variant_replaces_distributions_and_shares)
     const char *ok[] = {
         "workforce: {grades: [{name: pwp, recruitment: {dist: lognormal, mean: 90 days, sd: 20 days}}]}",
         "service: {first_appointment_lead: {dist: exponential, mean: 3 days}}",
-        "steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: poisson, mean: 6}}]}}",
+        "steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: geometric, mean: 6}}]}}",
         "pathways: [{name: core, sources: {self: 60%, gp: 40%}}]",
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
@@ -284,7 +284,7 @@ Test(scenario_checks, variant_replaces_distributions_and_shares)
         if (i == 1)
             cr_assert_eq(sc.service.first_lead.kind, SIM_DIST_EXPONENTIAL);
         if (i == 2)
-            cr_assert_eq(gsh->sessions.kind, SIM_DIST_POISSON);
+            cr_assert_eq(gsh->sessions.kind, SIM_DIST_GEOMETRIC);
         if (i == 3) {
             cr_assert_eq(core->sources.n, 2, "the base's other sources are not kept");
             cr_assert_eq(core->sources.v[1], 0.4);
@@ -440,4 +440,28 @@ Test(scenario_checks, an_item_that_is_not_a_mapping_is_not_checked)
     expect_variant("workforce: {teams: [core], staff: [{replace: true}, 3]}",
                    "variant.yaml:2:21: workforce.teams[0]: expected a mapping of keys, got \"core\"\n"
                    "variant.yaml:2:53: workforce.staff[0]: expected a mapping of keys, got \"3\"\n");
+}
+
+Test(scenario_checks, distributions_within_their_key_range)
+{
+    expect_variant("steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: bernoulli, p: 50%}}]}}",
+                   "variant.yaml:2:65: steps.step2.modalities[guided_self_help].sessions: expected a distribution of "
+                   "values between 1 and 200, got a bernoulli distribution, which can draw 0\n");
+    expect_variant("steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: poisson, mean: 1}}]}}",
+                   "variant.yaml:2:65: steps.step2.modalities[guided_self_help].sessions: expected a distribution of "
+                   "values between 1 and 200, got a poisson distribution, which can draw 0\n");
+    expect_variant("workforce: {grades: [{name: pwp, recruitment: {dist: bernoulli, p: 50%}}]}",
+                   "variant.yaml:2:54: workforce.grades[pwp].recruitment.dist: expected a kind of distribution for a "
+                   "duration (a bernoulli distribution draws only 0 or 1, a plain number), got \"bernoulli\"\n");
+    expect_variant("workforce: {grades: [{name: pwp, recruitment: {dist: gamma, mean: 1e-300 days, sd: 1e300 days}}]}",
+                   "variant.yaml:2:84: workforce.grades[pwp].recruitment.sd: expected a duration between 0 days and "
+                   "3650 days, got \"1e300 days\"\n");
+    /* An unbounded tail is cut at the key's top: the draws of planned
+     * sessions never pass 200. */
+    iapt_scenario sc;
+    load_variant("steps: {step2: {modalities: [{name: guided_self_help, sessions: {dist: geometric, mean: 150}}]}}",
+                 &sc);
+    const iapt_modality_cfg *gsh = IAPT_ITEM(sc.steps[IAPT_STEP2].modalities, iapt_modality_cfg, 0);
+    cr_assert_eq(sim_dist_max(&gsh->sessions), IAPT_MAX_SESSIONS);
+    iapt_scenario_free(&sc);
 }
