@@ -347,7 +347,8 @@ static conf__pos mark_pos(const parser *p, yaml_mark_t m)
 }
 
 /* Position of byte offset off in buf, counting characters for the column
- * (the text before off is valid UTF-8). */
+ * (exact when the text before off is valid UTF-8; otherwise every byte that
+ * is not a continuation byte counts one). */
 static conf__pos text_pos(const char *file, int fdepth, const char *buf, size_t len, size_t off)
 {
     size_t line = 1, col = 1;
@@ -729,6 +730,52 @@ static void encoding_error(conf__loader *ld, const char *file, const char *buf, 
     }
 }
 
+/* Binary files are told by a NUL byte in their first BINARY_SNIFF bytes or
+ * by the signature of a common binary format, before any advice about text
+ * encodings. */
+#define BINARY_SNIFF 8192
+
+/* What the file is if it starts with a known binary signature, else NULL. */
+static const char *binary_signature(const unsigned char *s, size_t n)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+        const char *what;
+    } sigs[] = {
+        {"\x1f\x8b", 2, "a gzip-compressed file: decompress it first"},
+        {"PK\x03\x04", 4, "a ZIP archive, such as a Word or Excel file: save the scenario as plain text"},
+        {"PK\x05\x06", 4, "an empty ZIP archive"},
+        {"\x89PNG\r\n\x1a\n", 8, "a PNG image"},
+        {"\xff\xd8\xff", 3, "a JPEG image"},
+        {"%PDF-", 5, "a PDF document"},
+        {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "an old Word or Excel file: save the scenario as plain text"},
+    };
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        if (n >= sigs[i].len && memcmp(s, sigs[i].magic, sigs[i].len) == 0)
+            return sigs[i].what;
+    return NULL;
+}
+
+/* Reports a binary file; 1 if it is one. */
+static int binary_file(conf__loader *ld, const char *file, const char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    int fdepth = ld->nfiles ? (int)ld->nfiles - 1 : 0;
+    conf__pos pos = {file, 0, 0, fdepth};
+    const char *what = binary_signature(u, len);
+    if (what) {
+        conf__error_pos(ld->ctx, &pos, "", "binary file, not YAML text (%s)", what);
+        return 1;
+    }
+    const unsigned char *nul = memchr(u, 0, len < BINARY_SNIFF ? len : BINARY_SNIFF);
+    if (!nul)
+        return 0;
+    pos = text_pos(file, fdepth, buf, len, (size_t)(nul - u));
+    conf__error_pos(ld->ctx, &pos, "", "binary file, not YAML text (a NUL byte)");
+    return 1;
+}
+
 static int check_file_text(conf__loader *ld, const char *file, const char *buf, size_t len)
 {
     conf__pos pos = {file, 0, 0, 0};
@@ -736,6 +783,8 @@ static int check_file_text(conf__loader *ld, const char *file, const char *buf, 
         conf__error_pos(ld->ctx, &pos, "", "file is too large: %zu bytes (the limit is 1 MiB)", len);
         return -1;
     }
+    if (!looks_utf16((const unsigned char *)buf, len) && binary_file(ld, file, buf, len))
+        return -1;
     size_t at = first_invalid((const unsigned char *)buf, len);
     if (at < len) {
         encoding_error(ld, file, buf, len, at);

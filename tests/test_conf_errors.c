@@ -307,6 +307,20 @@ Test(conf_errors, binary_file)
     fix_rmdir(dir, names, 1);
     free(path);
     free(dir);
+    /* Known binary formats and a NUL after a byte that is not UTF-8 are
+     * binary, not text in the wrong encoding. */
+    expect_buffer("gz.yaml", "\x1f\x8b\x08\x08\xa3", 5,
+                  "gz.yaml: binary file, not YAML text (a gzip-compressed file: decompress it first)\n");
+    expect_buffer("p.yaml", "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "p.yaml: binary file, not YAML text (a PNG image)\n");
+    expect_buffer("d.yaml", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", 15, "d.yaml: binary file, not YAML text (a PDF document)\n");
+    expect_buffer("z.yaml", "PK\x03\x04\x14\0", 6,
+                  "z.yaml: binary file, not YAML text (a ZIP archive, such as a Word or Excel file: save the scenario "
+                  "as plain text)\n");
+    expect_buffer("x.yaml", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8,
+                  "x.yaml: binary file, not YAML text (an old Word or Excel file: save the scenario as plain text)\n");
+    expect_buffer("j.yaml", "\xff\xd8\xff\xe0", 4, "j.yaml: binary file, not YAML text (a JPEG image)\n");
+    expect_buffer("e.yaml", "PK\x05\x06", 4, "e.yaml: binary file, not YAML text (an empty ZIP archive)\n");
+    expect_buffer("n.yaml", "a: caf\xe9\nb: \0\n", 13, "n.yaml:2:4: binary file, not YAML text (a NUL byte)\n");
 }
 
 Test(conf_errors, not_utf8)
