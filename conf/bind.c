@@ -112,6 +112,21 @@ static void fail_bound(conf__binder *b, const conf__node *n, const char *noun, c
     conf__buf_free(&m);
 }
 
+/* A number too large for a double, for a bounded key: "expected a number
+ * between 1 and 1000000000, got \"1e309\" (the number is too large)". */
+static void too_large(conf__binder *b, const conf__node *n, conf_unit u, double min, double max)
+{
+    conf__buf m, d;
+    conf__buf_init(&m);
+    conf__buf_init(&d);
+    conf__buf_puts(&m, conf__unit_noun(u));
+    bound_phrase(&m, u, min, max, 0);
+    conf__describe(&d, n);
+    conf__fail(b, n, "expected %s, got %s (the number is too large)", conf__buf_str(&m), conf__buf_str(&d));
+    conf__buf_free(&m);
+    conf__buf_free(&d);
+}
+
 int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min, double max, int integer,
                    double *out)
 {
@@ -121,7 +136,12 @@ int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min
     }
     char err[256];
     double v;
-    if (conf_unit_parse(u, n->text, &v, err, sizeof err)) {
+    int r = conf_unit_parse(u, n->text, &v, err, sizeof err);
+    if (r == -2 && min <= max) {
+        too_large(b, n, u, min, max);
+        return -1;
+    }
+    if (r) {
         conf__fail(b, n, "%s", err);
         return -1;
     }

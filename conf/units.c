@@ -449,15 +449,17 @@ int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_
     qty q;
     char hint[160] = "";
     double v = 0;
-    if ((unsigned)u < CONF_U_NUNITS && scan_qty(text, &q) == 0 && interpret(u, &q, &v, hint, sizeof hint) == 0) {
-        *out = v;
+    int scanned = (unsigned)u < CONF_U_NUNITS && scan_qty(text, &q) == 0;
+    if (scanned && interpret(u, &q, &v, hint, sizeof hint) == 0) {
+        *out = v + 0.0; /* no negative zero */
         return 0;
     }
+    int huge = scanned && qty_number(&q, 0, &v) != 0;
     conf__buf b;
     conf__buf_init(&b);
     conf__buf_printf(&b, "expected %s, got \"", conf__unit_expect(u));
     conf__buf_escape(&b, text, strlen(text), 80);
-    conf__buf_puts(&b, "\"");
+    conf__buf_puts(&b, huge ? "\" (the number is too large)" : "\"");
     if (hint[0]) {
         conf__buf_puts(&b, " (the % sign is required: did you mean ");
         conf__buf_escape(&b, hint, strlen(hint), 80);
@@ -466,7 +468,7 @@ int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_
     if (errlen)
         snprintf(err, errlen, "%s", b.oom ? "expected a quantity" : conf__buf_str(&b));
     conf__buf_free(&b);
-    return -1;
+    return huge ? -2 : -1;
 }
 
 static int same_double(double a, double b) { return a == b && signbit(a) == signbit(b); }
@@ -528,6 +530,7 @@ static void render_decimal(int neg, const char *digits, long x, char *out, size_
 
 char *conf_format_double(double v, char *buf, size_t len)
 {
+    v += 0.0; /* -0 prints as 0 */
     if (!isfinite(v)) {
         snprintf(buf, len, "%s", isnan(v) ? "nan" : v < 0 ? "-inf" : "inf");
         return buf;
@@ -544,6 +547,7 @@ char *conf_format_double(double v, char *buf, size_t len)
  * reading it back with a -2 shift gives exactly v. */
 static void format_percent(double v, char *out, size_t len)
 {
+    v += 0.0;
     if (!isfinite(v)) {
         conf_format_double(v, out, len);
         return;

@@ -13,7 +13,8 @@
  * A month is 30.4375 days and a year 365.25 days (SIM_DAYS_PER_MONTH/YEAR);
  * a week is 7 days. Each conf_unit below states what it stores, what it
  * accepts, and how it prints; printing then parsing gives back the same
- * double (shortest round-trip formatting).
+ * double (shortest round-trip formatting), except that negative zero prints
+ * and reads as 0.
  */
 #ifndef CONF_UNITS_H
 #define CONF_UNITS_H
@@ -40,8 +41,10 @@ typedef enum conf_unit {
 } conf_unit;
 
 /* Parses text as a quantity in unit u. Returns 0 and sets *out (canonical
- * value), or -1 and writes a message into err (what was expected, e.g.
- * "expected a duration such as 6 weeks or 45 min"). */
+ * value; never negative zero), or -1 and writes a message into err (what
+ * was expected, e.g. "expected a duration such as 6 weeks or 45 min"), or
+ * -2 when the number as written is too large for a double (1e309; the
+ * message says so). */
 int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_t errlen);
 
 /* Formats a canonical value for printing, so that conf_unit_parse(u, buf)

@@ -208,6 +208,17 @@ Test(conf_errors, distributions)
                   "t.yaml:5:56: demand.sessions.weights: expected as many weights as values (2), got 1\n");
 }
 
+Test(conf_errors, numbers_too_large)
+{
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ndna: 1e309%\ntarget: 1e400 weeks\nteams: [{name: a, wte: "
+                    "1e309, share: 100%}]\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:4:9: target: expected a duration >= 0 weeks, got \"1e400 weeks\" (the number is too large)\n"
+                  "t.yaml:3:6: dna: expected a share between 0% and 100%, got \"1e309%\"\n"
+                  "t.yaml:5:24: teams[a].wte: expected whole-time equivalents between 0 wte and 100 wte, got \"1e309\" (the "
+                  "number is too large)\n");
+}
+
 Test(conf_errors, distribution_ranges)
 {
     /* What a distribution can draw must lie in the key's range (sessions: 1
