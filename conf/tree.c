@@ -7,7 +7,8 @@
  * stack. Anchors and aliases are supported: an alias is a deep copy of the
  * anchored node, located at the alias itself while the values inside it keep
  * the anchor's positions (where their text was written); every copy counts
- * against CONF__MAX_NODES, which stops alias bombs. After parsing, a validation pass rejects non-scalar and duplicate
+ * against CONF__MAX_NODES, which stops alias bombs. YAML tags are refused
+ * except the standard scalar ones (!!str makes a value text, never null). After parsing, a validation pass rejects non-scalar and duplicate
  * mapping keys and NUL characters. Cost: O(input + nodes created).
  */
 #include "conf/tree.h"
@@ -477,15 +478,46 @@ static int on_alias(parser *p, const yaml_event_t *ev)
     return attach(p, n);
 }
 
+/* Tags are not part of the scenario language (a key says how its value is
+ * read), except the standard scalar ones, which say nothing more: "!!seq"
+ * on a mapping, "!include" or "!replace" would otherwise be silently
+ * ignored. 0 if the tag is absent or allowed, else -1 (reported). */
+static int check_tag(parser *p, const yaml_char_t *tag, const yaml_event_t *ev, int scalar)
+{
+    static const char *const ok[] = {"str", "int", "float", "bool", "null"};
+    static const char std[] = "tag:yaml.org,2002:";
+    if (!tag)
+        return 0;
+    const char *t = (const char *)tag;
+    int is_std = strncmp(t, std, sizeof std - 1) == 0;
+    for (size_t i = 0; scalar && is_std && i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(t + sizeof std - 1, ok[i]) == 0)
+            return 0;
+    conf__buf b;
+    conf__buf_init(&b);
+    conf__buf_puts(&b, is_std ? "!!" : "");
+    conf__buf_escape(&b, is_std ? t + sizeof std - 1 : t, strlen(is_std ? t + sizeof std - 1 : t), 80);
+    conf__pos pos = mark_pos(p, ev->start_mark);
+    conf__error_pos(p->ld->ctx, &pos, "",
+                    "expected no YAML tag (a key says how its value is read; only !!str, !!int, !!float, !!bool and "
+                    "!!null are allowed, on plain values), got \"%s\"",
+                    conf__buf_str(&b));
+    conf__buf_free(&b);
+    return -1;
+}
+
 static int on_scalar(parser *p, const yaml_event_t *ev)
 {
+    if (check_tag(p, ev->data.scalar.tag, ev, 1))
+        return -1;
     conf__pos pos = mark_pos(p, ev->start_mark);
     conf__node *n = conf__node_new(p->ld, CONF__SCALAR, &pos);
     if (!n)
         return -1;
     n->text = conf__strndup(p->ld, (const char *)ev->data.scalar.value, ev->data.scalar.length);
     n->len = ev->data.scalar.length;
-    n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
+    n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "tag:yaml.org,2002:str") == 0);
     if (!n->text || (ev->data.scalar.anchor && !add_anchor(p, ev->data.scalar.anchor, n, 1))) {
         oom(p->ld, &pos);
         return -1;
@@ -536,8 +568,12 @@ static int on_event(parser *p, const yaml_event_t *ev)
         return 0;
     case YAML_ALIAS_EVENT: return on_alias(p, ev);
     case YAML_SCALAR_EVENT: return on_scalar(p, ev);
-    case YAML_SEQUENCE_START_EVENT: return on_start(p, ev, CONF__SEQ, ev->data.sequence_start.anchor);
-    case YAML_MAPPING_START_EVENT: return on_start(p, ev, CONF__MAP, ev->data.mapping_start.anchor);
+    case YAML_SEQUENCE_START_EVENT:
+        return check_tag(p, ev->data.sequence_start.tag, ev, 0) ? -1
+                                                                : on_start(p, ev, CONF__SEQ, ev->data.sequence_start.anchor);
+    case YAML_MAPPING_START_EVENT:
+        return check_tag(p, ev->data.mapping_start.tag, ev, 0) ? -1
+                                                               : on_start(p, ev, CONF__MAP, ev->data.mapping_start.anchor);
     case YAML_SEQUENCE_END_EVENT:
     case YAML_MAPPING_END_EVENT: return on_end(p);
     case YAML_STREAM_END_EVENT: return 1;

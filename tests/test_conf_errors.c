@@ -286,6 +286,32 @@ Test(conf_errors, structure_errors)
     expect_buffer("s.yaml", t, strlen(t), "s.yaml:1:1: expected a mapping of keys at the top level, got \"just text\"\n");
 }
 
+Test(conf_errors, yaml_tags)
+{
+    /* Tags other than the standard scalar ones would be silently ignored. */
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ncosts: !!seq {hours: 30 hours per week}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:8: expected no YAML tag (a key says how its value is read; only !!str, !!int, !!float, "
+                  "!!bool and !!null are allowed, on plain values), got \"!!seq\"\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\nteams: !include teams.yaml\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:8: expected no YAML tag (a key says how its value is read; only !!str, !!int, !!float, "
+                  "!!bool and !!null are allowed, on plain values), got \"!include\"\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\nteams: !!map []\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:8: expected no YAML tag (a key says how its value is read; only !!str, !!int, !!float, "
+                  "!!bool and !!null are allowed, on plain values), got \"!!map\"\n");
+    /* The standard scalar tags say nothing more; !!str makes null text. */
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    t = "start: !!str 2026-04-01\nend: 2031-03-31\nseed: !!int 7\ntitle: !!str null\n";
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "t.yaml", t, strlen(t), NULL, &b), 0);
+    cr_assert_eq(b.seed, 7);
+    cr_assert_str_eq(b.title, "null");
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+}
+
 Test(conf_errors, control_characters_escaped)
 {
     expect_file(E "control.yaml", E "control.yaml:5:10: teams[core].wte: expected whole-time equivalents such as 0.8 "
