@@ -142,7 +142,7 @@ int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min
         return -1;
     }
     if (r) {
-        conf__fail(b, n, "%s", err);
+        conf__fail(b, n, "%s%s", err, n->comma_cut ? CONF__COMMA_HINT : "");
         return -1;
     }
     if (integer && v != floor(v)) {
@@ -223,7 +223,9 @@ int conf__unknown_keys(conf__binder *b, const conf__node *m, const char *const *
         conf__buf_escape(&msg, k->text, k->len, 80);
         const char *best = conf__suggest(k->text, allowed, nallowed);
         conf__buf_printf(&msg, "\"%s", where);
-        if (best) {
+        if (k->comma_cut) {
+            conf__buf_puts(&msg, CONF__COMMA_HINT);
+        } else if (best) {
             conf__buf_printf(&msg, " (did you mean \"%s\"?)", best);
         } else {
             conf__buf_puts(&msg, " (expected one of: ");

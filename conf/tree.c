@@ -337,6 +337,7 @@ typedef struct parser {
     conf__strmap anchor_names;
     anchor *anchors;
     size_t nanchors, acap;
+    size_t at_char, at_byte; /* a character index of libyaml's and its byte offset (byte_at) */
 } parser;
 
 static int clamp_int(size_t v) { return v >= INT_MAX ? INT_MAX : (int)v; }
@@ -365,8 +366,47 @@ static conf__pos text_pos(const char *file, int fdepth, const char *buf, size_t 
     return pos;
 }
 
+/* The byte offset of libyaml's character index i (marks count characters,
+ * after any byte-order mark). Amortised O(1) as events come in order. */
+static size_t byte_at(parser *p, size_t i)
+{
+    if (i < p->at_char) {
+        p->at_char = 0;
+        p->at_byte = p->len >= 3 && memcmp(p->buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    }
+    while (p->at_char < i && p->at_byte < p->len) {
+        p->at_byte++;
+        while (p->at_byte < p->len && ((unsigned char)p->buf[p->at_byte] & 0xC0) == 0x80)
+            p->at_byte++;
+        p->at_char++;
+    }
+    return p->at_byte;
+}
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* comma_cut of a plain scalar from start to end (conf/tree.h). */
+static int comma_cut(parser *p, yaml_mark_t start, yaml_mark_t end)
+{
+    size_t a = byte_at(p, start.index), z = byte_at(p, end.index);
+    if (z + 1 < p->len && z > 0 && p->buf[z] == ',' && is_digit(p->buf[z + 1]) && is_digit(p->buf[z - 1]))
+        return 1;
+    if (a >= 2 && a < p->len && p->buf[a - 1] == ',' && is_digit(p->buf[a - 2]) && is_digit(p->buf[a]))
+        return 2;
+    return 0;
+}
+
 /* For libyaml reader errors, which only report an offset. */
 static conf__pos offset_pos(const parser *p, size_t off) { return text_pos(p->file, p->fdepth, p->buf, p->len, off); }
+
+/* 1 if the error is about a quoted value, a [...] or {...} or a key that
+ * was opened on an earlier line than the one the problem was found on. */
+static int opened_earlier(const yaml_parser_t *yp)
+{
+    const char *c = yp->context;
+    return (strstr(c, "quoted scalar") || strstr(c, "flow") || strstr(c, "simple key")) &&
+           yp->context_mark.line < yp->problem_mark.line;
+}
 
 static void syntax_error(parser *p, const yaml_parser_t *yp)
 {
@@ -375,16 +415,24 @@ static void syntax_error(parser *p, const yaml_parser_t *yp)
         oom(p->ld, &pos);
         return;
     }
-    size_t at = yp->problem_mark.index;
+    size_t at = byte_at(p, yp->problem_mark.index);
     if (yp->error == YAML_SCANNER_ERROR && at < p->len && p->buf[at] == '\t') {
         conf__error_pos(p->ld->ctx, &pos, "", "tabs cannot indent YAML; use spaces");
         return;
     }
     const char *problem = yp->problem ? yp->problem : "unknown problem";
-    if (yp->context)
+    if (yp->context && opened_earlier(yp)) {
+        /* An unclosed quote, bracket or brace: libyaml notices it where the
+         * text goes on (often the end of the file), but the mistake is
+         * where it was opened. */
+        conf__pos opened = mark_pos(p, yp->context_mark);
+        conf__error_pos(p->ld->ctx, &opened, "", "YAML syntax error: %s (%s, which starts here; found at line %d, column %d)",
+                        problem, yp->context, pos.line, pos.col);
+    } else if (yp->context) {
         conf__error_pos(p->ld->ctx, &pos, "", "YAML syntax error: %s (%s)", problem, yp->context);
-    else
+    } else {
         conf__error_pos(p->ld->ctx, &pos, "", "YAML syntax error: %s", problem);
+    }
 }
 
 /* Hangs a finished node under the open collection (or makes it the root). */
@@ -516,6 +564,7 @@ static int on_scalar(parser *p, const yaml_event_t *ev)
         return -1;
     n->text = conf__strndup(p->ld, (const char *)ev->data.scalar.value, ev->data.scalar.length);
     n->len = ev->data.scalar.length;
+    n->comma_cut = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? comma_cut(p, ev->start_mark, ev->end_mark) : 0;
     n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
                 (ev->data.scalar.tag && strcmp((const char *)ev->data.scalar.tag, "tag:yaml.org,2002:str") == 0);
     if (!n->text || (ev->data.scalar.anchor && !add_anchor(p, ev->data.scalar.anchor, n, 1))) {
@@ -863,6 +912,8 @@ conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, siz
     p->fdepth = whole_file && ld->nfiles ? (int)ld->nfiles - 1 : 0;
     p->buf = buf;
     p->len = len;
+    byte_at(p, 1);
+    byte_at(p, 0); /* positions the cursor after any byte-order mark */
     int r = run_parser(p);
     conf__node *root = p->root;
     free(p);

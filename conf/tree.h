@@ -48,7 +48,15 @@ struct conf__node {
     conf__node **keys;   /* mapping keys (scalars) */
     const char *near;    /* a list item a child file added under a new name: the closest name in the
                             base's list (a likely misspelling), else NULL */
+    int comma_cut;       /* a plain scalar next to a comma between digits, as `£35,000` written
+                            unquoted inside [...] or {...} is cut in two: 1 for the part before the
+                            comma, 2 for the part after (for a hint to quote it) */
 };
+
+/* The hint for a value with comma_cut set. */
+#define CONF__COMMA_HINT                                                                                              \
+    " (inside [...] or {...} a comma separates values: quote a number written with a thousands comma, as in "       \
+    "\"£35,000 per year\")"
 
 typedef struct conf__arena conf__arena;
 

@@ -267,6 +267,15 @@ Test(conf_errors, yaml_syntax_error)
                                    "parsing a block collection)\n");
     const char *t = "start: 2026-04-01\nend: \x01\n";
     expect_buffer("c.yaml", t, strlen(t), "c.yaml:2:6: YAML syntax error: control characters are not allowed\n");
+    /* An unclosed quote or brace is reported where it was opened. */
+    t = "start: 2026-04-01\nend: 2031-03-31\ntitle: \"Bank\n";
+    expect_buffer("q.yaml", t, strlen(t),
+                  "q.yaml:3:8: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar, which "
+                  "starts here; found at line 4, column 1)\n");
+    t = "start: 2026-04-01\ncosts: {hours: 30 hours per week\nend: 2031-03-31\n";
+    expect_buffer("b.yaml", t, strlen(t),
+                  "b.yaml:2:8: YAML syntax error: did not find expected ',' or '}' (while parsing a flow mapping, which "
+                  "starts here; found at line 3, column 4)\n");
 }
 
 Test(conf_errors, structure_errors)
@@ -284,6 +293,25 @@ Test(conf_errors, structure_errors)
     expect_buffer("r.yaml", t, strlen(t), "r.yaml:1:11: alias *x is used inside the value it names\n");
     t = "just text\n";
     expect_buffer("s.yaml", t, strlen(t), "s.yaml:1:1: expected a mapping of keys at the top level, got \"just text\"\n");
+}
+
+Test(conf_errors, thousands_comma_inside_brackets)
+{
+    /* YAML splits £35,000 at the comma inside {...}: a hint says to quote it. */
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ncosts: {salary: £35,000 per year}\n";
+    expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:17: costs.salary: expected an amount per year such as £35,000 per year or £2,900 per "
+                  "month, got \"£35\" (inside [...] or {...} a comma separates values: quote a number written with a "
+                  "thousands comma, as in \"£35,000 per year\")\n"
+                  "t.yaml:3:21: costs.000 per year: unknown key \"000 per year\" (inside [...] or {...} a comma "
+                  "separates values: quote a number written with a thousands comma, as in \"£35,000 per year\")\n");
+    t = "start: 2026-04-01\nend: 2031-03-31\ncosts: {salary: \"£35,000 per year\"}\n";
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    cr_assert_eq(conf_load_buffer(ctx, &bank_schema, "t.yaml", t, strlen(t), NULL, &b), 0);
+    cr_assert_eq(b.costs.salary, 35000);
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
 }
 
 Test(conf_errors, yaml_tags)
