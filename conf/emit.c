@@ -560,7 +560,8 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     if (use & USE_REF)
         conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "
-                      "the scenario file. The base is "
+                      "the scenario file (for a symbolic link, of the file it points to, so a linked scenario "
+                      "finds the base beside it). The base is "
                       "loaded first and this file is merged over it; a chain of at most 16 files may extend one "
                       "another. What the file gives is merged as follows:\n\n"
                       "- sections (the keys that hold other keys) merge key by key;\n"

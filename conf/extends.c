@@ -2,12 +2,15 @@
  * conf/extends.c: reading scenario files and following `extends`.
  *
  * A file whose top level has `extends: base.yaml` is merged over its base
- * (loaded first, relative to the extending file's directory) at the tree
+ * (loaded first, relative to the extending file's directory, or to the
+ * directory of the file a symbolic link points to) at the tree
  * level, guided by the schema (conf/merge.c). Files are
  * identified by device and inode to detect cycles; the chain is at most
  * CONF_MAX_EXTENDS_DEPTH files deep. Cost: O(size of all files) with hash
  * lookups for keys and names.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -186,6 +189,20 @@ static void open_error(conf__loader *ld, const char *path, const conf__node *fro
     }
 }
 
+/* The path a file's own `extends` is relative to: the file's, or for a
+ * symbolic link the file it points to (a scenario linked from elsewhere
+ * still finds the base beside it). The path itself if it cannot tell. */
+static const char *target_of(conf__loader *ld, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode))
+        return path;
+    char *real = realpath(path, NULL);
+    const char *copy = real ? conf__strndup(ld, real, strlen(real)) : NULL;
+    free(real);
+    return copy ? copy : path;
+}
+
 /* Loads the file at path (named by `from`, the extends value, or NULL for
  * the scenario itself). */
 static conf__node *load_path(conf__loader *ld, const char *path, const conf__node *from)
@@ -217,7 +234,8 @@ static conf__node *load_path(conf__loader *ld, const char *path, const conf__nod
         conf__error_pos(ld->ctx, &pos, "", "file is too large: %zu bytes (the limit is 1 MiB)", size);
         root = NULL;
     } else {
-        root = load_text(ld, path, buf, len, path, dir_len(path), 1);
+        const char *dir = target_of(ld, path);
+        root = load_text(ld, path, buf, len, dir, dir_len(dir), 1);
     }
     ld->nfiles--;
     free(buf);

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <pthread.h>
 
 #include "conf_fixture.h"
@@ -191,6 +192,37 @@ Test(conf_load, an_error_with_no_location_is_a_bug, .signal = SIGABRT)
     bank b;
     load_ok(ctx, DIR "bank.yaml", &b);
     conf_error_at(ctx, &ctx, "no location");
+}
+
+/* A scenario reached through a symbolic link finds its base beside the
+ * file the link points to. */
+Test(conf_load, extends_from_a_symlink_is_relative_to_its_target)
+{
+    char *dir = fix_tmpdir();
+    cr_assert_not_null(dir);
+    char real[2100], link[2100], path[2200];
+    snprintf(real, sizeof real, "%.2000s/real", dir);
+    snprintf(link, sizeof link, "%.2000s/links", dir);
+    cr_assert_eq(mkdir(real, 0700), 0);
+    cr_assert_eq(mkdir(link, 0700), 0);
+    const char *base = "start: 2026-04-01\nend: 2031-03-31\ntitle: base\n", *child = "extends: base.yaml\nseed: 9\n";
+    free(fix_write(real, "base.yaml", base, strlen(base)));
+    free(fix_write(real, "child.yaml", child, strlen(child)));
+    snprintf(path, sizeof path, "%.2100s/child.yaml", link);
+    cr_assert_eq(symlink("../real/child.yaml", path), 0);
+    conf_ctx *ctx = conf_ctx_create();
+    bank b;
+    load_ok(ctx, path, &b);
+    cr_assert_str_eq(b.title, "base");
+    cr_assert_eq(b.seed, 9);
+    conf_free(&bank_schema, &b);
+    conf_ctx_destroy(ctx);
+    const char *names[] = {"child.yaml"};
+    fix_rmdir(link, names, 1);
+    const char *both[] = {"base.yaml", "child.yaml"};
+    fix_rmdir(real, both, 2);
+    rmdir(dir);
+    free(dir);
 }
 
 Test(conf_load, extends_merges)
