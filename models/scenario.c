@@ -657,7 +657,9 @@ static const conf_field programme_fields[] = {
         "length of training (one year: domain brief s.4)"),
     NUMLIST(iapt_programme_cfg, "intake_months", intake_months, CONF_U_NONE, 1, 12, CONF_F_INTEGER, "[9, 1]", "[10]",
             "calendar months of intakes (September and January: domain brief s.4)"),
-    INT(iapt_programme_cfg, "intake_day", intake_day, 1, 31, "1", "15", "day of the month intakes start"),
+    INT(iapt_programme_cfg, "intake_day", intake_day, 1, 31, "1", "15",
+        "day of the month intakes start; in a month without that day, its last day (31 = the last day of "
+        "every intake month)"),
     DAYS(iapt_programme_cfg, "university_days", university_days, "[tue]", "[mon, tue]",
          "weekdays at university (PWP about 1, HIT about 2: domain brief s.4)"),
     NUM(iapt_programme_cfg, "caseload_factor", caseload_factor, CONF_U_FRACTION, 0, 1, "50%", "40%",

@@ -465,3 +465,18 @@ Test(scenario_checks, distributions_within_their_key_range)
     cr_assert_eq(sim_dist_max(&gsh->sessions), IAPT_MAX_SESSIONS);
     iapt_scenario_free(&sc);
 }
+
+Test(scenario_checks, intake_day_past_a_month_end_is_its_last_day)
+{
+    iapt_scenario sc;
+    load_variant("workforce: {programmes: [{name: pwp_training, intake_months: [2, 9], intake_day: 31}]}", &sc);
+    const iapt_programme_cfg *p = IAPT_ITEM(sc.workforce.programmes, iapt_programme_cfg, 0);
+    char got[16];
+    sim_date_format(iapt_first_intake(p, sim_date_from_ymd(2026, 6, 1)), got);
+    cr_assert_str_eq(got, "2026-09-30");
+    sim_date_format(iapt_first_intake(p, sim_date_from_ymd(2026, 10, 1)), got);
+    cr_assert_str_eq(got, "2027-02-28");
+    sim_date_format(iapt_first_intake(p, sim_date_from_ymd(2027, 10, 1)), got);
+    cr_assert_str_eq(got, "2028-02-29");
+    iapt_scenario_free(&sc);
+}
