@@ -31,6 +31,7 @@
 void iapt_usage(FILE *out)
 {
     fputs("usage: iaptsim run SCENARIO [-o DIR] [-r REPLICATIONS] [-s SEED] [-j THREADS] [-q]\n"
+          "         (also -j2, --threads 2, --threads=2; --output, --replications, --seed, --quiet)\n"
           "       iaptsim check SCENARIO...\n"
           "       iaptsim show SCENARIO\n"
           "       iaptsim schema\n"
@@ -198,26 +199,69 @@ static int parse_option(const char *opt, const char *key, const char *s, long *o
     return 0;
 }
 
+/* The options of `run`: short and long names, and the scenario key whose
+ * limits a number takes (NULL: -o takes a folder, -q takes nothing). */
+static const struct run_opt {
+    const char *shrt, *lng, *key;
+} run_options[] = {
+    {"-o", "--output", NULL},  {"-r", "--replications", "replications"}, {"-s", "--seed", "seed"},
+    {"-j", "--threads", "threads"}, {"-q", "--quiet", NULL},
+};
+
+/* The option arg names (-j2, -j, --threads=2, --threads), with *value set
+ * to its attached value or NULL; NULL if arg is not an option of run. */
+static const struct run_opt *find_option(const char *arg, const char **value)
+{
+    for (size_t i = 0; i < sizeof run_options / sizeof run_options[0]; i++) {
+        const struct run_opt *o = &run_options[i];
+        size_t n = strlen(o->lng);
+        if (strncmp(arg, o->lng, n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
+            *value = arg[n] == '=' ? arg + n + 1 : NULL;
+            return o;
+        }
+        if (strncmp(arg, o->shrt, 2) == 0) {
+            *value = arg[2] ? arg + 2 : NULL;
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* Applies option o (as written: `name`) with its value v. 0 or -1. */
+static int apply_option(const struct run_opt *o, const char *name, const char *v, run_opts *r)
+{
+    if (o->shrt[1] == 'q') {
+        if (v) {
+            fprintf(stderr, "iaptsim: %s takes no value, got \"%s\"\n", name, v);
+            return -1;
+        }
+        r->quiet = 1;
+        return 0;
+    }
+    if (o->shrt[1] == 'o') {
+        r->outdir = v;
+        return 0;
+    }
+    long *target = o->shrt[1] == 'r' ? &r->reps : o->shrt[1] == 's' ? &r->seed : &r->threads;
+    return parse_option(name, o->key, v, target);
+}
+
 static int parse_run(int argc, char **argv, run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->reps = o->seed = o->threads = -1;
     for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *key = !strcmp(a, "-r") ? "replications" : !strcmp(a, "-s") ? "seed" : !strcmp(a, "-j") ? "threads"
-                                                                                                           : NULL;
-        long *target = key ? (a[1] == 'r' ? &o->reps : a[1] == 's' ? &o->seed : &o->threads) : NULL;
-        if ((key || !strcmp(a, "-o")) && i + 1 >= argc) {
-            fprintf(stderr, "iaptsim: %s needs a value\n", a);
-            return -1;
-        }
-        if (!strcmp(a, "-o")) {
-            o->outdir = argv[++i];
-        } else if (key) {
-            if (parse_option(a, key, argv[++i], target))
+        const char *a = argv[i], *v = NULL;
+        const struct run_opt *opt = a[0] == '-' ? find_option(a, &v) : NULL;
+        char name[32];
+        if (opt) {
+            snprintf(name, sizeof name, "%s", a[1] == '-' ? opt->lng : opt->shrt);
+            if (!v && opt->shrt[1] != 'q' && ++i >= argc) {
+                fprintf(stderr, "iaptsim: %s needs a value\n", name);
                 return -1;
-        } else if (!strcmp(a, "-q")) {
-            o->quiet = 1;
+            }
+            if (apply_option(opt, name, v ? v : opt->shrt[1] == 'q' ? NULL : argv[i], o))
+                return -1;
         } else if (a[0] != '-' && !o->scenario) {
             o->scenario = a;
         } else {

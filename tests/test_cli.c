@@ -187,7 +187,7 @@ Test(cli, run_writes_four_files, .timeout = 120)
     /* A second run replaces the results and keeps other files. */
     snprintf(sub, sizeof sub, "%s/notes.txt", dir);
     free(fix_write(dir, "notes.txt", "mine\n", 5));
-    snprintf(args, sizeof args, "run " BASE " -o %s -r 1 -s 9", dir);
+    snprintf(args, sizeof args, "run " BASE " --output=%s -r1 --seed 9 -j1", dir);
     r = run(tmp, args);
     cr_assert_eq(r.status, 0, "%s", r.err);
     cr_assert(strstr(r.out, "\nwrote "), "%s", r.out);
@@ -276,9 +276,19 @@ Test(cli, option_limits_are_the_scenario_limits)
         {"-j 99999", "iaptsim: -j: expected a whole number between 0 and 1024 (like run.threads), got \"99999\"\n"},
         {"-s -1", "iaptsim: -s: expected a whole number between 0 and 9200000000000000000 (like run.seed), got "
                   "\"-1\"\n"},
+        {"-r0", "iaptsim: -r: expected a whole number between 1 and 100000 (like run.replications), got \"0\"\n"},
+        {"--threads=2000",
+         "iaptsim: --threads: expected a whole number between 0 and 1024 (like run.threads), got \"2000\"\n"},
+        {"--replications 0",
+         "iaptsim: --replications: expected a whole number between 1 and 100000 (like run.replications), got "
+         "\"0\"\n"},
         {"-r", "iaptsim: -r needs a value\n"},
+        {"--seed", "iaptsim: --seed needs a value\n"},
         {"-o", "iaptsim: -o needs a value\n"},
+        {"-q1", "iaptsim: -q takes no value, got \"1\"\n"},
+        {"--quiet=yes", "iaptsim: --quiet takes no value, got \"yes\"\n"},
         {"-x", "iaptsim: unexpected argument \"-x\"\n"},
+        {"--thread=2", "iaptsim: unexpected argument \"--thread=2\"\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(args, sizeof args, "run scenarios/default.yaml -o %s/o %s", tmp, cases[i][0]);
