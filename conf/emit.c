@@ -519,6 +519,8 @@ static void doc_walk(conf__buf *o, const conf_schema *root, const conf_schema *s
     }
 }
 
+_Static_assert(CONF_MAX_EXTENDS_DEPTH == 16, "the reference below says 16 bases deep");
+
 static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
 {
     conf__buf_puts(o, "## Value syntax\n\n");
@@ -562,8 +564,9 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "
                       "the scenario file (for a symbolic link, of the file it points to, so a linked scenario "
                       "finds the base beside it). The base is "
-                      "loaded first and this file is merged over it; a chain of at most 16 files may extend one "
-                      "another. What the file gives is merged as follows:\n\n"
+                      "loaded first and this file is merged over it. A base may itself extend another, at most 16 "
+                      "bases deep (the scenario and 16 files it builds on). What the file gives is merged as "
+                      "follows:\n\n"
                       "- sections (the keys that hold other keys) merge key by key;\n"
                       "- lists of items with a key (a `name`, or the keys the table names, such as a team's posts "
                       "by grade) merge item by item on it: an item with the key of a base item changes that item, "
