@@ -927,14 +927,19 @@ static const conf_schema site_schema = SCHEMA("site", iapt_site_cfg, site_fields
 
 /* ---- starting state ---------------------------------------------------------- */
 
-/* had_step2 says something only of people at step 3: set elsewhere, it is
- * a mistake. */
-static int check_had_step2(conf_ctx *ctx, const double *had, int step3, const char *got)
+/* had_step2 says something only of people at step 3: elsewhere nobody has
+ * had a step 2 course, so the value is 0% (the default there, so that
+ * what `show` prints loads again), and anything else is a mistake. */
+static int check_had_step2(conf_ctx *ctx, double *had, int step3, const char *got)
 {
-    if (step3 || conf_from_default(ctx, had))
+    if (step3 || *had == 0)
         return 0;
+    if (conf_from_default(ctx, had)) {
+        *had = 0;
+        return 0;
+    }
     conf_error_at(ctx, had, "expected had_step2 only for people at step 3 (the share who had a step 2 course "
-                            "first), got %s", got);
+                            "first; 0%% elsewhere), got %g%% for %s", 100 * *had, got);
     return -1;
 }
 
@@ -952,8 +957,9 @@ static int check_waiting(conf_ctx *ctx, void *obj, const void *root)
 #define HAD_STEP2_DOC                                                                                                 \
     "share of these people who had a course at step 2 first (stepped up, or planned step 2 then 3): they have "     \
     "already entered treatment (their first step 3 session is not counted as entering it) and count as low then "  \
-    "high intensity when they finish; step 3 only. ASSUMPTION: 44%, the share of people joining the step 3 list "   \
-    "from step 2 in scenarios/default.yaml, calibrated to the national split (35/39/26%, domain brief s.4)"
+    "high intensity when they finish; step 3 only (elsewhere 0%, the default there). ASSUMPTION: 44%, the share "  \
+    "of people joining the step 3 list from step 2 in scenarios/default.yaml, calibrated to the national split "   \
+    "(35/39/26%, domain brief s.4)"
 
 static const conf_field waiting_fields[] = {
     REF(iapt_waiting_cfg, "pathway", pathway, "pathways", REQ | KEY, NULL, "core", "pathway"),

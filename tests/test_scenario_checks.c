@@ -100,9 +100,9 @@ Test(scenario_checks, every_check_in_one_pass)
                 D "checks.yaml:42:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
                   "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n"
                 D "checks.yaml:45:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
-                  "share who had a step 2 course first), got stage step2\n"
+                  "share who had a step 2 course first; 0% elsewhere), got 50% for stage step2\n"
                 D "checks.yaml:47:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
-                  "share who had a step 2 course first), got step 2\n");
+                  "share who had a step 2 course first; 0% elsewhere), got 50% for step 2\n");
 }
 
 Test(scenario_checks, dates_against_the_run)
