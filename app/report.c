@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+static struct iapt_years *years_create(const iapt_results *r);
+static void years_destroy(struct iapt_years *t);
+
 int iapt_results_summarise(iapt_results *r)
 {
     size_t nout = iapt_model_nout(r->m);
@@ -15,15 +18,18 @@ int iapt_results_summarise(iapt_results *r)
         return -1;
     for (size_t k = 0; k < nout; k++)
         r->ci[k] = sim_ci_column(r->x, r->nrep, nout, k, r->level);
-    return 0;
+    r->years = years_create(r);
+    return r->years ? 0 : -1;
 }
 
 void iapt_results_free(iapt_results *r)
 {
     free(r->x);
     free(r->ci);
+    years_destroy(r->years);
     r->x = NULL;
     r->ci = NULL;
+    r->years = NULL;
 }
 
 static int nmonths(const iapt_results *r) { return r->m->layout.nmonths; }
@@ -296,9 +302,9 @@ static int financial_years(const iapt_results *r, year *y, int max)
     return n;
 }
 
-static double value(const iapt_results *r, size_t rep, int measure, const char *group, int m)
+/* Series s (-1: none) in month m of replication rep. */
+static double value(const iapt_results *r, size_t rep, long s, int m)
 {
-    long s = iapt_series_find(&r->m->layout, iapt_measure_catalogue[measure].name, group);
     if (s < 0)
         return NAN;
     return r->x[rep * iapt_model_nout(r->m) + (size_t)s * (size_t)nmonths(r) + (size_t)m];
@@ -317,25 +323,26 @@ typedef struct row {
     const char *name;  /* the measure column of years.csv */
 } row;
 
-/* The year's value of a row for one group in one replication (a weight
- * or denominator is read for the same group). */
-static double year_value(const iapt_results *r, size_t rep, const row *w, const char *group, const year *y)
+/* The year's value of a row in one replication, from series s (its
+ * measure for its group) and sw (the weight or denominator, for the same
+ * group; -1 if the row has none). */
+static double year_value(const iapt_results *r, size_t rep, const row *w, long s, long sw, const year *y)
 {
     double num = 0, den = 0;
     for (int m = y->first; m <= y->last; m++) {
-        double v = value(r, rep, w->measure, group, m);
+        double v = value(r, rep, s, m);
         switch (w->how) {
         case SUM: num += v; den = 1; break;
         case LAST: num = v; den = 1; break;
         case WEIGHTED: {
-            double wt = value(r, rep, w->weight, group, m);
+            double wt = value(r, rep, sw, m);
             if (!isnan(v) && wt > 0)
                 num += v * wt, den += wt;
             break;
         }
         case RATIO:
             num += v;
-            den += value(r, rep, w->weight, group, m);
+            den += value(r, rep, sw, m);
             break;
         }
     }
@@ -424,12 +431,14 @@ static double row_target(const iapt_results *r, const row *w, const year *y)
     }
 }
 
-/* A line of the yearly tables: a row for one group, and its summary for
- * each year (computed inside each replication, then across them). */
+/* A line of the yearly tables: a row for one group, the series it reads
+ * (found once, when the line is added), and its summary for each year
+ * (computed inside each replication, then across them). */
 typedef struct yline {
     row w;
     char label[48];
     char group[160];
+    long s, sw;        /* series of the row's measure and of its weight (-1: none) */
     sim_ci *ci;        /* per year */
 } yline;
 
@@ -442,15 +451,17 @@ typedef struct ysection {
 /* The yearly tables: financial years and their lines, in sections: the
  * service (with each pathway's rows when there are several), the
  * workforce flows, and with sites the rooms of each site (the first
- * MAX_ROOM_SITES printed) and of all sites. Owned; NULL lines on OOM. */
-typedef struct ytable {
+ * MAX_ROOM_SITES printed) and of all sites. Built once per run by
+ * iapt_results_summarise, read by the summary and years.csv. */
+struct iapt_years {
     year y[64];
     int ny;
     yline *lines;
     size_t n;
     ysection sec[3 + MAX_ROOM_SITES];
     int nsec, open; /* open: the last section takes the lines being added */
-} ytable;
+};
+typedef struct iapt_years ytable;
 
 /* Starts a section at the next line (title NULL: lines not printed). */
 static void add_section(ytable *t, const char *title)
@@ -465,13 +476,17 @@ static void add_section(ytable *t, const char *title)
     x->from = x->to = t->n;
 }
 
-static void add_line(ytable *t, const row *w, const char *label, const char *group)
+static void add_line(const iapt_results *r, ytable *t, const row *w, const char *label, const char *group)
 {
     yline *l = &t->lines[t->n++];
     l->w = *w;
     snprintf(l->label, sizeof l->label, "%s", label);
     snprintf(l->group, sizeof l->group, "%s", group);
     l->w.label = l->label;
+    const iapt_layout *lay = &r->m->layout;
+    l->s = iapt_series_find(lay, iapt_measure_catalogue[w->measure].name, group);
+    l->sw = w->how == WEIGHTED || w->how == RATIO ? iapt_series_find(lay, iapt_measure_catalogue[w->weight].name, group)
+                                                   : -1;
 }
 
 static void ytable_free(ytable *t)
@@ -480,6 +495,13 @@ static void ytable_free(ytable *t)
         free(t->lines[i].ci);
     free(t->lines);
     t->lines = NULL;
+}
+
+static void years_destroy(struct iapt_years *t)
+{
+    if (t)
+        ytable_free(t);
+    free(t);
 }
 
 /* Summarises every line for every year. 0, or -1 on OOM. */
@@ -492,7 +514,7 @@ static int ytable_summarise(const iapt_results *r, ytable *t)
             break;
         for (int k = 0; k < t->ny; k++) {
             for (size_t rep = 0; rep < r->nrep; rep++)
-                tmp[rep] = year_value(r, rep, &l->w, l->group, &t->y[k]);
+                tmp[rep] = year_value(r, rep, &l->w, l->s, l->sw, &t->y[k]);
             l->ci[k] = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
         }
     }
@@ -501,10 +523,10 @@ static int ytable_summarise(const iapt_results *r, ytable *t)
     return ok ? 0 : -1;
 }
 
-static void add_rows(ytable *t, const row *rows, size_t n, const char *group)
+static void add_rows(const iapt_results *r, ytable *t, const row *rows, size_t n, const char *group)
 {
     for (size_t i = 0; i < n; i++)
-        add_line(t, &rows[i], rows[i].label, group);
+        add_line(r, t, &rows[i], rows[i].label, group);
 }
 
 static void add_pathway_lines(const iapt_results *r, ytable *t)
@@ -517,7 +539,7 @@ static void add_pathway_lines(const iapt_results *r, ytable *t)
             snprintf(label, sizeof label, "%.12s: %s", name, pathway_rows[i].label);
             const char *step = pathway_rows[i].measure == M_STEP_WAIT_MEAN ? "/step:3" : "";
             snprintf(group, sizeof group, "pathway:%s%s", name, step);
-            add_line(t, &pathway_rows[i], label, group);
+            add_line(r, t, &pathway_rows[i], label, group);
         }
 }
 
@@ -531,11 +553,11 @@ static void add_room_lines(const iapt_results *r, ytable *t)
         snprintf(title, sizeof title, "rooms: %.40s (%s)", x->name, kinds[x->kind]);
         snprintf(group, sizeof group, "site:%s", x->name);
         add_section(t, i < MAX_ROOM_SITES ? title : NULL);
-        add_rows(t, room_rows, NROWS(room_rows) - 1, group);
+        add_rows(r, t, room_rows, NROWS(room_rows) - 1, group);
     }
     if (sites->n) {
         add_section(t, "rooms: all sites");
-        add_rows(t, room_rows, NROWS(room_rows), "all");
+        add_rows(r, t, room_rows, NROWS(room_rows), "all");
     }
     add_section(t, NULL);
 }
@@ -551,16 +573,28 @@ static int ytable_build(const iapt_results *r, ytable *t)
     if (!t->lines)
         return -1;
     add_section(t, "financial year");
-    add_rows(t, year_rows, NROWS(year_rows), "all");
+    add_rows(r, t, year_rows, NROWS(year_rows), "all");
     add_pathway_lines(r, t);
     add_section(t, "workforce flows");
-    add_rows(t, workforce_rows, NROWS(workforce_rows), "all");
+    add_rows(r, t, workforce_rows, NROWS(workforce_rows), "all");
     add_room_lines(r, t);
     if (ytable_summarise(r, t)) {
         ytable_free(t);
         return -1;
     }
     return 0;
+}
+
+/* The yearly tables of r (owned by the caller: years_destroy), or NULL on
+ * OOM. */
+static struct iapt_years *years_create(const iapt_results *r)
+{
+    ytable *t = malloc(sizeof *t);
+    if (t && ytable_build(r, t)) {
+        free(t);
+        return NULL;
+    }
+    return t;
 }
 
 /* Prints section x, five years to a block. */
@@ -596,13 +630,9 @@ static void print_years(const iapt_results *r, const ytable *t, const ysection *
 
 static void yearly_tables(const iapt_results *r, FILE *out)
 {
-    ytable t;
-    if (ytable_build(r, &t)) {
-        fputs("\n(the yearly tables could not be computed: out of memory)\n", out);
-        return;
-    }
-    for (int i = 0; i < t.nsec; i++) {
-        print_years(r, &t, &t.sec[i], out);
+    const ytable *t = r->years;
+    for (int i = 0; i < t->nsec; i++) {
+        print_years(r, t, &t->sec[i], out);
         if (i == 0) {
             fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
                     100 * r->m->sc->service.access_target);
@@ -616,25 +646,21 @@ static void yearly_tables(const iapt_results *r, FILE *out)
     if (r->m->sc->sites.n)
         fprintf(out, "  cost: available hours or hours booked, as each site charges%s\n",
                 r->m->sc->sites.n > MAX_ROOM_SITES ? "; sites after the eighth are in results.csv and years.csv" : "");
-    ytable_free(&t);
 }
 
 int iapt_report_years_csv(const iapt_results *r, FILE *out)
 {
-    ytable t;
-    if (ytable_build(r, &t))
-        return -1;
+    const ytable *t = r->years;
     fputs("year,months,measure,group,mean,ci_low,ci_high\n", out);
-    for (int k = 0; k < t.ny; k++)
-        for (size_t i = 0; i < t.n; i++) {
-            const yline *l = &t.lines[i];
-            fprintf(out, "%s,%d,%s,%s", t.y[k].label, t.y[k].last - t.y[k].first + 1, l->w.name, l->group);
+    for (int k = 0; k < t->ny; k++)
+        for (size_t i = 0; i < t->n; i++) {
+            const yline *l = &t->lines[i];
+            fprintf(out, "%s,%d,%s,%s", t->y[k].label, t->y[k].last - t->y[k].first + 1, l->w.name, l->group);
             csv_value(out, l->ci[k].mean);
             csv_value(out, l->ci[k].lo);
             csv_value(out, l->ci[k].hi);
             fputc('\n', out);
         }
-    ytable_free(&t);
     return ferror(out) ? -1 : 0;
 }
 

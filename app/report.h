@@ -15,16 +15,22 @@
 #include "models/model.h"
 #include "sim/replicate.h"
 
+struct iapt_years; /* the financial-year tables (app/report.c) */
+
 typedef struct iapt_results {
     const iapt_model *m;
     size_t nrep;
     double *x;       /* nrep x nout values (owned) */
     sim_ci *ci;      /* per output: series * nmonths + month (owned) */
+    struct iapt_years *years; /* the financial-year tables, built once (owned) */
     double level;
     int target_met;  /* automatic replication count: target met (or -1 if not used) */
 } iapt_results;
 
-/* Computes ci[] from x. 0, or -1 on OOM. */
+/* Computes ci[] from x, and the financial-year tables (each year's value
+ * inside each replication, then across them) that the summary and
+ * years.csv print. 0, or -1 on OOM (iapt_results_free frees what was
+ * made). */
 int iapt_results_summarise(iapt_results *r);
 void iapt_results_free(iapt_results *r);
 
@@ -39,7 +45,7 @@ int iapt_report_csv(const iapt_results *r, FILE *out);
  * rows when there are several, and the workforce flows) as tidy CSV:
  * year,months,measure,group,mean,ci_low,ci_high, computed inside each
  * replication before summarising (NA where undefined). Returns 0, or -1 on
- * a write error or OOM. */
+ * a write error. */
 int iapt_report_years_csv(const iapt_results *r, FILE *out);
 
 /* Prints the monthly table against the national standards, the yearly
