@@ -79,7 +79,82 @@ int iapt_report_csv(const iapt_results *r, FILE *out)
 
 /* ---- the printed tables --------------------------------------------------- */
 
-/* "mean ±half" in a field of `width`, with `dec` decimals. */
+/* Tables are laid out in display columns, not bytes: "±" is two bytes of
+ * UTF-8, and names in a scenario may be any UTF-8 text. */
+
+/* The code point at s (advancing *s past it); an invalid byte is taken as
+ * itself. */
+static unsigned next_code_point(const char **s)
+{
+    const unsigned char *p = (const unsigned char *)*s;
+    unsigned c = p[0];
+    int n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+    for (int i = 1; i <= n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            n = 0;
+    if (n)
+        c &= 0x3Fu >> n;
+    for (int i = 1; i <= n; i++)
+        c = c << 6 | (p[i] & 0x3Fu);
+    *s += 1 + n;
+    return c;
+}
+
+/* Columns a code point takes on a terminal: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide ones and emoji, else 1. */
+static int code_point_width(unsigned c)
+{
+    if ((c >= 0x300 && c <= 0x36F) || (c >= 0x1AB0 && c <= 0x1AFF) || (c >= 0x1DC0 && c <= 0x1DFF) ||
+        (c >= 0x20D0 && c <= 0x20FF) || (c >= 0xFE20 && c <= 0xFE2F) || (c >= 0x200B && c <= 0x200F) ||
+        (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF)
+        return 0;
+    if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
+        (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF) ||
+        (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+        (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+        (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+/* Display width of UTF-8 text. */
+static int text_width(const char *s)
+{
+    int w = 0;
+    while (*s)
+        w += code_point_width(next_code_point(&s));
+    return w;
+}
+
+/* Copies s into buf (n bytes), cut to at most `width` columns at a
+ * character boundary. */
+static void clip(char *buf, size_t n, const char *s, int width)
+{
+    const char *p = s;
+    int w = 0;
+    while (*p) {
+        const char *q = p;
+        int cw = code_point_width(next_code_point(&q));
+        if (w + cw > width || (size_t)(q - s) >= n)
+            break;
+        w += cw;
+        p = q;
+    }
+    snprintf(buf, n, "%.*s", (int)(p - s), s);
+}
+
+/* s right-aligned (or left-aligned) in `width` columns. */
+static void put_right(FILE *out, const char *s, int width)
+{
+    fprintf(out, "%*s%s", width > text_width(s) ? width - text_width(s) : 0, "", s);
+}
+
+static void put_left(FILE *out, const char *s, int width)
+{
+    fprintf(out, "%s%*s", s, width > text_width(s) ? width - text_width(s) : 0, "");
+}
+
+/* "mean ±half" in a field of `width` columns, with `dec` decimals. */
 static void cell(FILE *out, const sim_ci *c, int width, int dec)
 {
     char buf[64];
@@ -89,7 +164,8 @@ static void cell(FILE *out, const sim_ci *c, int width, int dec)
         snprintf(buf, sizeof buf, "%.*f", dec, c->mean);
     else
         snprintf(buf, sizeof buf, "%.*f ±%.*f", dec, c->mean, dec, c->half);
-    fprintf(out, " %*s", width, buf);
+    fputc(' ', out);
+    put_right(out, buf, width);
 }
 
 /* Mark of a measure against a target: met with confidence, missed, or
@@ -152,11 +228,12 @@ static void monthly_table(const iapt_results *r, FILE *out)
 typedef struct column {
     int measure;
     char group[160];
-    char head[2][16];  /* two header lines */
+    char head[2][48];  /* two header lines, at most HEAD_WIDTH columns each */
     int dec;
 } column;
 
 #define MAX_COLUMNS 16
+#define HEAD_WIDTH 11
 
 static void add_column(column *c, int *n, int measure, const char *group, const char *h1, const char *h2, int dec)
 {
@@ -165,8 +242,8 @@ static void add_column(column *c, int *n, int measure, const char *group, const 
     column *k = &c[(*n)++];
     k->measure = measure;
     snprintf(k->group, sizeof k->group, "%s", group);
-    snprintf(k->head[0], sizeof k->head[0], "%.15s", h1);
-    snprintf(k->head[1], sizeof k->head[1], "%.15s", h2);
+    clip(k->head[0], sizeof k->head[0], h1, HEAD_WIDTH);
+    clip(k->head[1], sizeof k->head[1], h2, HEAD_WIDTH);
     k->dec = dec;
 }
 
@@ -175,8 +252,10 @@ static void column_table(const iapt_results *r, FILE *out, const char *title, co
     fprintf(out, "\n%s\n", title);
     for (int line = 0; line < 2; line++) {
         fprintf(out, "%-8s", line ? "" : "month");
-        for (int k = 0; k < n; k++)
-            fprintf(out, " %11s", c[k].head[line]);
+        for (int k = 0; k < n; k++) {
+            fputc(' ', out);
+            put_right(out, c[k].head[line], HEAD_WIDTH);
+        }
         fputc('\n', out);
     }
     for (int m = 0; m < nmonths(r); m++) {
@@ -184,7 +263,7 @@ static void column_table(const iapt_results *r, FILE *out, const char *title, co
         month_label(r, m, ml);
         fprintf(out, "%-8s", ml);
         for (int k = 0; k < n; k++)
-            cell(out, iapt_results_get(r, c[k].measure, c[k].group, m), 11, c[k].dec);
+            cell(out, iapt_results_get(r, c[k].measure, c[k].group, m), HEAD_WIDTH, c[k].dec);
         fputc('\n', out);
     }
 }
@@ -216,14 +295,13 @@ static void pathway_waits_table(const iapt_results *r, FILE *out)
     int n = 0;
     for (size_t p = 0; p < pw->n && n + 3 <= MAX_COLUMNS; p++) {
         const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
-        char g[160], h[16];
-        snprintf(h, sizeof h, "%.11s", name);
+        char g[160];
         snprintf(g, sizeof g, "pathway:%s", name);
-        add_column(c, &n, M_WAIT_MEDIAN, g, h, "first treat", 0);
+        add_column(c, &n, M_WAIT_MEDIAN, g, name, "first treat", 0);
         snprintf(g, sizeof g, "pathway:%s/step:2", name);
-        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, h, "step 2", 0);
+        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, name, "step 2", 0);
         snprintf(g, sizeof g, "pathway:%s/step:3", name);
-        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, h, "step 3", 0);
+        add_column(c, &n, M_STEP_WAIT_MEDIAN, g, name, "step 3", 0);
     }
     column_table(r, out,
                  "median waits by pathway, days: referral to first treatment; joining the step's list (after "
@@ -245,13 +323,12 @@ static void pathway_standards_table(const iapt_results *r, FILE *out)
     snprintf(h6, sizeof h6, "<=%gw %%", r->m->sc->service.limit_6_weeks / 7);
     for (size_t p = 0; p < pw->n && n + 3 <= MAX_COLUMNS; p++) {
         const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
-        char g[160], h[16];
-        snprintf(h, sizeof h, "%.11s", name);
+        char g[160];
         snprintf(g, sizeof g, "pathway:%s", name);
-        add_column(c, &n, M_ENTERED, g, h, "entered", 0);
-        add_column(c, &n, M_WITHIN_6W, g, h, h6, 1);
+        add_column(c, &n, M_ENTERED, g, name, "entered", 0);
+        add_column(c, &n, M_WITHIN_6W, g, name, h6, 1);
         snprintf(g, sizeof g, "pathway:%s/step:3", name);
-        add_column(c, &n, M_STEP_WAIT_MEAN, g, h, "step 3 mean", 0);
+        add_column(c, &n, M_STEP_WAIT_MEAN, g, name, "step 3 mean", 0);
     }
     column_table(r, out,
                  "by pathway: people entering treatment, share within the 6-week standard, mean wait for step 3 "
@@ -267,11 +344,10 @@ static void load_table(const iapt_results *r, FILE *out)
     int n = 0;
     for (size_t g = 0; g < gr->n && n + 2 <= MAX_COLUMNS; g++) {
         const char *name = IAPT_ITEM(*gr, iapt_grade_cfg, g)->name;
-        char grp[160], h[16];
+        char grp[160];
         snprintf(grp, sizeof grp, "grade:%s", name);
-        snprintf(h, sizeof h, "%.11s", name);
-        add_column(c, &n, M_CASELOAD_UTIL, grp, h, "caseload %", 0);
-        add_column(c, &n, M_DIARY_UTIL, grp, h, "diary %", 0);
+        add_column(c, &n, M_CASELOAD_UTIL, grp, name, "caseload %", 0);
+        add_column(c, &n, M_DIARY_UTIL, grp, name, "diary %", 0);
     }
     column_table(r, out, "staff load by grade: caseload places held, diary minutes booked", c, n);
 }
@@ -414,6 +490,7 @@ static const row room_rows[] = {
     {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote"}, /* all sites only */
 };
 #define MAX_ROOM_SITES 8 /* sites shown one by one in the summary; all sites are always summed */
+#define LABEL_WIDTH 38   /* columns of the yearly tables' labels, unless a name makes one longer */
 
 #define NROWS(a) (sizeof(a) / sizeof(a)[0])
 
@@ -436,7 +513,7 @@ static double row_target(const iapt_results *r, const row *w, const year *y)
  * (computed inside each replication, then across them). */
 typedef struct yline {
     row w;
-    char label[48];
+    char label[96];
     char group[160];
     long s, sw;        /* series of the row's measure and of its weight (-1: none) */
     sim_ci *ci;        /* per year */
@@ -444,7 +521,7 @@ typedef struct yline {
 
 /* A printed table of the summary: a title over lines [from, to). */
 typedef struct ysection {
-    char title[80];
+    char title[200];
     size_t from, to;
 } ysection;
 
@@ -460,6 +537,7 @@ struct iapt_years {
     size_t n;
     ysection sec[3 + MAX_ROOM_SITES];
     int nsec, open; /* open: the last section takes the lines being added */
+    int label_width; /* columns of the label column: the widest label or title, at least LABEL_WIDTH */
 };
 typedef struct iapt_years ytable;
 
@@ -474,6 +552,8 @@ static void add_section(ytable *t, const char *title)
     ysection *x = &t->sec[t->nsec++];
     snprintf(x->title, sizeof x->title, "%s", title);
     x->from = x->to = t->n;
+    if (text_width(x->title) > t->label_width)
+        t->label_width = text_width(x->title);
 }
 
 static void add_line(const iapt_results *r, ytable *t, const row *w, const char *label, const char *group)
@@ -483,6 +563,8 @@ static void add_line(const iapt_results *r, ytable *t, const row *w, const char 
     snprintf(l->label, sizeof l->label, "%s", label);
     snprintf(l->group, sizeof l->group, "%s", group);
     l->w.label = l->label;
+    if (text_width(l->label) > t->label_width)
+        t->label_width = text_width(l->label);
     const iapt_layout *lay = &r->m->layout;
     l->s = iapt_series_find(lay, iapt_measure_catalogue[w->measure].name, group);
     l->sw = w->how == WEIGHTED || w->how == RATIO ? iapt_series_find(lay, iapt_measure_catalogue[w->weight].name, group)
@@ -535,8 +617,9 @@ static void add_pathway_lines(const iapt_results *r, ytable *t)
     for (size_t p = 0; p < pw->n && pw->n > 1; p++)
         for (size_t i = 0; i < NROWS(pathway_rows); i++) {
             const char *name = IAPT_ITEM(*pw, iapt_pathway_cfg, p)->name;
-            char label[48], group[160];
-            snprintf(label, sizeof label, "%.12s: %s", name, pathway_rows[i].label);
+            char label[96], group[160], shown[64];
+            clip(shown, sizeof shown, name, 12);
+            snprintf(label, sizeof label, "%s: %s", shown, pathway_rows[i].label);
             const char *step = pathway_rows[i].measure == M_STEP_WAIT_MEAN ? "/step:3" : "";
             snprintf(group, sizeof group, "pathway:%s%s", name, step);
             add_line(r, t, &pathway_rows[i], label, group);
@@ -549,8 +632,9 @@ static void add_room_lines(const iapt_results *r, ytable *t)
     const conf_list *sites = &r->m->sc->sites;
     for (size_t i = 0; i < sites->n; i++) {
         const iapt_site_cfg *x = IAPT_ITEM(*sites, iapt_site_cfg, i);
-        char title[80], group[160];
-        snprintf(title, sizeof title, "rooms: %.40s (%s)", x->name, kinds[x->kind]);
+        char title[200], group[160], shown[176];
+        clip(shown, sizeof shown, x->name, 40);
+        snprintf(title, sizeof title, "rooms: %s (%s)", shown, kinds[x->kind]);
         snprintf(group, sizeof group, "site:%s", x->name);
         add_section(t, i < MAX_ROOM_SITES ? title : NULL);
         add_rows(r, t, room_rows, NROWS(room_rows) - 1, group);
@@ -566,6 +650,7 @@ static int ytable_build(const iapt_results *r, ytable *t)
 {
     size_t npw = r->m->sc->pathways.n > 1 ? r->m->sc->pathways.n : 0, nsites = r->m->sc->sites.n;
     memset(t, 0, sizeof *t);
+    t->label_width = LABEL_WIDTH;
     t->ny = financial_years(r, t->y, 64);
     t->lines = calloc(NROWS(year_rows) + npw * NROWS(pathway_rows) + NROWS(workforce_rows) +
                           nsites * NROWS(room_rows) + NROWS(room_rows),
@@ -604,7 +689,8 @@ static void print_years(const iapt_results *r, const ytable *t, const ysection *
     const char *title = x->title;
     for (int first = 0; first < t->ny; first += 5) {
         int n = t->ny - first < 5 ? t->ny - first : 5;
-        fprintf(out, "\n%-38s", title);
+        fputc('\n', out);
+        put_left(out, title, t->label_width);
         for (int k = 0; k < n; k++) {
             char head[32];
             const year *y = &t->y[first + k];
@@ -615,7 +701,7 @@ static void print_years(const iapt_results *r, const ytable *t, const ysection *
         for (size_t i = from; i < to; i++) {
             const yline *l = &t->lines[i];
             double shown = l->w.how == SUM && l->w.scale != 0 ? l->w.scale : 1;
-            fprintf(out, "%-38s", l->label);
+            put_left(out, l->label, t->label_width);
             for (int k = first; k < first + n; k++) {
                 sim_ci c = l->ci[k];
                 c.mean *= shown, c.half *= shown, c.lo *= shown, c.hi *= shown;
@@ -672,24 +758,35 @@ static int workforce_row_shown(const iapt_results *r, const char *g, int m)
     return (est && est->mean != 0) || (q && q->mean != 0) || (t && t->mean != 0);
 }
 
+/* The team and grade groups shown at the last month, one row each: the
+ * header's label column is as wide as the widest (at least 34 columns). */
 static void workforce_table(const iapt_results *r, FILE *out)
 {
     const iapt_layout *l = &r->m->layout;
-    int last = nmonths(r) - 1, rows = 0;
-    char ml[8];
+    int last = nmonths(r) - 1, rows = 0, width = 34;
+    char ml[8], head[64];
     month_label(r, last, ml);
+    for (size_t s = 0; s < l->nseries; s++)
+        if (l->series[s].measure == M_ESTABLISHMENT && strncmp(l->series[s].group, "team:", 5) == 0 &&
+            workforce_row_shown(r, l->series[s].group, last) && text_width(l->series[s].group) > width)
+            width = text_width(l->series[s].group);
     for (size_t s = 0; s < l->nseries; s++) {
         if (l->series[s].measure != M_ESTABLISHMENT || strncmp(l->series[s].group, "team:", 5) != 0)
             continue;
         const char *g = l->series[s].group;
         if (!workforce_row_shown(r, g, last))
             continue;
-        if (rows++ == 0)
-            fprintf(out, "\nworkforce at %s            %14s %14s %14s %14s %14s\n", ml, "funded WTE", "qualified WTE",
-                    "trainee WTE", "vacancies WTE", "caseload/WTE");
+        if (rows++ == 0) {
+            snprintf(head, sizeof head, "workforce at %s", ml);
+            fputc('\n', out);
+            put_left(out, head, width + 2);
+            fprintf(out, " %14s %14s %14s %14s %14s\n", "funded WTE", "qualified WTE", "trainee WTE", "vacancies WTE",
+                    "caseload/WTE");
+        }
         const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, last), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, last),
                      *t = iapt_results_get(r, M_WTE_TRAINEE, g, last);
-        fprintf(out, "  %-34s", g);
+        fputs("  ", out);
+        put_left(out, g, width);
         cell(out, est, 14, 1);
         cell(out, q, 14, 1);
         cell(out, t, 14, 1);

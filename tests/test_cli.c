@@ -9,6 +9,7 @@
  * with its output captured to files in a fresh temporary folder.
  */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -240,6 +241,121 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     cr_assert(strstr(summary, "\nworkforce at 2027-03: no funded posts, staff or trainees\n"));
     cr_assert_null(strstr(summary, "funded WTE"));
     cr_assert_null(strstr(summary, "\nby pathway:"), "one pathway: no pathway table");
+    free(summary);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* Display columns of n bytes of UTF-8 text (the summary holds ASCII and
+ * "±"): one per character. */
+static int columns(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n; i++)
+        w += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return w;
+}
+
+/* A cell of a table: a number with or without "±half", "-" for none, or a
+ * mark (+, -, ?) after one; its trailing "*" (fewer replications) is not
+ * part of its column boundary. */
+static int is_cell(const char *tok, size_t n)
+{
+    if (n && tok[n - 1] == '*')
+        n--;
+    if (n == 1 && strchr("+-?", tok[0]))
+        return 1;
+    size_t i = 0;
+    while (i < n && (isdigit((unsigned char)tok[i]) || tok[i] == '.'))
+        i++;
+    if (i == 0)
+        return 0;
+    if (i == n)
+        return 1;
+    if (n - i < 4 || strncmp(tok + i, " \xc2\xb1", 3) != 0)
+        return 0;
+    for (i += 3; i < n; i++)
+        if (!isdigit((unsigned char)tok[i]) && tok[i] != '.')
+            return 0;
+    return 1;
+}
+
+/* Checks one table (lines [first, last] of the summary): every line has
+ * the same display width, and the cells of every line end on the same
+ * column boundaries: cells are right-aligned in fixed-width columns, so
+ * two different cell ends one column apart mean a row drifted. */
+static void check_table(char **lines, int first, int last)
+{
+    int width = columns(lines[first], strlen(lines[first]));
+    char ends[1024] = {0};
+    for (int i = first; i <= last; i++) {
+        const char *l = lines[i];
+        size_t len = strlen(l);
+        cr_assert_eq(columns(l, len), width, "line %d is %d columns wide, the table's first line %d:\n%s\n%s", i + 1,
+                     columns(l, len), width, lines[first], l);
+        /* tokens: runs of non-spaces, " ±" joining a number to its half;
+         * a cell follows two spaces or another cell (a label's words, like
+         * the 6 of "within 6 weeks", follow one) */
+        int after_cell = 0;
+        for (size_t a = 0; a < len;) {
+            size_t gap = a;
+            while (a < len && l[a] == ' ')
+                a++;
+            size_t b = a;
+            while (b < len && (l[b] != ' ' || strncmp(l + b, " \xc2\xb1", 3) == 0))
+                b++;
+            after_cell = b > a && (a - gap >= 2 || after_cell) && is_cell(l + a, b - a);
+            if (after_cell) {
+                int end = columns(l, b) - (l[b - 1] == '*');
+                cr_assert_lt(end, (int)sizeof ends);
+                ends[end] = 1;
+            }
+            a = b;
+        }
+    }
+    for (int c = 1; c < (int)sizeof ends; c++)
+        cr_assert(!(ends[c] && ends[c - 1]), "cells end at columns %d and %d in the table of lines %d-%d:\n%s\n%s",
+                  c - 1, c, first + 1, last + 1, lines[first], lines[last]);
+}
+
+/* Every table of the summary has its columns aligned in display columns
+ * ("±" is two bytes), for the LTC scenario (sites, several pathways). */
+Test(cli, summary_columns_aligned, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], sub[4300];
+    snprintf(args, sizeof args, "run scenarios/ltc-backfill.yaml -o %s/o -r 3 -q", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ran_free(&r);
+    snprintf(sub, sizeof sub, "%s/o/summary.txt", tmp);
+    char *summary = slurp(sub), *lines[4096];
+    int n = 0;
+    for (char *l = summary; l && *l && n < 4096;) {
+        lines[n++] = l;
+        l = strchr(l, '\n');
+        if (l)
+            *l++ = '\0';
+    }
+    static const char *const heads[] = {"month ", "financial year ", "workforce flows ", "rooms: ", "workforce at "};
+    int tables = 0;
+    for (int i = 0; i < n; i++) {
+        int head = 0;
+        for (size_t k = 0; k < sizeof heads / sizeof heads[0]; k++)
+            head |= strncmp(lines[i], heads[k], strlen(heads[k])) == 0;
+        if (!head)
+            continue;
+        /* the table runs to a blank line or its footnotes (indented by two
+         * spaces, unlike a team's row) */
+        int last = i;
+        while (last + 1 < n && lines[last + 1][0] &&
+               (strncmp(lines[last + 1], "  ", 2) != 0 || lines[last + 1][2] == ' ' ||
+                strncmp(lines[last + 1], "  team:", 7) == 0))
+            last++;
+        check_table(lines, i, last);
+        tables++;
+        i = last;
+    }
+    cr_assert_geq(tables, 10, "monthly, lists, waits, pathways, load, year, workforce flows, 3 room tables, workforce");
     free(summary);
     rm_tree(tmp);
     free(tmp);
