@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,7 +147,7 @@ int iapt_cmd_measures(int argc, char **argv)
                                                 "stage",      "grade",          "team",   "team/grade",
                                                 "drop-out stage", "route", "pathway/step", "programme",
                                                 "site",  "all (with sites)"};
-    printf("%-28s %-12s %-40s %s\n", "measure", "unit", "groups", "meaning");
+    printf("%-28s %-12s %-7s %-40s %s\n", "measure", "unit", "range", "groups", "meaning");
     for (int m = 0; m < IAPT_NMEASURES; m++) {
         char groups[128] = "";
         for (int k = 0; k < G_NKINDS; k++)
@@ -155,9 +156,16 @@ int iapt_cmd_measures(int argc, char **argv)
                     strcat(groups, ", ");
                 strcat(groups, kinds[k]);
             }
-        printf("%-28s %-12s %-40s %s\n", iapt_measure_catalogue[m].name, iapt_measure_catalogue[m].unit, groups,
-               iapt_measure_catalogue[m].doc);
+        double lo, hi;
+        iapt_measure_range(m, &lo, &hi);
+        printf("%-28s %-12s %-7s %-40s %s\n", iapt_measure_catalogue[m].name, iapt_measure_catalogue[m].unit,
+               isinf(hi) ? ">= 0" : "0-100", groups, iapt_measure_catalogue[m].doc);
     }
+    puts("\nEach value is a mean over replications with a Student-t confidence interval (run.confidence, 95%\n"
+         "unless the scenario says otherwise), cut at its measure's range above (ci_low, ci_high; the mean is\n"
+         "unchanged), as is usual for a bounded quantity whose interval would otherwise reach below 0 or above\n"
+         "100%. n counts the replications with a value (a median of no waits has none); the tables mark a\n"
+         "value from fewer than all replications with *.");
     return 0;
 }
 

@@ -10,14 +10,43 @@
 static struct iapt_years *years_create(const iapt_results *r);
 static void years_destroy(struct iapt_years *t);
 
+/* Measures in % that can pass 100: utilisation (overbooked diaries, courses
+ * held beyond the cap after a transfer, rooms withdrawn under running
+ * groups) and access (entering treatment / prevalence). */
+static int over_100_possible(int measure)
+{
+    return measure == M_CASELOAD_UTIL || measure == M_DIARY_UTIL || measure == M_ROOM_UTIL ||
+           measure == M_ACCESS_ANNUALISED || measure == M_ACCESS_FY;
+}
+
+void iapt_measure_range(int measure, double *lo, double *hi)
+{
+    *lo = 0;
+    *hi = strcmp(iapt_measure_catalogue[measure].unit, "%") == 0 && !over_100_possible(measure) ? 100 : INFINITY;
+}
+
+/* Cuts c's interval at [lo, hi] (the mean and half-width are kept). */
+static void clamp_ci(sim_ci *c, double lo, double hi)
+{
+    if (c->lo < lo)
+        c->lo = lo;
+    if (c->hi > hi)
+        c->hi = hi;
+}
+
 int iapt_results_summarise(iapt_results *r)
 {
+    const iapt_layout *l = &r->m->layout;
     size_t nout = iapt_model_nout(r->m);
     r->ci = malloc(nout * sizeof *r->ci);
     if (!r->ci)
         return -1;
-    for (size_t k = 0; k < nout; k++)
+    for (size_t k = 0; k < nout; k++) {
+        double lo, hi;
+        iapt_measure_range(l->series[k / (size_t)l->nmonths].measure, &lo, &hi);
         r->ci[k] = sim_ci_column(r->x, r->nrep, nout, k, r->level);
+        clamp_ci(&r->ci[k], lo, hi);
+    }
     r->years = years_create(r);
     return r->years ? 0 : -1;
 }
@@ -58,20 +87,26 @@ static void csv_value(FILE *out, double v)
         fprintf(out, ",%.10g", v);
 }
 
+/* ",mean,ci_low,ci_high,n" */
+static void csv_ci(FILE *out, const sim_ci *c)
+{
+    csv_value(out, c->mean);
+    csv_value(out, c->lo);
+    csv_value(out, c->hi);
+    fprintf(out, ",%zu\n", c->n);
+}
+
 int iapt_report_csv(const iapt_results *r, FILE *out)
 {
     const iapt_layout *l = &r->m->layout;
-    fputs("month,measure,group,mean,ci_low,ci_high\n", out);
+    fputs("month,measure,group,mean,ci_low,ci_high,n\n", out);
     for (int m = 0; m < l->nmonths; m++) {
         char ml[8];
         month_label(r, m, ml);
         for (size_t s = 0; s < l->nseries; s++) {
             const sim_ci *c = &r->ci[s * (size_t)l->nmonths + (size_t)m];
             fprintf(out, "%s,%s,%s", ml, iapt_measure_catalogue[l->series[s].measure].name, l->series[s].group);
-            csv_value(out, c->mean);
-            csv_value(out, c->lo);
-            csv_value(out, c->hi);
-            fputc('\n', out);
+            csv_ci(out, c);
         }
     }
     return ferror(out) ? -1 : 0;
@@ -154,19 +189,49 @@ static void put_left(FILE *out, const char *s, int width)
     fprintf(out, "%s%*s", s, width > text_width(s) ? width - text_width(s) : 0, "");
 }
 
-/* "mean ±half" in a field of `width` columns, with `dec` decimals. */
-static void cell(FILE *out, const sim_ci *c, int width, int dec)
+/* Whether c's interval was cut at its low or high end (up to rounding, as
+ * a table may scale it). */
+static int cut_low(const sim_ci *c) { return c->lo - (c->mean - c->half) > 1e-9 * (fabs(c->mean) + c->half); }
+static int cut_high(const sim_ci *c) { return (c->mean + c->half) - c->hi > 1e-9 * (fabs(c->mean) + c->half); }
+
+/* The text of a cell with `dec` decimals (see cell). */
+static void cell_text(char *buf, size_t n, const sim_ci *c, int dec)
 {
-    char buf[64];
     if (!c || c->n == 0 || isnan(c->mean))
-        snprintf(buf, sizeof buf, "-");
+        snprintf(buf, n, "-");
     else if (c->n < 2 || isnan(c->half) || c->half == 0)
-        snprintf(buf, sizeof buf, "%.*f", dec, c->mean);
+        snprintf(buf, n, "%.*f", dec, c->mean);
+    else if (cut_low(c) && cut_high(c))
+        snprintf(buf, n, "%.*f (%g-%g)", dec, c->mean, c->lo, c->hi);
+    else if (cut_low(c))
+        snprintf(buf, n, "%.*f +%.*f", dec, c->mean, dec, c->half);
+    else if (cut_high(c))
+        snprintf(buf, n, "%.*f -%.*f", dec, c->mean, dec, c->half);
     else
-        snprintf(buf, sizeof buf, "%.*f ±%.*f", dec, c->mean, dec, c->half);
-    fputc(' ', out);
-    put_right(out, buf, width);
+        snprintf(buf, n, "%.*f ±%.*f", dec, c->mean, dec, c->half);
 }
+
+/* A cell in a field of `width` columns, with `dec` decimals (fewer if it
+ * would not fit): "mean ±half"; an interval cut at the measure's range
+ * shows only its open side ("100.0 -0.1": 99.9 to 100; "5 +7": 0 to 12),
+ * one cut at both ends the range ("50.0 (0-100)"); the last column holds
+ * "*" when fewer of r's replications than were run had a value. Returns 1
+ * for "*". */
+static int cell(FILE *out, const iapt_results *r, const sim_ci *c, int width, int dec)
+{
+    char buf[96];
+    int partial = c && c->n > 0 && c->n < r->nrep;
+    cell_text(buf, sizeof buf, c, dec);
+    while (dec > 0 && text_width(buf) > width - 1)
+        cell_text(buf, sizeof buf, c, --dec);
+    fputc(' ', out);
+    put_right(out, buf, width - 1);
+    fputc(partial ? '*' : ' ', out);
+    return partial;
+}
+
+static const char partial_note[] =
+    "  *: from fewer than all replications (the others had no value that month or year)\n";
 
 /* Mark of a measure against a target: met with confidence, missed, or
  * uncertain (the interval straddles the target). */
@@ -200,27 +265,30 @@ static void monthly_table(const iapt_results *r, FILE *out)
             "waiting", "median wait", h6, h18, "recovery %", "qualified");
     fprintf(out, "%-8s %12s %12s %13s %12s %11s %14s %14s %14s %13s\n", "", "", "treatment", "", "list", "days", s6,
             s18, hrec, "WTE in post");
+    int partial = 0;
     for (int m = 0; m < nmonths(r); m++) {
         char ml[8];
         month_label(r, m, ml);
         fprintf(out, "%-8s", ml);
-        cell(out, iapt_results_get(r, M_REFERRALS, "all", m), 12, 0);
-        cell(out, iapt_results_get(r, M_ENTERED, "all", m), 12, 0);
-        cell(out, iapt_results_get(r, M_ACCESS_FY, "all", m), 13, 1);
-        cell(out, iapt_results_get(r, M_WAITING, "all", m), 12, 0);
-        cell(out, iapt_results_get(r, M_WAIT_MEDIAN, "all", m), 11, 0);
+        partial |= cell(out, r, iapt_results_get(r, M_REFERRALS, "all", m), 12, 0);
+        partial |= cell(out, r, iapt_results_get(r, M_ENTERED, "all", m), 12, 0);
+        partial |= cell(out, r, iapt_results_get(r, M_ACCESS_FY, "all", m), 13, 1);
+        partial |= cell(out, r, iapt_results_get(r, M_WAITING, "all", m), 12, 0);
+        partial |= cell(out, r, iapt_results_get(r, M_WAIT_MEDIAN, "all", m), 11, 0);
         const sim_ci *w6 = iapt_results_get(r, M_WITHIN_6W, "all", m), *w18 = iapt_results_get(r, M_WITHIN_18W, "all", m),
                      *rec = iapt_results_get(r, M_RECOVERY, "all", m);
-        cell(out, w6, 12, 1);
+        partial |= cell(out, r, w6, 12, 1);
         fprintf(out, " %s", mark(w6, 100 * sv->standard_6_weeks));
-        cell(out, w18, 12, 1);
+        partial |= cell(out, r, w18, 12, 1);
         fprintf(out, " %s", mark(w18, 100 * sv->standard_18_weeks));
-        cell(out, rec, 12, 1);
+        partial |= cell(out, r, rec, 12, 1);
         fprintf(out, " %s", mark(rec, 100 * sv->recovery_target));
-        cell(out, iapt_results_get(r, M_WTE_QUALIFIED, "all", m), 13, 1);
+        partial |= cell(out, r, iapt_results_get(r, M_WTE_QUALIFIED, "all", m), 13, 1);
         fputc('\n', out);
     }
     fputs("  +: meets the standard with the stated confidence; -: misses it; ?: the interval straddles it\n", out);
+    if (partial)
+        fputs(partial_note, out);
 }
 
 /* ---- further monthly tables: one column per series ------------------------ */
@@ -258,14 +326,17 @@ static void column_table(const iapt_results *r, FILE *out, const char *title, co
         }
         fputc('\n', out);
     }
+    int partial = 0;
     for (int m = 0; m < nmonths(r); m++) {
         char ml[8];
         month_label(r, m, ml);
         fprintf(out, "%-8s", ml);
         for (int k = 0; k < n; k++)
-            cell(out, iapt_results_get(r, c[k].measure, c[k].group, m), HEAD_WIDTH, c[k].dec);
+            partial |= cell(out, r, iapt_results_get(r, c[k].measure, c[k].group, m), HEAD_WIDTH, c[k].dec);
         fputc('\n', out);
     }
+    if (partial)
+        fputs(partial_note, out);
 }
 
 /* Lists by stage, the tail of the wait, the hidden wait and step-up. */
@@ -397,6 +468,7 @@ typedef struct row {
     double target;     /* < 0: none; else a share in % (access: pro rata per year) */
     int dec;
     const char *name;  /* the measure column of years.csv */
+    double cap;        /* RATIO: top of the range (100: a share of a whole in %), 0: none; others: the measure's */
 } row;
 
 /* The year's value of a row in one replication, from series s (its
@@ -428,66 +500,67 @@ static double year_value(const iapt_results *r, size_t rep, const row *w, long s
 }
 
 static const row year_rows[] = {
-    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0, "referrals"},
-    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment"},
-    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1, "access_fy"},
-    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks"},
-    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1, "within_18_weeks"},
-    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "wait_mean"},
-    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0, "waiting_year_end"},
-    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0, "finished_courses"},
-    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1, "recovery_rate"},
-    {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1, "reliable_improvement_rate"},
+    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0, "referrals", 0},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0},
+    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1, "access_fy", 0},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0},
+    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1, "within_18_weeks", 0},
+    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "wait_mean", 0},
+    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0, "waiting_year_end", 0},
+    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0, "finished_courses", 0},
+    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1, "recovery_rate", 0},
+    {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1, "reliable_improvement_rate",
+     0},
     {"finished courses per person treated (%)", M_FINISHED, RATIO, M_TREATED_EXITS, 100, -1, 1,
-     "finished_per_person_treated"},
-    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_only"},
-    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_and_hi"},
-    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_hi_only"},
-    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1, "dna_rate"},
-    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts"},
-    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end"},
-    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end"},
-    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end"},
-    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0, "staff_cost"},
-    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0, "cost_per_finished_course"},
-    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0, "cost_per_entered_treatment"},
+     "finished_per_person_treated", 100},
+    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_only", 0},
+    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_and_hi", 0},
+    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_hi_only", 0},
+    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1, "dna_rate", 100},
+    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0},
+    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end", 0},
+    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end", 0},
+    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end", 0},
+    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0, "staff_cost", 0},
+    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0, "cost_per_finished_course", 0},
+    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0, "cost_per_entered_treatment", 0},
 };
 
 /* Each pathway's own rows, when there is more than one (label after the
  * pathway's name; group "pathway:NAME", or "pathway:NAME/step:3"). */
 static const row pathway_rows[] = {
-    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment"},
-    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks"},
-    {"step 3 mean wait (days)", M_STEP_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "step_wait_mean"},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0},
+    {"step 3 mean wait (days)", M_STEP_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "step_wait_mean", 0},
 };
 
 /* Staff flows per financial year (the workforce section of the summary). */
 static const row workforce_rows[] = {
-    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1, "starters"},
-    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1, "recruits_withdrawn"},
-    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1, "leavers"},
-    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1, "seconded"},
-    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1, "transfers_in"},
-    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1, "trainees_started"},
-    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1, "trainees_qualified"},
-    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1, "trainees_left_attrition"},
-    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1, "trainees_left_not_retained"},
-    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1, "trainees_left_no_post"},
-    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1, "frozen_vacancies_wte_year_end"},
+    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1, "starters", 0},
+    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1, "recruits_withdrawn", 0},
+    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1, "leavers", 0},
+    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1, "seconded", 0},
+    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1, "transfers_in", 0},
+    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1, "trainees_started", 0},
+    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1, "trainees_qualified", 0},
+    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1, "trainees_left_attrition", 0},
+    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1, "trainees_left_not_retained", 0},
+    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1, "trainees_left_no_post", 0},
+    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1, "frozen_vacancies_wte_year_end", 0},
     {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1,
-     "supervision_shortfall_year_end"},
-    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost"},
+     "supervision_shortfall_year_end", 0},
+    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost", 0},
 };
 
 /* Rooms per financial year, for each site and for all sites together. */
 static const row room_rows[] = {
-    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available"},
-    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0, "room_hours_booked"},
-    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation"},
-    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost"},
-    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed"},
-    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face"},
-    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote"}, /* all sites only */
+    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available", 0},
+    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0, "room_hours_booked", 0},
+    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation", 0},
+    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost", 0},
+    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed", 0},
+    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face", 0},
+    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote", 0}, /* all sites only */
 };
 #define MAX_ROOM_SITES 8 /* sites shown one by one in the summary; all sites are always summed */
 #define LABEL_WIDTH 38   /* columns of the yearly tables' labels, unless a name makes one longer */
@@ -586,6 +659,14 @@ static void years_destroy(struct iapt_years *t)
     free(t);
 }
 
+/* The range of a row's yearly value (see iapt_measure_range). */
+static void row_range(const row *w, double *lo, double *hi)
+{
+    iapt_measure_range(w->measure, lo, hi);
+    if (w->how == RATIO)
+        *hi = w->cap > 0 ? w->cap : INFINITY;
+}
+
 /* Summarises every line for every year. 0, or -1 on OOM. */
 static int ytable_summarise(const iapt_results *r, ytable *t)
 {
@@ -597,7 +678,10 @@ static int ytable_summarise(const iapt_results *r, ytable *t)
         for (int k = 0; k < t->ny; k++) {
             for (size_t rep = 0; rep < r->nrep; rep++)
                 tmp[rep] = year_value(r, rep, &l->w, l->s, l->sw, &t->y[k]);
+            double lo, hi;
+            row_range(&l->w, &lo, &hi);
             l->ci[k] = sim_ci_column(tmp, r->nrep, 1, 0, r->level);
+            clamp_ci(&l->ci[k], lo, hi);
         }
     }
     int ok = tmp && (t->n == 0 || t->lines[t->n - 1].ci);
@@ -682,11 +766,13 @@ static struct iapt_years *years_create(const iapt_results *r)
     return t;
 }
 
-/* Prints section x, five years to a block. */
+/* Prints section x, five years to a block, and the note on cells from
+ * fewer than all replications if there are any. */
 static void print_years(const iapt_results *r, const ytable *t, const ysection *x, FILE *out)
 {
     size_t from = x->from, to = x->to;
     const char *title = x->title;
+    int partial = 0;
     for (int first = 0; first < t->ny; first += 5) {
         int n = t->ny - first < 5 ? t->ny - first : 5;
         fputc('\n', out);
@@ -706,12 +792,14 @@ static void print_years(const iapt_results *r, const ytable *t, const ysection *
                 sim_ci c = l->ci[k];
                 c.mean *= shown, c.half *= shown, c.lo *= shown, c.hi *= shown;
                 double target = row_target(r, &l->w, &t->y[k]);
-                cell(out, &c, 16, l->w.dec);
+                partial |= cell(out, r, &c, 16, l->w.dec);
                 fprintf(out, " %s", isnan(target) ? " " : mark(&c, target));
             }
             fputc('\n', out);
         }
     }
+    if (partial)
+        fputs(partial_note, out);
 }
 
 static void yearly_tables(const iapt_results *r, FILE *out)
@@ -737,15 +825,12 @@ static void yearly_tables(const iapt_results *r, FILE *out)
 int iapt_report_years_csv(const iapt_results *r, FILE *out)
 {
     const ytable *t = r->years;
-    fputs("year,months,measure,group,mean,ci_low,ci_high\n", out);
+    fputs("year,months,measure,group,mean,ci_low,ci_high,n\n", out);
     for (int k = 0; k < t->ny; k++)
         for (size_t i = 0; i < t->n; i++) {
             const yline *l = &t->lines[i];
             fprintf(out, "%s,%d,%s,%s", t->y[k].label, t->y[k].last - t->y[k].first + 1, l->w.name, l->group);
-            csv_value(out, l->ci[k].mean);
-            csv_value(out, l->ci[k].lo);
-            csv_value(out, l->ci[k].hi);
-            fputc('\n', out);
+            csv_ci(out, &l->ci[k]);
         }
     return ferror(out) ? -1 : 0;
 }
@@ -763,7 +848,7 @@ static int workforce_row_shown(const iapt_results *r, const char *g, int m)
 static void workforce_table(const iapt_results *r, FILE *out)
 {
     const iapt_layout *l = &r->m->layout;
-    int last = nmonths(r) - 1, rows = 0, width = 34;
+    int last = nmonths(r) - 1, rows = 0, width = 34, partial = 0;
     char ml[8], head[64];
     month_label(r, last, ml);
     for (size_t s = 0; s < l->nseries; s++)
@@ -787,13 +872,15 @@ static void workforce_table(const iapt_results *r, FILE *out)
                      *t = iapt_results_get(r, M_WTE_TRAINEE, g, last);
         fputs("  ", out);
         put_left(out, g, width);
-        cell(out, est, 14, 1);
-        cell(out, q, 14, 1);
-        cell(out, t, 14, 1);
-        cell(out, iapt_results_get(r, M_VACANCIES, g, last), 14, 1);
-        cell(out, iapt_results_get(r, M_CASELOAD_PER_WTE, g, last), 14, 1);
+        partial |= cell(out, r, est, 14, 1);
+        partial |= cell(out, r, q, 14, 1);
+        partial |= cell(out, r, t, 14, 1);
+        partial |= cell(out, r, iapt_results_get(r, M_VACANCIES, g, last), 14, 1);
+        partial |= cell(out, r, iapt_results_get(r, M_CASELOAD_PER_WTE, g, last), 14, 1);
         fputc('\n', out);
     }
+    if (partial)
+        fputs(partial_note, out);
     if (!rows)
         fprintf(out, "\nworkforce at %s: no funded posts, staff or trainees\n", ml);
 }
@@ -812,7 +899,9 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
                      "their means (%s)\n",
                 r->target_met ? "reached" : "did NOT reach", 100 * sc->run.target_half_width,
                 r->target_met ? "target met" : "stopped at max_replications");
-    fputc('\n', out);
+    fputs("intervals are cut at a measure's range (0, or 100%) and then show their open side only: \"100.0 -0.1\" is "
+          "99.9 to 100, \"5 +7\" 0 to 12\n\n",
+          out);
     monthly_table(r, out);
     flow_table(r, out);
     pathway_waits_table(r, out);

@@ -27,12 +27,18 @@ typedef struct iapt_results {
     int target_met;  /* automatic replication count: target met (or -1 if not used) */
 } iapt_results;
 
-/* Computes ci[] from x, and the financial-year tables (each year's value
+/* Computes ci[] from x (intervals cut at each measure's range), and the financial-year tables (each year's value
  * inside each replication, then across them) that the summary and
  * years.csv print. 0, or -1 on OOM (iapt_results_free frees what was
  * made). */
 int iapt_results_summarise(iapt_results *r);
 void iapt_results_free(iapt_results *r);
+
+/* The natural range [*lo, *hi] of a measure's values: 0 up (counts,
+ * days, hours, WTE, GBP), and for a share of a whole in % 0 to 100
+ * (utilisation and access, which can pass 100%, have no top). Confidence
+ * intervals are cut at it (the mean is unchanged). */
+void iapt_measure_range(int measure, double *lo, double *hi);
 
 /* The summary of (measure, group) in month m, or NULL if no such series. */
 const sim_ci *iapt_results_get(const iapt_results *r, int measure, const char *group, int month);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "app/report.h"
 #include "conf_fixture.h"
 #include "models/scenario.h"
 
@@ -216,12 +217,12 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     ran_free(&r);
     snprintf(sub, sizeof sub, "%s/ltc/years.csv", tmp);
     char *years = slurp(sub);
-    cr_assert(!strncmp(years, "year,months,measure,group,mean,ci_low,ci_high\n2026/27,12,referrals,all,", 71), "%.200s",
-              years);
+    cr_assert(!strncmp(years, "year,months,measure,group,mean,ci_low,ci_high,n\n2026/27,12,referrals,all,", 73),
+              "%.200s", years);
     const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,",
                           "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
                           "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
-                          "\n2027/28,12,training_days_lost,all,0,0,0\n"};
+                          "\n2027/28,12,training_days_lost,all,0,0,0,2\n"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
     free(years);
@@ -256,28 +257,32 @@ static int columns(const char *s, size_t n)
     return w;
 }
 
-/* A cell of a table: a number with or without "±half", "-" for none, or a
- * mark (+, -, ?) after one; its trailing "*" (fewer replications) is not
- * part of its column boundary. */
+/* The length of the "±half", "+half", "-half" or "(lo-hi)" after a cell's
+ * mean at s (0 if none). */
+static size_t half_part(const char *s)
+{
+    size_t i = !strncmp(s, "\xc2\xb1", 2) ? 2 : (*s == '+' || *s == '-' || *s == '(') ? 1 : 0;
+    size_t digits = strspn(s + i, "0123456789.-");
+    if (!i || !digits)
+        return 0;
+    if (*s == '(')
+        return s[i + digits] == ')' ? i + digits + 1 : 0;
+    return i + digits;
+}
+
+/* A cell of a table: a number with or without its interval, "-" for none,
+ * or a mark (+, -, ?) after one; its trailing "*" (fewer replications) is
+ * not part of its column boundary. */
 static int is_cell(const char *tok, size_t n)
 {
     if (n && tok[n - 1] == '*')
         n--;
     if (n == 1 && strchr("+-?", tok[0]))
         return 1;
-    size_t i = 0;
-    while (i < n && (isdigit((unsigned char)tok[i]) || tok[i] == '.'))
-        i++;
-    if (i == 0)
+    size_t i = strspn(tok, "0123456789.");
+    if (i == 0 || i > n)
         return 0;
-    if (i == n)
-        return 1;
-    if (n - i < 4 || strncmp(tok + i, " \xc2\xb1", 3) != 0)
-        return 0;
-    for (i += 3; i < n; i++)
-        if (!isdigit((unsigned char)tok[i]) && tok[i] != '.')
-            return 0;
-    return 1;
+    return i == n || (tok[i] == ' ' && i + 1 + half_part(tok + i + 1) == n);
 }
 
 /* Checks one table (lines [first, last] of the summary): every line has
@@ -293,8 +298,8 @@ static void check_table(char **lines, int first, int last)
         size_t len = strlen(l);
         cr_assert_eq(columns(l, len), width, "line %d is %d columns wide, the table's first line %d:\n%s\n%s", i + 1,
                      columns(l, len), width, lines[first], l);
-        /* tokens: runs of non-spaces, " ±" joining a number to its half;
-         * a cell follows two spaces or another cell (a label's words, like
+        /* tokens: runs of non-spaces, a number joined to its interval; a
+         * cell follows two spaces or another cell (a label's words, like
          * the 6 of "within 6 weeks", follow one) */
         int after_cell = 0;
         for (size_t a = 0; a < len;) {
@@ -302,7 +307,7 @@ static void check_table(char **lines, int first, int last)
             while (a < len && l[a] == ' ')
                 a++;
             size_t b = a;
-            while (b < len && (l[b] != ' ' || strncmp(l + b, " \xc2\xb1", 3) == 0))
+            while (b < len && (l[b] != ' ' || (b > a && isdigit((unsigned char)l[b - 1]) && half_part(l + b + 1))))
                 b++;
             after_cell = b > a && (a - gap >= 2 || after_cell) && is_cell(l + a, b - a);
             if (after_cell) {
@@ -356,6 +361,95 @@ Test(cli, summary_columns_aligned, .timeout = 120)
         i = last;
     }
     cr_assert_geq(tables, 10, "monthly, lists, waits, pathways, load, year, workforce flows, 3 room tables, workforce");
+    free(summary);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* Each row of a CSV file as its comma-separated fields (at most 16);
+ * returns the number of fields, 0 at the end. */
+static int csv_row(char **cur, char *f[16])
+{
+    char *l = *cur;
+    if (!l || !*l)
+        return 0;
+    char *end = strchr(l, '\n');
+    if (end)
+        *end = '\0';
+    *cur = end ? end + 1 : NULL;
+    int n = 0;
+    for (char *save = NULL, *t = strtok_r(l, ",", &save); t && n < 16; t = strtok_r(NULL, ",", &save))
+        f[n++] = t;
+    return n;
+}
+
+/* Intervals in results.csv and years.csv lie within their measure's range
+ * (counts, days, WTE, GBP at least 0; shares of a whole at most 100%)
+ * around an unchanged mean, n counts the replications with a value, and
+ * the summary marks a value from fewer than all replications with "*". */
+Test(cli, intervals_within_range_and_counted, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], sub[4300];
+    snprintf(args, sizeof args, "run scenarios/ltc-backfill.yaml -o %s/o -r 3 -q", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ran_free(&r);
+    snprintf(sub, sizeof sub, "%s/o/results.csv", tmp);
+    char *csv = slurp(sub), *cur = csv, *f[16], partial_month[8] = "";
+    cr_assert_eq(csv_row(&cur, f), 7);
+    cr_assert_str_eq(f[6], "n");
+    size_t rows = 0, cut = 0;
+    while (csv_row(&cur, f)) {
+        int m = 0;
+        while (m < IAPT_NMEASURES && strcmp(iapt_measure_catalogue[m].name, f[1]) != 0)
+            m++;
+        cr_assert_lt(m, IAPT_NMEASURES, "unknown measure %s", f[1]);
+        double lo, hi;
+        iapt_measure_range(m, &lo, &hi);
+        long n = strtol(f[6], NULL, 10);
+        cr_assert(n >= 0 && n <= 3, "%s %s %s: n %ld of 3 replications", f[0], f[1], f[2], n);
+        cr_assert_eq(n == 0, strcmp(f[3], "NA") == 0, "%s %s %s: n %ld, mean %s", f[0], f[1], f[2], n, f[3]);
+        if (n == 0)
+            continue;
+        double mean = strtod(f[3], NULL), a = strtod(f[4], NULL), b = strtod(f[5], NULL);
+        cr_assert(lo <= a && a <= mean && mean <= b && b <= hi, "%s %s %s: %g in [%g, %g], range [%g, %g]", f[0], f[1],
+                  f[2], mean, a, b, lo, hi);
+        cut += a == lo || b == hi;
+        rows++;
+        if (!partial_month[0] && n < 3 && !strcmp(f[1], "step_wait_mean") && !strcmp(f[2], "pathway:diabetes/step:3"))
+            snprintf(partial_month, sizeof partial_month, "%s", f[0]);
+    }
+    cr_assert_gt(rows, 10000);
+    cr_assert_gt(cut, 0, "some intervals are cut at their range");
+    free(csv);
+
+    snprintf(sub, sizeof sub, "%s/o/years.csv", tmp);
+    csv = cur = slurp(sub);
+    cr_assert_eq(csv_row(&cur, f), 8);
+    cr_assert_str_eq(f[7], "n");
+    static const char *const shares[] = {"within_6_weeks", "within_18_weeks", "recovery_rate", "dna_rate",
+                                         "reliable_improvement_rate", "finished_per_person_treated"};
+    while (csv_row(&cur, f)) {
+        if (!strcmp(f[4], "NA"))
+            continue;
+        double mean = strtod(f[4], NULL), a = strtod(f[5], NULL), b = strtod(f[6], NULL);
+        cr_assert(0 <= a && a <= mean && mean <= b, "%s %s %s: %g in [%g, %g]", f[0], f[2], f[3], mean, a, b);
+        for (size_t i = 0; i < sizeof shares / sizeof shares[0]; i++)
+            cr_assert(strcmp(f[2], shares[i]) != 0 || b <= 100, "%s %s %s: ci_high %g", f[0], f[2], f[3], b);
+    }
+    free(csv);
+
+    /* diabetes step 3 waits start with few people: a month with them in
+     * fewer than all replications is marked in the pathway table */
+    cr_assert(partial_month[0], "a month with diabetes step 3 waits in fewer than all replications");
+    snprintf(sub, sizeof sub, "%s/o/summary.txt", tmp);
+    char *summary = slurp(sub), *table = strstr(summary, "\nby pathway: people entering treatment"), line[16];
+    cr_assert_not_null(table);
+    snprintf(line, sizeof line, "\n%s ", partial_month);
+    char *at = strstr(table, line), *eol = at ? strchr(at + 1, '\n') : NULL;
+    cr_assert(at && eol && memchr(at, '*', (size_t)(eol - at)), "%s: no * in\n%.300s", partial_month, at ? at : "");
+    char *note = strstr(eol, "\n  *: from fewer than all replications"), *next = strstr(eol, "\n\n");
+    cr_assert(note && next && note < next, "the footnote follows the table");
     free(summary);
     rm_tree(tmp);
     free(tmp);
