@@ -3,9 +3,12 @@
  *
  * `run` checks everything it can before simulating (the scenario, the
  * limits of -r/-s/-j, which are the scenario keys' own, and that the output
- * folder can be made), and writes its four files all or nothing: into a
- * fresh hidden folder beside the target, renamed into place at the end, so
- * a failed run leaves no output, no temporary files and no folders it made.
+ * folder can be made, by making the fresh hidden folder beside the target
+ * that the files are written into), and writes its four files all or
+ * nothing: renamed into place at the end, so a failed or interrupted run
+ * leaves no output, no temporary files and no folders it made. Only when
+ * the tables cannot be printed after the files are in place are the files
+ * kept (complete), and the exit status says the printing failed.
  */
 #include "app/cli.h"
 
@@ -13,6 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,23 +33,149 @@
  * calls, not here). */
 #define PATH_BUF (2 * PATH_MAX + 64)
 
+/* The commands: how each is called, a line for the overview, and its own
+ * help (after its usage line). */
+typedef struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *summary;
+    const char *help;
+} command;
+
+static int cmd_help(int argc, char **argv);
+
+static const command commands[] = {
+    {"run", iapt_cmd_run, "run SCENARIO [-o DIR] [-r REPLICATIONS] [-s SEED] [-j THREADS] [-q]",
+     "simulate the scenario; print the tables; write results.csv, years.csv, summary.txt and\n"
+     "            the effective scenario.yaml into DIR (default out/NAME, NAME the scenario file's\n"
+     "            name without its folder and .yaml: out/default for scenarios/default.yaml)",
+     "Simulates the scenario, prints the tables and writes results.csv, years.csv, summary.txt and\n"
+     "the effective scenario.yaml into DIR, all or nothing: through a hidden folder made beside DIR\n"
+     "before the run starts, renamed into place at the end (other files in DIR are kept).\n"
+     "\n"
+     "  -o, --output DIR            where to write (default out/NAME, NAME the scenario file's name\n"
+     "                              without its folder and .yaml: out/default for scenarios/default.yaml)\n"
+     "  -r, --replications N        independent replications, 1 to 100000 (as run.replications)\n"
+     "  -s, --seed SEED             master seed, 0 to 9200000000000000000 (as run.seed)\n"
+     "  -j, --threads N             threads, 0 to 1024, 0 for one per processor (as run.threads)\n"
+     "  -q, --quiet                 print nothing (the files are still written)\n"
+     "  -h, --help                  this text\n"
+     "A value follows its option after a space or attached: -j 2, -j2, --threads 2, --threads=2.\n"
+     "\n"
+     "Exit status: 0 done; 1 bad input (nothing written); 2 bad usage, or an output folder that\n"
+     "cannot be made or written (found before the run starts); 3 the run or writing its results\n"
+     "failed (nothing written), or the tables could not be printed (the files are then complete).\n"},
+    {"check", iapt_cmd_check, "check SCENARIO...", "validate scenario files without running them",
+     "Validates each scenario file without running it, printing every problem as\n"
+     "file:line:col: key.path: expected ..., got ...\n"
+     "\n"
+     "Exit status: 0 every file is valid; 1 one or more is not; 2 no file given.\n"},
+    {"show", iapt_cmd_show, "show SCENARIO",
+     "print the effective scenario (after extends and defaults) exactly as the model uses it",
+     "Prints the effective scenario: the file after its extends chain and with every default filled\n"
+     "in, exactly as the model uses it. What it prints is itself a scenario that loads again (each\n"
+     "run writes it as scenario.yaml).\n"
+     "\n"
+     "Exit status: 0 printed; 1 bad input; 2 not exactly one file given; 3 not written.\n"},
+    {"schema", iapt_cmd_schema, "schema", "print the scenario key reference (Markdown; docs/scenario.md)",
+     "Prints the scenario key reference, every key with its unit, default and source, as Markdown\n"
+     "(the repository keeps it as docs/scenario.md).\n"},
+    {"measures", iapt_cmd_measures, "measures", "list the measures reported, with units, ranges and groupings",
+     "Lists the measures in results.csv with their units, ranges and groupings, and how their\n"
+     "intervals are computed.\n"},
+    {"help", cmd_help, "help [COMMAND]", "this text, or a command's options and exit statuses (also COMMAND --help)",
+     "Prints the overview of the commands, or one command's help (as COMMAND --help or -h does).\n"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
 void iapt_usage(FILE *out)
 {
-    fputs("usage: iaptsim run SCENARIO [-o DIR] [-r REPLICATIONS] [-s SEED] [-j THREADS] [-q]\n"
-          "         (also -j2, --threads 2, --threads=2; --output, --replications, --seed, --quiet)\n"
-          "       iaptsim check SCENARIO...\n"
-          "       iaptsim show SCENARIO\n"
-          "       iaptsim schema\n"
-          "       iaptsim measures\n"
-          "       iaptsim --version\n"
-          "\n"
-          "  run       simulate the scenario; print the tables; write results.csv, years.csv, summary.txt\n"
-          "            and the effective scenario.yaml into DIR (default out/<scenario name>)\n"
-          "  check     validate scenario files without running them\n"
-          "  show      print the effective scenario (after extends and defaults) exactly as the model uses it\n"
-          "  schema    print the scenario key reference (Markdown; docs/scenario.md)\n"
-          "  measures  list the measures reported, with units and groupings\n",
-          out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "%s iaptsim %s\n", i ? "      " : "usage:", commands[i].usage);
+    fputs("       iaptsim --version\n\n", out);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+}
+
+static const command *find_command(const char *name)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].name, name))
+            return &commands[i];
+    return NULL;
+}
+
+static void command_help(const command *c, FILE *out)
+{
+    fprintf(out, "usage: iaptsim %s\n\n%s", c->usage, c->help);
+}
+
+/* After a usage error of command `name` (its message already printed):
+ * the command's usage line and where to read more. Returns 2. */
+static int usage_error(const char *name)
+{
+    fprintf(stderr, "usage: iaptsim %s\n", find_command(name)->usage);
+    if (strcmp(name, "help") != 0)
+        fprintf(stderr, "(iaptsim help %s says more)\n", name);
+    return 2;
+}
+
+static int is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
+
+/* Whether a command was asked for its help (-h or --help among its
+ * arguments); if so prints it. */
+static int asked_help(const char *name, int argc, char **argv)
+{
+    for (int i = 0; i < argc; i++)
+        if (is_help(argv[i])) {
+            command_help(find_command(name), stdout);
+            return 1;
+        }
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc == 0 || (argc == 1 && is_help(argv[0]))) {
+        iapt_usage(stdout);
+        return 0;
+    }
+    const command *c = find_command(argv[0]);
+    if (argc > 1) {
+        fprintf(stderr, "iaptsim: help takes one command, got %d arguments\n", argc);
+        return usage_error("help");
+    }
+    if (!c) {
+        fprintf(stderr, "iaptsim: help: unknown command \"%s\"\n", argv[0]);
+        return usage_error("help");
+    }
+    command_help(c, stdout);
+    return 0;
+}
+
+int iapt_dispatch(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs("iaptsim: which command?\n", stderr);
+        iapt_usage(stderr);
+        return 2;
+    }
+    const char *cmd = argv[1];
+    const command *c = find_command(cmd);
+    if (c)
+        return c->fn(argc - 2, argv + 2);
+    if (!strcmp(cmd, "--version")) {
+        printf("iaptsim %s\n", IAPTSIM_VERSION);
+        return 0;
+    }
+    if (is_help(cmd)) {
+        iapt_usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "iaptsim: unknown command \"%s\"\n", cmd);
+    iapt_usage(stderr);
+    return 2;
 }
 
 /* Loads a scenario, printing every problem. 0 or 1 (bad input). */
@@ -63,11 +193,16 @@ static int load(const char *path, iapt_scenario *sc)
     return rc ? 1 : 0;
 }
 
+/* "1 pathway", "2 pathways" */
+static const char *plural(size_t n, const char *one, const char *many) { return n == 1 ? one : many; }
+
 int iapt_cmd_check(int argc, char **argv)
 {
+    if (asked_help("check", argc, argv))
+        return 0;
     if (argc < 1) {
-        iapt_usage(stderr);
-        return 2;
+        fputs("iaptsim: check needs a scenario file\n", stderr);
+        return usage_error("check");
     }
     int status = 0;
     for (int i = 0; i < argc; i++) {
@@ -76,8 +211,10 @@ int iapt_cmd_check(int argc, char **argv)
             status = 1;
             continue;
         }
-        printf("%s: ok (%zu pathways, %zu teams, %zu staff groups, %zu cohorts)\n", argv[i], sc.pathways.n,
-               sc.workforce.teams.n, sc.workforce.staff.n, sc.workforce.cohorts.n);
+        size_t np = sc.pathways.n, nt = sc.workforce.teams.n, ns = sc.workforce.staff.n, nc = sc.workforce.cohorts.n;
+        printf("%s: ok (%zu %s, %zu %s, %zu %s, %zu %s)\n", argv[i], np, plural(np, "pathway", "pathways"), nt,
+               plural(nt, "team", "teams"), ns, plural(ns, "staff group", "staff groups"), nc,
+               plural(nc, "cohort", "cohorts"));
         iapt_scenario_free(&sc);
     }
     return status;
@@ -85,9 +222,15 @@ int iapt_cmd_check(int argc, char **argv)
 
 int iapt_cmd_show(int argc, char **argv)
 {
+    if (asked_help("show", argc, argv))
+        return 0;
     if (argc != 1) {
-        iapt_usage(stderr);
-        return 2;
+        if (argc == 0)
+            fputs("iaptsim: show needs a scenario file\n", stderr);
+        else
+            fprintf(stderr, "iaptsim: show takes one scenario file, got %d: \"%s\", \"%s\"%s\n", argc, argv[0], argv[1],
+                    argc > 2 ? "..." : "");
+        return usage_error("show");
     }
     iapt_scenario sc;
     if (load(argv[0], &sc))
@@ -126,23 +269,28 @@ int iapt_schema_markdown(FILE *out)
     return conf_doc_markdown(out, &iapt_scenario_schema, "iaptsim scenario reference", schema_preamble);
 }
 
+/* A command that takes no arguments was given some: says so. Returns 2. */
+static int no_arguments(const char *name, char **argv)
+{
+    fprintf(stderr, "iaptsim: %s takes no arguments, got \"%s\"\n", name, argv[0]);
+    return usage_error(name);
+}
+
 int iapt_cmd_schema(int argc, char **argv)
 {
-    (void)argv;
-    if (argc != 0) {
-        iapt_usage(stderr);
-        return 2;
-    }
+    if (asked_help("schema", argc, argv))
+        return 0;
+    if (argc != 0)
+        return no_arguments("schema", argv);
     return iapt_schema_markdown(stdout) ? 3 : 0;
 }
 
 int iapt_cmd_measures(int argc, char **argv)
 {
-    (void)argv;
-    if (argc != 0) {
-        iapt_usage(stderr);
-        return 2;
-    }
+    if (asked_help("measures", argc, argv))
+        return 0;
+    if (argc != 0)
+        return no_arguments("measures", argv);
     static const char *const kinds[G_NKINDS] = {"all",        "pathway",        "source", "step",
                                                 "stage",      "grade",          "team",   "team/grade",
                                                 "drop-out stage", "route", "pathway/step", "programme",
@@ -543,39 +691,98 @@ static int put_scenario(FILE *f, const void *arg)
     return conf_emit(f, &iapt_scenario_schema, ((const outputs *)arg)->sc);
 }
 
-/* Writes the outputs into a fresh folder beside the target and renames it
- * into place: all or nothing. On failure, removes what it made. */
-static int write_outputs(const outputs *out, const outdir *d)
+/* Where a run's files are staged: a hidden folder beside the target, and
+ * the folders made above it (outermost first). Made before the run starts,
+ * so that a folder that cannot be made stops it at once; removed if the
+ * run fails or is interrupted. */
+typedef struct staging {
+    char tmp[PATH_BUF];
+    char made[16][PATH_MAX];
+    int nmade;
+} staging;
+
+/* The staging of the run in progress, for the signal handler. */
+static staging *volatile interrupted_staging;
+
+/* SIGINT, SIGTERM, SIGHUP (unless ignored) during the run: removes the (still empty) hidden
+ * folder and the folders made for it, then dies of the signal. rmdir,
+ * signal and raise are async-signal-safe. */
+static void on_interrupt(int sig)
 {
-    char made[16][PATH_MAX], tmp[PATH_BUF];
-    int nmade = 0, (*const fn[NOUT])(FILE *, const void *) = {put_csv, put_years, put_summary, put_scenario};
-    int bad = make_parents(d, made, &nmade, 16);
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp-XXXXXX", d->parent, d->name);
-    int have_tmp = !bad && mkdtemp(tmp) != NULL;
-    bad |= !have_tmp;
+    staging *st = interrupted_staging;
+    if (st) {
+        rmdir(st->tmp);
+        for (int i = st->nmade; i > 0; i--)
+            rmdir(st->made[i - 1]);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void staging_abandon(staging *st)
+{
+    interrupted_staging = NULL;
+    remove_outputs(st->tmp);
+    remove_made(st->made, st->nmade);
+}
+
+/* Makes the folders above the target and the hidden folder beside it.
+ * Prints why not; -1 then (nothing left behind). */
+static int staging_prepare(const outdir *d, staging *st)
+{
+    memset(st, 0, sizeof *st);
+    snprintf(st->tmp, sizeof st->tmp, "%s/.%s.tmp-XXXXXX", d->parent, d->name);
+    if (make_parents(d, st->made, &st->nmade, 16) != 0 || !mkdtemp(st->tmp)) {
+        int e = errno;
+        remove_made(st->made, st->nmade);
+        fprintf(stderr, "iaptsim: -o %s: cannot create a folder in %s: %s\n", d->target, d->parent, strerror(e));
+        return -1;
+    }
+    interrupted_staging = st;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_interrupt;
+        sigemptyset(&sa.sa_mask);
+        /* a signal ignored when we started (nohup, a background job) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+    return 0;
+}
+
+/* Writes the outputs into the staging folder and renames it into place:
+ * all or nothing. On failure, removes what it made. */
+static int write_outputs(const outputs *out, const outdir *d, staging *st)
+{
+    int (*const fn[NOUT])(FILE *, const void *) = {put_csv, put_years, put_summary, put_scenario};
+    int bad = 0;
+    interrupted_staging = NULL; /* no longer empty */
     for (int i = 0; i < NOUT && !bad; i++)
-        bad = write_file(tmp, out_names[i], fn[i], out);
-    if (!bad && chmod(tmp, 0777 & ~current_umask()) != 0)
+        bad = write_file(st->tmp, out_names[i], fn[i], out);
+    if (!bad && chmod(st->tmp, 0777 & ~current_umask()) != 0)
         bad = 1;
-    bad = bad || install(tmp, d) != 0;
+    bad = bad || install(st->tmp, d) != 0;
     if (bad) {
         int e = errno;
-        if (have_tmp)
-            remove_outputs(tmp);
-        remove_made(made, nmade);
+        staging_abandon(st);
         fprintf(stderr, "iaptsim: cannot write results into %s: %s\n", d->target, strerror(e ? e : EIO));
         return -1;
     }
     return 0;
 }
 
+/* Set when run has said itself that standard output failed (iapt_exit). */
+static int stdout_reported;
+
 int iapt_cmd_run(int argc, char **argv)
 {
     run_opts o;
-    if (parse_run(argc, argv, &o)) {
-        iapt_usage(stderr);
-        return 2;
-    }
+    if (asked_help("run", argc, argv))
+        return 0;
+    if (parse_run(argc, argv, &o))
+        return usage_error("run");
     char dir[PATH_MAX];
     if (o.outdir)
         snprintf(dir, sizeof dir, "%s", o.outdir);
@@ -585,7 +792,8 @@ int iapt_cmd_run(int argc, char **argv)
     if (load(o.scenario, &sc))
         return 1;
     outdir d;
-    if (outdir_check(dir, &d)) {
+    staging st;
+    if (outdir_check(dir, &d) || staging_prepare(&d, &st)) {
         iapt_scenario_free(&sc);
         return 2;
     }
@@ -600,6 +808,7 @@ int iapt_cmd_run(int argc, char **argv)
     iapt_model *m = iapt_model_create(&sc);
     if (!m) {
         fprintf(stderr, "iaptsim: out of memory preparing the model\n");
+        staging_abandon(&st);
         goto done;
     }
     r.m = m;
@@ -607,20 +816,40 @@ int iapt_cmd_run(int argc, char **argv)
     if (replicate(m, &r) || iapt_results_summarise(&r)) {
         fprintf(stderr, "iaptsim: the run failed (out of memory or a numerical error%s%s)\n",
                 sim_gsl_errors() ? ": " : "", sim_gsl_errors() ? sim_gsl_first_error() : "");
+        staging_abandon(&st);
         goto done;
     }
     if (!o.quiet)
         iapt_report_table(&r, o.scenario, stdout);
     outputs out = {&r, &sc, o.scenario};
-    if (write_outputs(&out, &d))
+    if (write_outputs(&out, &d, &st))
         goto done;
-    if (!o.quiet)
-        printf("\nwrote %s/results.csv, %s/years.csv, %s/summary.txt, %s/scenario.yaml\n", d.target, d.target, d.target,
-               d.target);
     status = 0;
+    if (!o.quiet) {
+        printf("\nwrote %s/results.csv, %s/years.csv, %s/summary.txt, %s/scenario.yaml\n", d.target, d.target,
+               d.target, d.target);
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "iaptsim: cannot write to standard output: %s; the results in %s are complete\n",
+                    strerror(errno ? errno : EIO), d.target);
+            stdout_reported = 1;
+            status = 3;
+        }
+    }
 done:
     iapt_results_free(&r);
     iapt_model_destroy(m);
     iapt_scenario_free(&sc);
     return status;
+}
+
+int iapt_exit(int rc, int err)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (!stdout_reported)
+            fprintf(stderr, "iaptsim: cannot write to standard output: %s\n", strerror(errno ? errno : err ? err : EIO));
+        return rc ? rc : 3;
+    }
+    return rc;
 }

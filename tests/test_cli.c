@@ -4,9 +4,13 @@
  * bad input; run writes its four files all or nothing and leaves nothing
  * behind on error (no files, no temporary or empty folders); -r, -s and -j
  * take the scenario keys' own limits; an output path that is a file, or
- * lies under one, is refused before anything runs; write errors (a full
- * device, a file size limit) exit non-zero. Each command runs in a shell
- * with its output captured to files in a fresh temporary folder.
+ * lies under one, or cannot be made, is refused before anything runs; an
+ * interrupted run leaves nothing; write errors (a full device, a file size
+ * limit) exit non-zero, and a standard output that fails after the files
+ * are in place keeps them; help for every command; usage errors say what
+ * was wrong; the summary's tables are aligned; intervals lie within their
+ * measure's range. Each command runs in a shell with its output captured
+ * to files in a fresh temporary folder.
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -112,12 +116,12 @@ Test(cli, check)
     char *tmp = fix_tmpdir();
     ran r = run(tmp, "check " BASE);
     cr_assert_eq(r.status, 0, "%s", r.err);
-    cr_assert_str_eq(r.out, BASE ": ok (1 pathways, 2 teams, 2 staff groups, 1 cohorts)\n");
+    cr_assert_str_eq(r.out, BASE ": ok (1 pathway, 2 teams, 2 staff groups, 1 cohort)\n");
     cr_assert_str_eq(r.err, "");
     ran_free(&r);
     r = run(tmp, "check " BASE " tests/data/scenario/routing.yaml tests/data/scenario/nothing.yaml");
     cr_assert_eq(r.status, 1);
-    cr_assert_str_eq(r.out, BASE ": ok (1 pathways, 2 teams, 2 staff groups, 1 cohorts)\n");
+    cr_assert_str_eq(r.out, BASE ": ok (1 pathway, 2 teams, 2 staff groups, 1 cohort)\n");
     cr_assert_str_eq(r.err, "tests/data/scenario/routing.yaml:5:14: pathways[core].sources: shares must sum to 100%, "
                             "got 110%\n"
                             "tests/data/scenario/routing.yaml:6:28: pathways[core].assessment.to_step2: expected "
@@ -125,12 +129,90 @@ Test(cli, check)
                             "20% = 110%\n"
                             "tests/data/scenario/nothing.yaml: cannot open: No such file or directory\n");
     ran_free(&r);
-    r = run(tmp, "check");
-    cr_assert_eq(r.status, 2);
+    r = run(tmp, "check scenarios/default.yaml scenarios/ltc-backfill.yaml");
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_str_eq(r.out, "scenarios/default.yaml: ok (1 pathway, 1 team, 5 staff groups, 6 cohorts)\n"
+                            "scenarios/ltc-backfill.yaml: ok (3 pathways, 2 teams, 6 staff groups, 9 cohorts)\n");
     ran_free(&r);
     r = run(tmp, "frobnicate");
     cr_assert_eq(r.status, 2);
     cr_assert(strncmp(r.err, "iaptsim: unknown command \"frobnicate\"\n", 38) == 0, "%s", r.err);
+    ran_free(&r);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* help, --help and -h for every command: its usage and options on
+ * standard output, exit 0. */
+Test(cli, help)
+{
+    char *tmp = fix_tmpdir(), args[64];
+    static const char *const cmds[] = {"run", "check", "show", "schema", "measures", "help"};
+    static const char *const forms[] = {"help %s", "%s --help", "%s -h"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+        for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
+            snprintf(args, sizeof args, forms[k], cmds[i]);
+            ran r = run(tmp, args);
+            char want[64];
+            snprintf(want, sizeof want, "usage: iaptsim %s", cmds[i]);
+            cr_assert_eq(r.status, 0, "%s: %s", args, r.err);
+            cr_assert_str_eq(r.err, "", "%s", args);
+            cr_assert(!strncmp(r.out, want, strlen(want)) || (!strcmp(cmds[i], "help") && k > 0),
+                      "%s:\n%s", args, r.out);
+            ran_free(&r);
+        }
+    ran r = run(tmp, "run scenarios/default.yaml -r 5 --help");
+    cr_assert_eq(r.status, 0);
+    cr_assert(strstr(r.out, "  -o, --output DIR "), "%s", r.out);
+    cr_assert(strstr(r.out, "\nExit status: "), "%s", r.out);
+    ran_free(&r);
+    static const char *const overview[] = {"help", "--help", "-h", "help -h"};
+    for (size_t i = 0; i < sizeof overview / sizeof overview[0]; i++) {
+        r = run(tmp, overview[i]);
+        cr_assert_eq(r.status, 0, "%s", overview[i]);
+        cr_assert(!strncmp(r.out, "usage: iaptsim run SCENARIO", 27), "%s:\n%s", overview[i], r.out);
+        cr_assert(strstr(r.out, "(default out/NAME, NAME the scenario file's\n"), "%s", r.out);
+        ran_free(&r);
+    }
+    r = run(tmp, "help frob");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "iaptsim: help: unknown command \"frob\"\nusage: iaptsim help [COMMAND]\n");
+    ran_free(&r);
+    r = run(tmp, "help run show");
+    cr_assert_eq(r.status, 2);
+    cr_assert_str_eq(r.err, "iaptsim: help takes one command, got 2 arguments\nusage: iaptsim help [COMMAND]\n");
+    ran_free(&r);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* Wrong arguments say what was wrong before the usage. */
+Test(cli, usage_errors_say_what_was_wrong)
+{
+    char *tmp = fix_tmpdir();
+    static const char *const cases[][2] = {
+        {"check", "iaptsim: check needs a scenario file\nusage: iaptsim check SCENARIO...\n"
+                  "(iaptsim help check says more)\n"},
+        {"schema extra", "iaptsim: schema takes no arguments, got \"extra\"\nusage: iaptsim schema\n"
+                         "(iaptsim help schema says more)\n"},
+        {"measures extra", "iaptsim: measures takes no arguments, got \"extra\"\nusage: iaptsim measures\n"
+                           "(iaptsim help measures says more)\n"},
+        {"show a.yaml b.yaml", "iaptsim: show takes one scenario file, got 2: \"a.yaml\", \"b.yaml\"\n"
+                               "usage: iaptsim show SCENARIO\n(iaptsim help show says more)\n"},
+        {"show", "iaptsim: show needs a scenario file\nusage: iaptsim show SCENARIO\n(iaptsim help show says more)\n"},
+        {"run", "iaptsim: run needs a scenario file\nusage: iaptsim run SCENARIO [-o DIR] [-r REPLICATIONS] [-s SEED] "
+                "[-j THREADS] [-q]\n(iaptsim help run says more)\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ran r = run(tmp, cases[i][0]);
+        cr_assert_eq(r.status, 2, "%s", cases[i][0]);
+        cr_assert_str_eq(r.out, "", "%s", cases[i][0]);
+        cr_assert_str_eq(r.err, cases[i][1], "%s", cases[i][0]);
+        ran_free(&r);
+    }
+    ran r = run(tmp, "");
+    cr_assert_eq(r.status, 2);
+    cr_assert(!strncmp(r.err, "iaptsim: which command?\nusage: iaptsim run ", 43), "%s", r.err);
     ran_free(&r);
     rm_tree(tmp);
     free(tmp);
@@ -546,6 +628,54 @@ Test(cli, output_path_checked_before_running, .timeout = 30)
     free(tmp);
 }
 
+/* An output folder that cannot be made stops the run before it starts
+ * (as root, access() allows writing into /proc; making the hidden folder
+ * there does not), and leaves nothing behind. */
+Test(cli, output_folder_made_before_running, .timeout = 30)
+{
+    char *tmp = fix_tmpdir();
+    ran r = run(tmp, "run scenarios/default.yaml -r 100000 -o /proc/iaptsim-x");
+    cr_assert_eq(r.status, 2, "%s", r.err);
+    cr_assert(!strncmp(r.err, "iaptsim: -o /proc/iaptsim-x: cannot create ", 43), "%s", r.err);
+    ran_free(&r);
+    struct stat st;
+    cr_assert_neq(stat("/proc/iaptsim-x", &st), 0);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* A run interrupted (SIGTERM; SIGINT and SIGHUP alike, but a background
+ * job ignores SIGINT) removes the hidden folder and the folders it made,
+ * and dies of the signal. */
+Test(cli, interrupted_run_leaves_nothing, .timeout = 60)
+{
+    const char *bin = getenv("IAPTSIM_BIN");
+    if (!bin)
+        cr_skip_test("IAPTSIM_BIN is not set (run through ctest)");
+    char *tmp = fix_tmpdir(), cmd[9000];
+    snprintf(cmd, sizeof cmd,
+             "{ \"%s\" run scenarios/default.yaml -r 100000 -j 1 -q -o %s/a/b & p=$!; "
+             "for i in $(seq 300); do ls -a %s/a 2>/dev/null | grep -q tmp- && break; sleep 0.1; done; "
+             "ls -a %s/a > %s/seen 2>&1; kill -TERM $p; wait $p; echo $? > %s/status; } 2>/dev/null",
+             bin, tmp, tmp, tmp, tmp, tmp);
+    cr_assert_eq(system(cmd), 0);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/seen", tmp);
+    char *seen = slurp(path);
+    cr_assert(strstr(seen, ".b.tmp-"), "the hidden folder is made before the run: %s", seen);
+    free(seen);
+    snprintf(path, sizeof path, "%s/status", tmp);
+    char *status = slurp(path);
+    cr_assert_str_eq(status, "143\n", "died of SIGTERM");
+    free(status);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/seen", tmp);
+    unlink(path);
+    assert_listing(tmp, "");
+    rm_tree(tmp);
+    free(tmp);
+}
+
 Test(cli, write_errors_exit_non_zero, .timeout = 120)
 {
     struct stat st;
@@ -559,12 +689,20 @@ Test(cli, write_errors_exit_non_zero, .timeout = 120)
         cr_assert_str_eq(r.err, "iaptsim: cannot write to standard output: No space left on device\n", "%s", cmds[i]);
         ran_free(&r);
     }
-    /* The tables fail; the files are written, but the status says so. */
+    /* The tables fail after the files are in place: they are kept
+     * (complete), and the message and status say so. */
     snprintf(args, sizeof args, "run " BASE " -r 1 -o %s/o", tmp);
     ran r = run_in(tmp, NULL, args, "/dev/full");
     cr_assert_eq(r.status, 3);
-    cr_assert_str_eq(r.err, "iaptsim: cannot write to standard output: No space left on device\n");
+    char want[4400], dir[4300];
+    snprintf(want, sizeof want,
+             "iaptsim: cannot write to standard output: No space left on device; the results in %s/o are complete\n",
+             tmp);
+    cr_assert_str_eq(r.err, want);
     ran_free(&r);
+    snprintf(dir, sizeof dir, "%s/o", tmp);
+    assert_listing(dir, "results.csv scenario.yaml summary.txt years.csv");
+    assert_listing(tmp, "o");
     rm_tree(tmp);
     free(tmp);
 }
