@@ -457,7 +457,7 @@ static double value(const iapt_results *r, size_t rep, long s, int m)
     return r->x[rep * iapt_model_nout(r->m) + (size_t)s * (size_t)nmonths(r) + (size_t)m];
 }
 
-typedef enum agg { SUM, LAST, WEIGHTED, RATIO } agg;
+typedef enum agg { SUM, LAST, WEIGHTED, RATIO, MAX } agg;
 
 typedef struct row {
     const char *label;
@@ -482,6 +482,10 @@ static double year_value(const iapt_results *r, size_t rep, const row *w, long s
         switch (w->how) {
         case SUM: num += v; den = 1; break;
         case LAST: num = v; den = 1; break;
+        case MAX:
+            if (!isnan(v) && (den == 0 || v > num))
+                num = v, den = 1;
+            break;
         case WEIGHTED: {
             double wt = value(r, rep, sw, m);
             if (!isnan(v) && wt > 0)
@@ -559,6 +563,9 @@ static const row room_rows[] = {
     {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation", 0},
     {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost", 0},
     {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed", 0},
+    {"delayed bookings: mean delay (days)", M_ROOM_DELAY_MEAN, WEIGHTED, M_ROOM_DELAYED, 0, -1, 1, "room_delay_mean",
+     0},
+    {"most waiting for a room at a month end", M_ROOM_WAITING, MAX, 0, 0, -1, 0, "room_waiting_max", 0},
     {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face", 0},
     {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote", 0}, /* all sites only */
 };

@@ -262,16 +262,14 @@ static void book_in_room(state *st, int32_t p, int32_t c, double t, int32_t minu
         if (d != IAPT_NONE)
             iapt_rec(st, M_OVERBOOKED, G_ALL, 0, 1);
     } else if (dc != IAPT_NONE && (d == IAPT_NONE || dc < d)) {
-        ps->flags |= PF_ROOM_DELAYED;
+        iapt_rooms_hold_up(ps, dc);
     }
     if (d == IAPT_NONE) {
         wait_for_room(st, p, d0, minutes);
         return;
     }
-    if (ps->flags & PF_ROOM_DELAYED) {
-        iapt_rooms_delayed(st, s);
-        ps->flags &= (uint16_t)~PF_ROOM_DELAYED;
-    }
+    if (ps->flags & PF_ROOM_DELAYED)
+        iapt_rooms_delayed(st, p, s, d);
     iapt_diary_take(st, c, d, minutes);
     iapt_rooms_take(st, s, d, minutes);
     ps->flags |= PF_ROOM;
@@ -420,7 +418,7 @@ static int32_t room_assessment_slot(state *st, int32_t p, const slot_heap *h, in
             best = i, bd = d;
     }
     if (first_free != IAPT_NONE && (bd == IAPT_NONE || first_free < bd))
-        ps->flags |= PF_ROOM_DELAYED;
+        iapt_rooms_hold_up(ps, first_free);
     *day = bd;
     return best;
 }

@@ -85,7 +85,7 @@ static int can_facilitate(const state *st, int32_t c, int32_t team, int step, ui
  * the day or IAPT_NONE; *no_room is set if some day had the facilitators
  * but no room. */
 static int32_t find_facilitators(state *st, int32_t team, int step, uint8_t req, int32_t n, int32_t every,
-                                 int32_t minutes, int32_t need, int32_t site, int32_t *fac, int *no_room)
+                                 int32_t minutes, int32_t need, int32_t site, int32_t *fac, int32_t *no_room)
 {
     int32_t from = st->today + (int32_t)ceil(sim_dist_mean(&st->sc->service.first_lead));
     int32_t to = st->today + (int32_t)floor(st->sc->service.booking_horizon);
@@ -100,7 +100,8 @@ static int32_t find_facilitators(state *st, int32_t team, int step, uint8_t req,
             continue;
         if (site < 0 || iapt_rooms_fit_series(st, site, d, n, every, minutes))
             return d;
-        *no_room = 1;
+        if (*no_room == IAPT_NONE)
+            *no_room = d;
     }
     return IAPT_NONE;
 }
@@ -153,10 +154,8 @@ static void start_group(state *st, int32_t team, int step, int modality, int32_t
     int32_t every = group_every(mc);
     if (site >= 0) {
         person *head = &st->p[l->head];
-        if (head->flags & PF_ROOM_DELAYED) {
-            iapt_rooms_delayed(st, site);
-            head->flags &= (uint16_t)~PF_ROOM_DELAYED;
-        }
+        if (head->flags & PF_ROOM_DELAYED)
+            iapt_rooms_delayed(st, l->head, site, day);
         for (int32_t k = 0; k < gr->total && day + k * every < st->today + IAPT_DIARY_DAYS; k++)
             iapt_rooms_take(st, site, day + k * every, (int32_t)gr->minutes);
     }
@@ -188,12 +187,12 @@ static void try_start(state *st, int32_t team, int step, int modality)
         int32_t n = next_length(st, team, step, modality);
         uint8_t req = members_req(st, l, (int32_t)mc->group_max);
         int32_t site = st->p[l->head].site;
-        int no_room = 0;
+        int32_t no_room = IAPT_NONE; /* the first day the facilitators had time but no room */
         int32_t day = find_facilitators(st, team, step, req, n, group_every(mc), group_minutes(mc), need, site, fac,
                                         &no_room);
         if (day == IAPT_NONE) {
-            if (no_room)
-                st->p[l->head].flags |= PF_ROOM_DELAYED;
+            if (no_room != IAPT_NONE)
+                iapt_rooms_hold_up(&st->p[l->head], no_room);
             return;
         }
         start_group(st, team, step, modality, day, n, fac, need, site);
@@ -206,6 +205,14 @@ void iapt_groups_join(state *st, int32_t p)
     iapt_people_set_state(st, p, P_WAIT_GROUP);
     iapt_plist_insert(st, group_list(st, ps->team, ps->step, ps->modality), p);
     try_start(st, ps->team, ps->step, ps->modality);
+}
+
+int32_t iapt_groups_first_group(const state *st, int32_t p)
+{
+    const person *ps = &st->p[p];
+    const plist *l = &st->group_wait[list_index(st, ps->team, ps->step, ps->modality)];
+    long max = mod_cfg(st, ps->step, ps->modality)->group_max;
+    return l->n < max ? l->n : (int32_t)max;
 }
 
 void iapt_groups_try_all(state *st)

@@ -18,6 +18,9 @@
 
 /* p (step and modality set) waits for a group; one starts if it can. */
 void iapt_groups_join(state *st, int32_t p);
+/* p, first on its group list: the people the next group would start with
+ * (the list, up to the modality's maximum). */
+int32_t iapt_groups_first_group(const state *st, int32_t p);
 /* Tries to start groups for every list with enough people (daily). */
 void iapt_groups_try_all(state *st);
 /* p leaves a group list or a group before attending (drop-out). */

@@ -188,6 +188,13 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                         "face-to-face bookings placed later than the clinician's first free day for want of a "
                         "free room at the site (an assessment, a session, a group's start), counted once when "
                         "booked"},
+    [M_ROOM_DELAY_MEAN] = {"room_delay_mean", "days", GS,
+                           "of the bookings in room_delayed, the mean days from the first day a clinician had time "
+                           "to the day booked (by month booked)"},
+    [M_ROOM_WAITING] = {"room_waiting", "people", GS,
+                        "people held up for want of a room at month end: waiting at the site for a day with a "
+                        "room, or for an assessment or a group start (the group's people) that a clinician had "
+                        "time for"},
     [M_APPTS_F2F] = {"appointments_face_to_face", "appointments", GS,
                      "appointments held or missed in a room at a site (group sessions: each member)"},
     [M_APPTS_REMOTE] = {"appointments_remote", "appointments", G_SITES_ALL,

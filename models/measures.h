@@ -107,6 +107,8 @@ typedef enum iapt_measure {
     M_ROOM_UTIL,
     M_ROOM_COST,
     M_ROOM_DELAYED,
+    M_ROOM_DELAY_MEAN,
+    M_ROOM_WAITING,
     M_APPTS_F2F,
     M_APPTS_REMOTE,
     IAPT_NMEASURES

@@ -16,6 +16,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "models/flow.h"
+#include "models/groups.h"
 #include "models/people.h"
 #include "models/staff.h"
 
@@ -27,6 +28,7 @@ typedef struct rooms {
     int32_t *wait_head, *wait_tail; /* per site: people waiting for a day with a room (FIFO) */
     double *avail_min;         /* per site: room minutes available this month */
     double *booked_min;        /* per site: room minutes taken this month */
+    double *delay_days, *delayed; /* per site: days delayed for want of a room, and bookings, this month */
 } rooms;
 
 static const iapt_site_cfg *site_cfg(const state *st, int32_t s) { return IAPT_ITEM(st->sc->sites, iapt_site_cfg, s); }
@@ -69,7 +71,10 @@ int iapt_rooms_init(state *st)
     rm->booked_min = calloc((size_t)ns, sizeof(double));
     rm->wait_head = malloc((size_t)ns * sizeof(int32_t));
     rm->wait_tail = malloc((size_t)ns * sizeof(int32_t));
-    if (!rm->cap || !rm->free || !rm->avail_min || !rm->booked_min || !rm->wait_head || !rm->wait_tail)
+    rm->delay_days = calloc((size_t)ns, sizeof(double));
+    rm->delayed = calloc((size_t)ns, sizeof(double));
+    if (!rm->cap || !rm->free || !rm->avail_min || !rm->booked_min || !rm->wait_head || !rm->wait_tail ||
+        !rm->delay_days || !rm->delayed)
         return -1;
     for (int32_t s = 0; s < ns; s++)
         rm->wait_head[s] = rm->wait_tail[s] = IAPT_NONE;
@@ -90,6 +95,8 @@ void iapt_rooms_free(state *st)
     free(rm->booked_min);
     free(rm->wait_head);
     free(rm->wait_tail);
+    free(rm->delay_days);
+    free(rm->delayed);
     free(rm);
     st->rm = NULL;
 }
@@ -288,10 +295,15 @@ void iapt_rooms_count(state *st, int32_t s, double n)
     }
 }
 
-void iapt_rooms_delayed(state *st, int32_t s)
+void iapt_rooms_delayed(state *st, int32_t p, int32_t s, int32_t day)
 {
+    person *ps = &st->p[p];
+    assert(ps->flags & PF_ROOM_DELAYED);
+    ps->flags &= (uint16_t)~PF_ROOM_DELAYED;
     iapt_rec(st, M_ROOM_DELAYED, G_SITES_ALL, 0, 1);
     iapt_rec(st, M_ROOM_DELAYED, G_SITE, s, 1);
+    st->rm->delay_days[s] += day > ps->room_free_day ? day - ps->room_free_day : 0;
+    st->rm->delayed[s] += 1;
 }
 
 /* Records hours available and booked, utilisation and cost for one
@@ -309,14 +321,27 @@ void iapt_rooms_record(state *st)
     rooms *rm = st->rm;
     if (!rm)
         return;
-    double avail = 0, booked = 0, cost = 0;
+    double avail = 0, booked = 0, cost = 0, days = 0, delayed = 0, held = 0;
     for (int32_t s = 0; s < rm->ns; s++) {
         const iapt_site_cfg *x = site_cfg(st, s);
         double charged = x->charge == IAPT_CHARGE_AVAILABLE ? rm->avail_min[s] : rm->booked_min[s];
         double c = charged / 60 * x->cost;
         record_one(st, G_SITE, s, rm->avail_min[s], rm->booked_min[s], c);
+        iapt_rec(st, M_ROOM_DELAY_MEAN, G_SITE, s, rm->delayed[s] > 0 ? rm->delay_days[s] / rm->delayed[s] : NAN);
         avail += rm->avail_min[s], booked += rm->booked_min[s], cost += c;
-        rm->avail_min[s] = rm->booked_min[s] = 0;
+        days += rm->delay_days[s], delayed += rm->delayed[s];
+        rm->avail_min[s] = rm->booked_min[s] = rm->delay_days[s] = rm->delayed[s] = 0;
     }
     record_one(st, G_SITES_ALL, 0, avail, booked, cost);
+    iapt_rec(st, M_ROOM_DELAY_MEAN, G_SITES_ALL, 0, delayed > 0 ? days / delayed : NAN);
+    for (int32_t p = 0; p < st->np; p++) {
+        const person *ps = &st->p[p];
+        if (ps->state != P_FREE && ps->site >= 0 && (ps->flags & (PF_ROOM_WAIT | PF_ROOM_DELAYED))) {
+            /* first in line for a group: the group it would start */
+            double n = ps->state == P_WAIT_GROUP ? iapt_groups_first_group(st, p) : 1;
+            iapt_rec(st, M_ROOM_WAITING, G_SITE, ps->site, n);
+            held += n;
+        }
+    }
+    iapt_rec(st, M_ROOM_WAITING, G_SITES_ALL, 0, held);
 }

@@ -76,11 +76,25 @@ void iapt_rooms_roll(state *st);
 /* n appointments held or missed: in a room at site s, or needing no room
  * (s == IAPT_NONE). Nothing is recorded in a scenario without sites. */
 void iapt_rooms_count(state *st, int32_t s, double n);
-/* A booking at site s placed later for want of a room (counted once). */
-void iapt_rooms_delayed(state *st, int32_t s);
+/* p's booking found a clinician with time on `day` but no room at its
+ * site: marks it delayed (PF_ROOM_DELAYED), keeping the first such day. */
+static inline void iapt_rooms_hold_up(person *ps, int32_t day)
+{
+    if (!(ps->flags & PF_ROOM_DELAYED)) {
+        ps->flags |= PF_ROOM_DELAYED;
+        ps->room_free_day = day;
+    }
+}
+/* p's delayed booking (PF_ROOM_DELAYED) is placed on `day` at site s:
+ * counted once, with the days from the first day a clinician had time
+ * (0 if a room came free before it); the mark is cleared. */
+void iapt_rooms_delayed(state *st, int32_t p, int32_t s, int32_t day);
 
-/* Month end: hours available and booked, utilisation and cost by site;
- * then the month's accumulators start again. */
+/* Month end: hours available and booked, utilisation and cost, the mean
+ * delay of the month's delayed bookings and the people held up for want
+ * of a room (on the room list, or marked delayed and not yet booked: for
+ * a group's first in line, the group it would start), by site; then the
+ * month's accumulators start again. O(person records). */
 void iapt_rooms_record(state *st);
 
 #endif

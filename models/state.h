@@ -79,7 +79,8 @@ enum {
     PF_ROOM_WAIT = 2048,   /* waiting on the site's room list: no day in the window had clinician and
                               room both free (appt_day: first day wanted; appt_min: minutes; anext/aprev:
                               list links) */
-    PF_ROOM_DELAYED = 4096,/* a booking attempt found the clinician free but no room: counted once booked */
+    PF_ROOM_DELAYED = 4096,/* a booking attempt found the clinician free but no room: counted once booked
+                              (room_free_day: the first day a clinician had time) */
 };
 
 typedef struct person {
@@ -98,6 +99,7 @@ typedef struct person {
     int32_t clin;          /* clinician holding the booking or caseload place */
     int32_t mem;           /* membership whose place is held */
     int32_t appt_day;
+    int32_t room_free_day; /* with PF_ROOM_DELAYED (see there) */
     int32_t group;
     int16_t pathway, source, team, modality;
     int16_t site;          /* co-location site of face-to-face appointments, IAPT_NONE if none */

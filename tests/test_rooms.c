@@ -9,7 +9,8 @@
  * before it; a room withdrawn under bookings moves them without losing
  * anyone or overbooking a day; costs are the charged hours times the rate;
  * a remote course is untouched by rooms (bit for bit); face-to-face
- * assessments and groups take rooms too. People are conserved throughout.
+ * assessments and groups take rooms too; how long bookings wait for a room
+ * and how many people are held up. People are conserved throughout.
  */
 #include <math.h>
 #include <string.h>
@@ -129,6 +130,37 @@ Test(rooms, no_face_to_face_appointment_before_the_room_is_secured)
     }
 }
 
+/* How long rooms hold bookings up, and who waits for one. With the room
+ * secured from 1 July (known 4 weeks ahead), the 40 people allocated on
+ * day one wait at the site through April and May; on 3 June the July room
+ * is learnt and all 40 first sessions are booked, 4 on each Wednesday from
+ * 1 July to 2 September, each wanted from 2 April: a mean delay of 1 July
+ * + 31.5 days - 2 April = 121.5 days. Every later session, wanted a week
+ * after the last, finds the next 9 Wednesdays full (40 people, 4 sessions
+ * a Wednesday) and takes the tenth: 70 - 7 = 63 days late. */
+Test(rooms, room_delays_and_people_waiting_for_a_room)
+{
+    run_result r;
+    run_scenario(&r, ROOMS("secured.yaml"), 0, 1);
+    check_conservation(&r);
+    for (int m = 0; m < r.m->layout.nmonths; m++) {
+        double waiting = val(&r, 0, "room_waiting", "site:clinic", m),
+               delay = val(&r, 0, "room_delay_mean", "site:clinic", m);
+        cr_assert_eq(waiting, m < 2 ? 40 : 0, "month %d: %g waiting for a room", m, waiting);
+        cr_assert_eq(val(&r, 0, "room_waiting", "all", m), waiting);
+        if (m < 2)
+            cr_assert(isnan(delay), "month %d: no booking, no delay (%g)", m, delay);
+        else
+            cr_assert_eq(delay, m == 2 ? 121.5 : 63, "month %d: mean delay %g days", m, delay);
+        cr_assert(memcmp(&delay, &(double){val(&r, 0, "room_delay_mean", "all", m)}, sizeof delay) == 0, "month %d", m);
+        /* sessions 10 weeks apart: no course of 4 ends before January, so
+         * each session held books the next, delayed */
+        double booked = m < 2 ? 0 : m == 2 ? 40 : val(&r, 0, "appointments", "all", m);
+        cr_assert_eq(val(&r, 0, "room_delayed", "site:clinic", m), booked, "month %d", m);
+    }
+    run_free(&r);
+}
+
 /* A room withdrawn from August under bookings made for two: they move,
  * nobody is lost (conservation), no day is overbooked, and from August
  * every Wednesday holds the one room's 4 sessions. */
@@ -201,11 +233,24 @@ Test(rooms, face_to_face_assessments_need_a_room)
     }
     cr_assert_eq(total(&r, 0, "assessed", "all"), 40);
     cr_assert_eq(total(&r, 0, "appointments_remote", "all"), 40 * 4, "4 remote sessions each");
+    /* Assessments are booked up to 3 weeks ahead (the booking horizon),
+     * each wanted from 2 April, when the assessors are free: on 1 April 4
+     * on each of 8, 15 and 22 April (6, 13 and 20 days late), then each
+     * Wednesday 4 more for the Wednesday three weeks on (27, 34, ... 69
+     * days): April's 28 bookings are 27 days late on average, May's 12 62
+     * days; 12 still wait for a room at the end of April. */
+    cr_assert_eq(val(&r, 0, "room_delayed", "site:clinic", 0), 28);
+    cr_assert_eq(val(&r, 0, "room_delay_mean", "site:clinic", 0), 27);
+    cr_assert_eq(val(&r, 0, "room_waiting", "site:clinic", 0), 12);
+    cr_assert_eq(val(&r, 0, "room_delayed", "site:clinic", 1), 12);
+    cr_assert_eq(val(&r, 0, "room_delay_mean", "site:clinic", 1), 62);
+    cr_assert_eq(val(&r, 0, "room_waiting", "site:clinic", 1), 0);
     run_free(&r);
 }
 
 /* Groups meet in a room: the room on the facilitators' day runs the same
- * groups as without one; a room on another day runs none. */
+ * groups as without one; a room on another day runs none, and the first
+ * group (of at most 5) waits for a room every month. */
 Test(rooms, groups_need_a_room_for_every_session)
 {
     run_result r, none;
@@ -220,6 +265,10 @@ Test(rooms, groups_need_a_room_for_every_session)
     cr_assert_eq(total(&none, 0, "groups_started", "all"), 0);
     cr_assert_eq(total(&none, 0, "room_hours_booked", "all"), 0);
     cr_assert_eq(val(&none, 0, "waiting", "stage:step2", none.m->layout.nmonths - 1), 14);
+    for (int m = 0; m < none.m->layout.nmonths; m++) {
+        cr_assert_eq(val(&none, 0, "room_waiting", "site:base", m), 5, "month %d: the first group's 5 (of 14)", m);
+        cr_assert_eq(val(&r, 0, "room_waiting", "site:base", m), 0, "month %d", m);
+    }
     run_free(&r);
     run_free(&none);
 }
