@@ -355,26 +355,6 @@ static void on_leave(state *st, int32_t c)
 
 /* ---- trainees ------------------------------------------------------------------ */
 
-/* The first intake of programme p on or after date d. */
-static sim_date next_intake(const iapt_programme_cfg *p, sim_date d)
-{
-    int y, m, dd;
-    sim_date_to_ymd(d, &y, &m, &dd);
-    sim_date best = INT32_MAX;
-    for (size_t i = 0; i < p->intake_months.n; i++) {
-        int month = (int)p->intake_months.v[i];
-        for (int yy = y; yy <= y + 1; yy++) {
-            int day = (int)p->intake_day;
-            while (!sim_date_valid(yy, month, day))
-                day--;
-            sim_date cand = sim_date_from_ymd(yy, month, day);
-            if (cand >= d && cand < best)
-                best = cand;
-        }
-    }
-    return best;
-}
-
 /* A qualified clinician of `grade` in `team` to second, or IAPT_NONE. */
 static int32_t pick_secondee(const state *st, int32_t team, int32_t grade)
 {
@@ -952,7 +932,8 @@ static void schedule_events(state *st)
     const iapt_workforce_cfg *w = wcfg(st);
     for (size_t k = 0; k < w->cohorts.n; k++) {
         const iapt_cohort_cfg *kc = cohort_cfg(st, (int32_t)k);
-        sim_date intake = next_intake(prog_cfg(st, kc->programme.index), kc->approved);
+        sim_date intake = iapt_first_intake(prog_cfg(st, kc->programme.index), kc->approved);
+        assert(intake != INT32_MAX); /* check_cohort refuses a cohort with no intake before the run's end */
         st->wf->intake[k] = (double)day_from_date(st, intake) + kc->late;
         at_day(st, st->wf->intake[k], EV_INTAKE, (int32_t)k);
     }
