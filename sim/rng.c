@@ -4,6 +4,8 @@
  */
 #include "sim/rng.h"
 
+#include <assert.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -97,16 +99,39 @@ void sim_rng_seed(gsl_rng *r, uint64_t master, uint64_t rep, uint64_t stream)
     gsl_rng_set(r, sim_rng_key(master, rep, stream));
 }
 
+/* The number of uniform bits one gsl_rng_get of type t gives: the largest
+ * k with 2^k <= max - min + 1 (24 for ranlux, 32 for mt19937, 30 for ran0,
+ * whose 2147483646 values are not a power of two). */
+static int bits_per_get(const gsl_rng_type *t)
+{
+    unsigned long span = t->max - t->min; /* the number of values less one */
+    if (span == ULONG_MAX)
+        return 64;
+    unsigned long n = span + 1;
+    int k = 0;
+    while (n >> (k + 1) != 0)
+        k++;
+    return k;
+}
+
 uint64_t sim_rng_u64(gsl_rng *r)
 {
     if (r->type == &xo_type)
         return xo_next(r->state);
-    /* Other generators: keep the top 32 bits of each of two draws scaled to
-     * their range (GSL generators return at least 24 good bits; the exact
-     * bit pattern only matters for the engine's own generator). */
-    uint64_t hi = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
-    uint64_t lo = (uint64_t)(gsl_rng_uniform(r) * 4294967296.0);
-    return hi << 32 | lo;
+    /* Other generators: k uniform bits per gsl_rng_get (the value less min;
+     * when the range is not a power of two, values at or above 2^k are
+     * drawn again), shifted in until 64 bits are filled. */
+    int k = bits_per_get(r->type);
+    assert(k >= 1);
+    uint64_t x = 0;
+    for (int have = 0; have < 64; have += k) {
+        unsigned long v;
+        do
+            v = gsl_rng_get(r) - r->type->min;
+        while (k < 64 && (v >> k) != 0);
+        x = k < 64 ? x << k | v : v;
+    }
+    return x;
 }
 
 /* ---- ziggurat exponential ------------------------------------------------

@@ -39,7 +39,10 @@ gsl_rng *sim_rng_create(uint64_t master, uint64_t rep, uint64_t stream);
 void sim_rng_seed(gsl_rng *r, uint64_t master, uint64_t rep, uint64_t stream);
 
 /* 64 random bits from a stream: straight from the state for the engine's
- * own generator, else assembled from gsl_rng_get calls. */
+ * own generator, else assembled from gsl_rng_get calls over the generator's
+ * range (gsl_rng_min..gsl_rng_max: the largest power of two of values that
+ * fits in it, drawing again above it), so any GSL generator gives 64
+ * uniform bits. */
 uint64_t sim_rng_u64(gsl_rng *r);
 
 /* An exponential variate with the given mean (> 0) by the ziggurat method
