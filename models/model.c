@@ -144,18 +144,12 @@ size_t iapt_model_nout(const iapt_model *m) { return m->layout.nseries * (size_t
 
 /* ---- month end ----------------------------------------------------------- */
 
-static double *cell(state *st, int m, unsigned kind, int i)
-{
-    size_t s = iapt_series_index(&st->m->layout, m, kind, i);
-    return &st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month];
-}
-
-static void set(state *st, int m, unsigned kind, int i, double v) { *cell(st, m, kind, i) = v; }
+static void set(state *st, int m, unsigned kind, int i, double v) { *iapt_cell(st, m, kind, i) = v; }
 
 /* Turns a count recorded in a rate series into 100 * count / denominator. */
 static void to_rate(state *st, int m, unsigned kind, int i, double denom)
 {
-    double *c = cell(st, m, kind, i);
+    double *c = iapt_cell(st, m, kind, i);
     *c = denom > 0 ? 100 * *c / denom : NAN;
 }
 
@@ -198,18 +192,18 @@ static void record_rates(state *st)
         set(st, M_COURSE_OUTCOMES_CASES, G_STEP, s, a->course_cases[s]);
         to_rate(st, M_COURSE_RECOVERY, G_STEP, s, a->course_cases[s]);
     }
-    to_rate(st, M_RELIABLE_IMPROVEMENT, G_ALL, 0, *cell(st, M_FINISHED, G_ALL, 0));
+    to_rate(st, M_RELIABLE_IMPROVEMENT, G_ALL, 0, *iapt_cell(st, M_FINISHED, G_ALL, 0));
     for (int p = 0; p < (int)st->sc->pathways.n; p++) {
         to_rate(st, M_RECOVERY, G_PATHWAY, p, a->case_pw[p]);
-        to_rate(st, M_RELIABLE_IMPROVEMENT, G_PATHWAY, p, *cell(st, M_FINISHED, G_PATHWAY, p));
+        to_rate(st, M_RELIABLE_IMPROVEMENT, G_PATHWAY, p, *iapt_cell(st, M_FINISHED, G_PATHWAY, p));
     }
-    double finished = *cell(st, M_FINISHED, G_ALL, 0);
+    double finished = *iapt_cell(st, M_FINISHED, G_ALL, 0);
     to_rate(st, M_SPLIT_LI_ONLY, G_ALL, 0, finished);
     to_rate(st, M_SPLIT_LI_HI, G_ALL, 0, finished);
     to_rate(st, M_SPLIT_HI_ONLY, G_ALL, 0, finished);
     set(st, M_STEP_UP_SHARE, G_ALL, 0,
-        a->step2_completions > 0 ? 100 * *cell(st, M_STEPPED_UP, G_ALL, 0) / a->step2_completions : NAN);
-    set(st, M_DNA_RATE, G_ALL, 0, a->appts > 0 ? 100 * *cell(st, M_DNAS, G_ALL, 0) / a->appts : NAN);
+        a->step2_completions > 0 ? 100 * *iapt_cell(st, M_STEPPED_UP, G_ALL, 0) / a->step2_completions : NAN);
+    set(st, M_DNA_RATE, G_ALL, 0, a->appts > 0 ? 100 * *iapt_cell(st, M_DNAS, G_ALL, 0) / a->appts : NAN);
 }
 
 static void record_utilisation(state *st)
@@ -310,12 +304,12 @@ static void record_month(state *st)
     set(st, M_HIDDEN_MEAN, G_ALL, 0, sim_icount_mean(&st->acc.hidden));
     double prevalence = st->sc->service.prevalence;
     set(st, M_ACCESS_ANNUALISED, G_ALL, 0,
-        prevalence > 0 ? 100 * *cell(st, M_ENTERED, G_ALL, 0) * SIM_DAYS_PER_YEAR / days / prevalence : NAN);
+        prevalence > 0 ? 100 * *iapt_cell(st, M_ENTERED, G_ALL, 0) * SIM_DAYS_PER_YEAR / days / prevalence : NAN);
     set(st, M_ACCESS_FY, G_ALL, 0, prevalence > 0 ? 100 * st->fy_entered / prevalence : NAN);
     record_rates(st);
     record_utilisation(st);
     iapt_rooms_record(st);
-    iapt_workforce_record(st, days, *cell(st, M_FINISHED, G_ALL, 0));
+    iapt_workforce_record(st, days, *iapt_cell(st, M_FINISHED, G_ALL, 0));
 }
 
 /* ---- events ----------------------------------------------------------- */

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-void iapt_rec(state *st, int m, unsigned kind, int i, double v)
+double *iapt_cell(const state *st, int m, unsigned kind, int i)
 {
     size_t s = iapt_series_index(&st->m->layout, m, kind, i);
-    st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month] += v;
+    return &st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month];
 }
+
+void iapt_rec(state *st, int m, unsigned kind, int i, double v) { *iapt_cell(st, m, kind, i) += v; }
 
 int32_t iapt_people_new(state *st)
 {

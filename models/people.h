@@ -14,6 +14,11 @@
 
 #include "models/state.h"
 
+/* This month's output cell of measure m for grouping kind (a G_* bit) and
+ * item i: a pointer into the replication's output (st->out), owned by the
+ * state and valid while it lives. */
+double *iapt_cell(const state *st, int m, unsigned kind, int i);
+
 /* Records v against measure m for grouping kind (a G_* bit) and item i in
  * the current month. */
 void iapt_rec(state *st, int m, unsigned kind, int i, double v);

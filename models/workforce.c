@@ -803,13 +803,6 @@ static void record_stocks(state *st, double weeks)
     record_stock(st, G_ALL, 0, &all, all_flows, weeks);
 }
 
-/* This month's value so far of (measure m, group kind, item i). */
-static double month_value(const state *st, int m, unsigned kind, int i)
-{
-    size_t s = iapt_series_index(&st->m->layout, m, kind, i);
-    return st->out[s * (size_t)st->m->layout.nmonths + (size_t)st->month];
-}
-
 /* Staff cost by team, and per finished course and per person entering
  * treatment, by team (people of the pathways the team serves) and for the
  * service. */
@@ -823,15 +816,15 @@ static void record_costs(state *st, double finished)
             cost += wf->cost[t * wf->ng + g];
         for (size_t p = 0; p < st->sc->pathways.n; p++)
             if (IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p)->team.index == t) {
-                courses += month_value(st, M_FINISHED, G_PATHWAY, (int)p);
-                entered += month_value(st, M_ENTERED, G_PATHWAY, (int)p);
+                courses += *iapt_cell(st, M_FINISHED, G_PATHWAY, (int)p);
+                entered += *iapt_cell(st, M_ENTERED, G_PATHWAY, (int)p);
             }
         iapt_rec(st, M_STAFF_COST, G_TEAM, t, cost);
         iapt_rec(st, M_COST_PER_COURSE, G_TEAM, t, courses > 0 ? cost / courses : NAN);
         iapt_rec(st, M_COST_PER_ENTERED, G_TEAM, t, entered > 0 ? cost / entered : NAN);
         total += cost;
     }
-    double entered = month_value(st, M_ENTERED, G_ALL, 0);
+    double entered = *iapt_cell(st, M_ENTERED, G_ALL, 0);
     iapt_rec(st, M_COST_PER_COURSE, G_ALL, 0, finished > 0 ? total / finished : NAN);
     iapt_rec(st, M_COST_PER_ENTERED, G_ALL, 0, entered > 0 ? total / entered : NAN);
 }
