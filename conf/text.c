@@ -101,18 +101,20 @@ void conf__buf_trunc(conf__buf *b, size_t len)
 
 const char *conf__buf_str(const conf__buf *b) { return b->s ? b->s : ""; }
 
-/* Length of the valid UTF-8 sequence starting at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t conf__utf8_len(const unsigned char *s, size_t n)
 {
-    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 && s[0] <= 0xEF ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
     if (!len || len > n)
         return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xC0) != 0x80)
+    for (size_t k = 1; k < len; k++)
+        if ((s[k] & 0xC0) != 0x80)
             return 0;
-    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) || (s[0] == 0xF0 && s[1] < 0x90) ||
-        (s[0] == 0xF4 && s[1] >= 0x90))
-        return 0;
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) || (c == 0xF0 && s[1] < 0x90) ||
+        (c == 0xF4 && s[1] >= 0x90))
+        return 0; /* overlong, a surrogate, or beyond U+10FFFF */
     return len;
 }
 
@@ -149,8 +151,8 @@ void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max)
             conf__buf_puts(b, "\\t");
         } else if (c >= 0x20 && c < 0x7F) {
             conf__buf_add(b, s + i, 1);
-        } else if (c >= 0x80 && utf8_len(u + i, n - i)) {
-            size_t len = utf8_len(u + i, n - i);
+        } else if (c >= 0x80 && conf__utf8_len(u + i, n - i)) {
+            size_t len = conf__utf8_len(u + i, n - i);
             unsigned long cp = utf8_cp(u + i, len);
             if (conf__invisible(cp))
                 conf__buf_printf(b, cp > 0xFFFF ? "\\U%08lx" : "\\u%04lx", cp);
@@ -193,7 +195,7 @@ static size_t code_points(const char *s, unsigned long *out)
     while (left) {
         if (n == TEXT_MAX_COMPARE)
             return TEXT_MAX_COMPARE + 1;
-        size_t len = u[0] >= 0x80 ? utf8_len(u, left) : 1;
+        size_t len = conf__utf8_len(u, left);
         out[n++] = len ? lower(utf8_cp(u, len)) : u[0];
         len = len ? len : 1;
         u += len;

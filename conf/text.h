@@ -43,6 +43,11 @@ void conf__buf_escape(conf__buf *b, const char *s, size_t n, size_t max);
  * noncharacters. */
 int conf__invisible(unsigned long cp);
 
+/* Length of the valid UTF-8 character at s (n >= 1 bytes left): 1 for any
+ * ASCII byte (NUL included), 2 to 4 for a well-formed multi-byte sequence,
+ * 0 when the bytes are not valid UTF-8 (or the sequence is cut by n). */
+size_t conf__utf8_len(const unsigned char *s, size_t n);
+
 /* Appends s with only control characters escaped (\n, \t, \xNN): for file
  * names, which are shown as they are otherwise. */
 void conf__buf_escape_controls(conf__buf *b, const char *s);

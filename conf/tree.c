@@ -734,30 +734,12 @@ static int validate(conf__loader *ld, const conf__node *n, conf__buf *path)
     return bad;
 }
 
-/* Length of the valid UTF-8 character at s (n bytes left), or 0. */
-static size_t utf8_char(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!len || len > n)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((s[k] & 0xC0) != 0x80)
-            return 0;
-    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0) || (c == 0xF0 && s[1] < 0x90) ||
-        (c == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 /* Offset of the first NUL byte or byte that is not valid UTF-8, or n. */
 static size_t first_invalid(const unsigned char *s, size_t n)
 {
     size_t i = 0;
     while (i < n) {
-        size_t len = s[i] ? utf8_char(s + i, n - i) : 0;
+        size_t len = s[i] ? conf__utf8_len(s + i, n - i) : 0;
         if (!len)
             return i;
         i += len;
