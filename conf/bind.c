@@ -552,17 +552,9 @@ static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj
                        const conf__pos *mappos);
 static void mark_unbound(conf__binder *b, const conf_schema *s, unsigned char *obj, const conf__pos *pos);
 
-static const conf_field *name_field(const conf_schema *s)
-{
-    for (size_t i = 0; i < s->nfields; i++)
-        if (s->fields[i].flags & CONF_F_NAME)
-            return &s->fields[i];
-    return NULL;
-}
-
 static int unique_names(conf__binder *b, const conf_field *f, const conf__node *n, const conf_list *l)
 {
-    const conf_field *nf = name_field(f->sub);
+    const conf_field *nf = conf__name_field(f->sub);
     if (!nf)
         return 0;
     conf__strmap seen;
@@ -595,7 +587,7 @@ static int unique_names(conf__binder *b, const conf_field *f, const conf__node *
  * share a key. 1 if two do (reported). */
 static int unique_keys(conf__binder *b, const conf_field *f, const conf__node *n)
 {
-    if (name_field(f->sub) || !conf__keyed(f->sub))
+    if (conf__name_field(f->sub) || !conf__keyed(f->sub))
         return 0;
     conf__strmap seen;
     conf__buf *keys = calloc(n->n + 1, sizeof *keys);
@@ -897,7 +889,7 @@ static void find_target(const conf_schema *s, unsigned char *obj, const char *re
             p += len + 1;
             continue;
         }
-        assert(f->type == CONF_LIST && name_field(f->sub) && "a ref path must end at a list of named items");
+        assert(f->type == CONF_LIST && conf__name_field(f->sub) && "a ref path must end at a list of named items");
         t->ref = ref;
         t->sub = f->sub;
         t->list = (const conf_list *)(obj + f->offset);
@@ -910,7 +902,7 @@ static void find_target(const conf_schema *s, unsigned char *obj, const char *re
  * names are not looked up in it, so no error is blamed on a reference. */
 static int index_target(conf__binder *b, target *t)
 {
-    const conf_field *nf = name_field(t->sub);
+    const conf_field *nf = conf__name_field(t->sub);
     conf__strmap_init(&t->names);
     t->broken = conf__ctx_is_bad(b->ctx, t->list);
     t->cands = calloc(t->list->n + 1, sizeof *t->cands);

@@ -46,14 +46,6 @@ static const conf_field *field_of(const conf_schema *s, const conf__node *k)
     return NULL;
 }
 
-static int has_name(const conf_schema *s)
-{
-    for (size_t i = 0; s && i < s->nfields; i++)
-        if (s->fields[i].flags & CONF_F_NAME)
-            return 1;
-    return 0;
-}
-
 static void map_delete(conf__node *m, size_t k)
 {
     memmove(m->keys + k, m->keys + k + 1, (m->n - k - 1) * sizeof *m->keys);
@@ -232,7 +224,7 @@ static void cannot_remove(keyed *m, const conf__node *item, const char *key, siz
     conf__buf_init(&after);
     conf__key_text(&text, key, klen);
     conf__buf_puts(&after, ": the base scenario has no such item");
-    did_you_mean(&after, has_name(m->s) && name ? base_name(m, name, conf__suggest) : NULL);
+    did_you_mean(&after, conf__name_field(m->s) && name ? base_name(m, name, conf__suggest) : NULL);
     conf__error_pos(m->ld->ctx, name ? &name->pos : &item->pos, conf__buf_str(m->path), "cannot remove %s%s",
                     conf__buf_str(&text), conf__buf_str(&after));
     conf__buf_free(&text);
@@ -290,7 +282,7 @@ static int merge_item(keyed *m, conf__node *item, const char *key, size_t klen)
         m->out->items[idx] = NULL;
         return 0;
     }
-    const conf__node *name = has_name(m->s) ? conf__item_name(item) : NULL, *at = NULL;
+    const conf__node *name = conf__name_field(m->s) ? conf__item_name(item) : NULL, *at = NULL;
     int fresh = name ? take_new(m->ld, item, m->path, &at) : 0;
     if (fresh < 0)
         return 0;
@@ -315,7 +307,7 @@ static int merge_item(keyed *m, conf__node *item, const char *key, size_t klen)
  * line `first`). */
 static void duplicate(keyed *m, const conf__node *item, const char *key, size_t klen, int first)
 {
-    const conf__node *name = has_name(m->s) ? conf__item_name(item) : NULL;
+    const conf__node *name = conf__name_field(m->s) ? conf__item_name(item) : NULL;
     if (name) {
         char after[64];
         snprintf(after, sizeof after, " (first used at line %d)", first);
@@ -475,7 +467,7 @@ static void strip_list(conf__loader *ld, conf__node *seq, const conf_field *f, c
             if (key)
                 cannot_remove(&m, item, key, klen);
         }
-        if (rm == 0 && has_name(f->sub) && item->kind == CONF__MAP)
+        if (rm == 0 && conf__name_field(f->sub) && item->kind == CONF__MAP)
             take_new(ld, item, path, &at);
         if (rm == 0)
             strip_map(ld, item, f->sub, path);

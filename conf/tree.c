@@ -200,6 +200,14 @@ const conf__node *conf__item_name(const conf__node *item)
     return n && n->kind == CONF__SCALAR && !conf__is_null(n) ? n : NULL;
 }
 
+const conf_field *conf__name_field(const conf_schema *s)
+{
+    for (size_t i = 0; s && i < s->nfields; i++)
+        if (s->fields[i].flags & CONF_F_NAME)
+            return &s->fields[i];
+    return NULL;
+}
+
 int conf__keyed(const conf_schema *s)
 {
     for (size_t i = 0; s && i < s->nfields; i++)
@@ -212,10 +220,8 @@ int conf__keyed(const conf_schema *s)
  * else the CONF_F_KEY fields. */
 static int key_part(const conf_schema *s, const conf_field *f)
 {
-    for (size_t i = 0; i < s->nfields; i++)
-        if (s->fields[i].flags & CONF_F_NAME)
-            return f == &s->fields[i];
-    return (f->flags & CONF_F_KEY) != 0;
+    const conf_field *nf = conf__name_field(s);
+    return nf ? f == nf : (f->flags & CONF_F_KEY) != 0;
 }
 
 int conf__item_key(const conf__node *item, const conf_schema *s, conf__buf *key)

@@ -100,6 +100,9 @@ struct conf__buf;
 void conf__describe(struct conf__buf *b, const conf__node *n);
 /* The scalar `name` of a list item (a mapping), or NULL if it has none. */
 const conf__node *conf__item_name(const conf__node *item);
+/* The field of s flagged CONF_F_NAME (an item's name), or NULL if s has
+ * none or s is NULL. */
+const conf_field *conf__name_field(const conf_schema *s);
 /* 1 if the items of s have a key: a CONF_F_NAME field, or CONF_F_KEY
  * fields. */
 int conf__keyed(const conf_schema *s);
