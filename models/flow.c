@@ -216,7 +216,9 @@ void iapt_flow_day_appointments(state *st, int32_t d)
     st->day_done = d;
 }
 
-int iapt_flow_booked(const person *ps) { return ps->appt != 0 || ps->in_day || (ps->flags & PF_ROOM_WAIT); }
+/* Whether p has an appointment booked: an event of its own or a place in a
+ * day's list (someone waiting at a site for a room has neither). */
+static int booked(const person *ps) { return ps->appt != 0 || ps->in_day; }
 
 /* Sets p's booking on day d at time `at` (the start of d, or a time within
  * it). At the start of a day within the window whose list has not run yet:
@@ -298,13 +300,14 @@ void iapt_flow_book(state *st, int32_t p, int32_t c, double t, int32_t minutes)
     place(st, p, d, d == d0 ? t : (double)d, minutes);
 }
 
-/* Cancels p's booked appointment and returns its minutes to the diary. */
+/* Cancels p's booked appointment and returns its minutes to the diary (and
+ * its room), or takes p off its site's room waiting list. */
 static void unbook(state *st, int32_t p)
 {
     person *ps = &st->p[p];
-    if (ps->flags & PF_ROOM_WAIT) {
+    if (ps->flags & PF_ROOM_WAIT)
         iapt_rooms_unwait(st, p);
-    } else if (iapt_flow_booked(ps)) {
+    if (booked(ps)) {
         if (ps->in_day)
             day_remove(st, p);
         else
@@ -884,7 +887,7 @@ void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d)
     for (int32_t p = st->c[c].people; p != IAPT_NONE && iapt_diary_free(st, c, d) < 0;) {
         int32_t next = st->p[p].cnext;
         person *ps = &st->p[p];
-        if (iapt_flow_booked(ps) && ps->appt_day == d && !(ps->flags & PF_ROOM_WAIT)) {
+        if (booked(ps) && ps->appt_day == d) {
             int32_t minutes = (int32_t)ps->appt_min;
             unbook(st, p);
             iapt_flow_book(st, p, c, (double)(d + 1), minutes);

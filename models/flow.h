@@ -46,9 +46,6 @@ void iapt_flow_appointment(state *st, int32_t p);
 /* EV_DAY_APPTS: every appointment booked at the start of day d, in booking
  * order (appointments booked meanwhile for the same instant join the end). */
 void iapt_flow_day_appointments(state *st, int32_t d);
-/* Whether p has an appointment booked (or is waiting at its site for a
- * day with a room, models/rooms.h). */
-int iapt_flow_booked(const person *ps);
 /* EV_DROP: p drops out while waiting. */
 void iapt_flow_drop_waiting(state *st, int32_t p);
 
