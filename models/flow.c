@@ -178,31 +178,16 @@ static int32_t overbook_day(state *st, int32_t c, int32_t d0)
 /* Appends p to the appointment list of day d (start of the day). */
 static void day_append(state *st, int32_t p, int32_t d)
 {
-    person *ps = &st->p[p];
     int32_t r = d & (IAPT_DIARY_DAYS - 1);
-    ps->anext = IAPT_NONE;
-    ps->aprev = st->day_tail[r];
-    if (st->day_tail[r] != IAPT_NONE)
-        st->p[st->day_tail[r]].anext = p;
-    else
-        st->day_head[r] = p;
-    st->day_tail[r] = p;
-    ps->in_day = 1;
+    iapt_alist_append(st, &st->day_head[r], &st->day_tail[r], p);
+    st->p[p].in_day = 1;
 }
 
 static void day_remove(state *st, int32_t p)
 {
-    person *ps = &st->p[p];
-    int32_t r = ps->appt_day & (IAPT_DIARY_DAYS - 1);
-    if (ps->aprev != IAPT_NONE)
-        st->p[ps->aprev].anext = ps->anext;
-    else
-        st->day_head[r] = ps->anext;
-    if (ps->anext != IAPT_NONE)
-        st->p[ps->anext].aprev = ps->aprev;
-    else
-        st->day_tail[r] = ps->aprev;
-    ps->in_day = 0;
+    int32_t r = st->p[p].appt_day & (IAPT_DIARY_DAYS - 1);
+    iapt_alist_remove(st, &st->day_head[r], &st->day_tail[r], p);
+    st->p[p].in_day = 0;
 }
 
 void iapt_flow_day_appointments(state *st, int32_t d)

@@ -35,6 +35,36 @@ void iapt_people_set_state(state *st, int32_t p, pstate to);
 void iapt_plist_insert(state *st, plist *l, int32_t p);
 void iapt_plist_remove(state *st, plist *l, int32_t p);
 
+/* Lists over the persons' anext/aprev links, each held as a head and a
+ * tail (a day's appointment list, a site's room waiting list; a person is
+ * on at most one): append at the tail, remove from anywhere (links reset).
+ * O(1). */
+static inline void iapt_alist_append(state *st, int32_t *head, int32_t *tail, int32_t p)
+{
+    person *ps = &st->p[p];
+    ps->anext = IAPT_NONE;
+    ps->aprev = *tail;
+    if (*tail != IAPT_NONE)
+        st->p[*tail].anext = p;
+    else
+        *head = p;
+    *tail = p;
+}
+
+static inline void iapt_alist_remove(state *st, int32_t *head, int32_t *tail, int32_t p)
+{
+    person *ps = &st->p[p];
+    if (ps->aprev != IAPT_NONE)
+        st->p[ps->aprev].anext = ps->anext;
+    else
+        *head = ps->anext;
+    if (ps->anext != IAPT_NONE)
+        st->p[ps->anext].aprev = ps->aprev;
+    else
+        *tail = ps->aprev;
+    ps->anext = ps->aprev = IAPT_NONE;
+}
+
 /* The person leaves the service: dropped (drop-out) or discharged. Records
  * finished courses, outcomes and the treated split, and frees the record.
  * The caller has already released lists, bookings and places. */

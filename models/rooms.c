@@ -198,32 +198,14 @@ void iapt_rooms_give(state *st, int32_t s, int32_t d, int32_t minutes)
 
 void iapt_rooms_wait(state *st, int32_t p)
 {
-    rooms *rm = st->rm;
-    person *ps = &st->p[p];
-    int32_t s = ps->site;
-    ps->anext = IAPT_NONE;
-    ps->aprev = rm->wait_tail[s];
-    if (rm->wait_tail[s] != IAPT_NONE)
-        st->p[rm->wait_tail[s]].anext = p;
-    else
-        rm->wait_head[s] = p;
-    rm->wait_tail[s] = p;
+    int32_t s = st->p[p].site;
+    iapt_alist_append(st, &st->rm->wait_head[s], &st->rm->wait_tail[s], p);
 }
 
 void iapt_rooms_unwait(state *st, int32_t p)
 {
-    rooms *rm = st->rm;
-    person *ps = &st->p[p];
-    int32_t s = ps->site;
-    if (ps->aprev != IAPT_NONE)
-        st->p[ps->aprev].anext = ps->anext;
-    else
-        rm->wait_head[s] = ps->anext;
-    if (ps->anext != IAPT_NONE)
-        st->p[ps->anext].aprev = ps->aprev;
-    else
-        rm->wait_tail[s] = ps->aprev;
-    ps->anext = ps->aprev = IAPT_NONE;
+    int32_t s = st->p[p].site;
+    iapt_alist_remove(st, &st->rm->wait_head[s], &st->rm->wait_tail[s], p);
 }
 
 /* Tries everyone waiting at site s, in order: the list is taken whole, and
