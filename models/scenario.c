@@ -601,6 +601,16 @@ static int earlier_in_team(const iapt_scenario *sc, const iapt_staff_cfg *st, in
     return 0;
 }
 
+const iapt_post_cfg *iapt_team_post(const iapt_team_cfg *tc, int grade)
+{
+    for (size_t i = 0; i < tc->posts.n; i++) {
+        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
+        if (pc->grade.index == grade)
+            return pc;
+    }
+    return NULL;
+}
+
 /* Leavers are replaced only into funded posts, so staff in a team with no
  * post of their grade would silently go for good: a team they work in must
  * have one (a post of 0 wte says no funding on purpose). Reported once per
@@ -612,10 +622,7 @@ static int check_staff(conf_ctx *ctx, void *obj, const void *root)
     int bad = 0;
     for (size_t k = 0; k < st->teams.n; k++) {
         const iapt_team_cfg *t = IAPT_ITEM(sc->workforce.teams, iapt_team_cfg, st->teams.ref[k]);
-        size_t p = 0;
-        while (p < t->posts.n && IAPT_ITEM(t->posts, iapt_post_cfg, p)->grade.index != st->grade.index)
-            p++;
-        if (p < t->posts.n || st->teams.v[k] <= 0 || earlier_in_team(sc, st, st->grade.index, st->teams.ref[k]))
+        if (iapt_team_post(t, st->grade.index) || st->teams.v[k] <= 0 || earlier_in_team(sc, st, st->grade.index, st->teams.ref[k]))
             continue;
         const void *where[] = {&st->teams.v[k], &t->posts, &st->grade};
         conf_error_among(ctx, where, NADDR(where),
@@ -790,12 +797,8 @@ static const conf_schema topup_schema = SCHEMA("topup", iapt_topup_cfg, topup_fi
 static double funded_on(const iapt_scenario *sc, int team, int g, sim_date d, const iapt_transfer_cfg *self)
 {
     const iapt_team_cfg *tc = IAPT_ITEM(sc->workforce.teams, iapt_team_cfg, team);
-    double w = 0;
-    for (size_t i = 0; i < tc->posts.n; i++) {
-        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
-        if (pc->grade.index == g)
-            w += sim_sched_at(&pc->wte, (double)d);
-    }
+    const iapt_post_cfg *pc = iapt_team_post(tc, g);
+    double w = pc ? sim_sched_at(&pc->wte, (double)d) : 0;
     for (size_t i = 0; i < sc->workforce.transfers.n; i++) {
         const iapt_transfer_cfg *o = IAPT_ITEM(sc->workforce.transfers, iapt_transfer_cfg, i);
         if (o->grade.index != g || !(o->date < d || (o->date == d && o < self)))

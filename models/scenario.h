@@ -295,6 +295,10 @@ typedef struct iapt_scenario {
 /* The schema of a scenario file (models/scenario.c). */
 extern const conf_schema iapt_scenario_schema;
 
+/* Team tc's post of grade `grade` (a team has at most one per grade: the
+ * loader refuses two), or NULL if it has none. Borrowed from tc. */
+const iapt_post_cfg *iapt_team_post(const iapt_team_cfg *tc, int grade);
+
 /* The first intake of programme p on or after `approved` (intake months
  * at intake_day, clamped to the month's length): when a cohort approved
  * then starts training (before its `late`). INT32_MAX if there is none

@@ -68,17 +68,18 @@ static int32_t main_team(const state *st, int32_t c)
     return best;
 }
 
+/* The scenario's post of `grade` in `team`, or NULL. */
+static const iapt_post_cfg *post(const state *st, int32_t team, int32_t grade)
+{
+    return iapt_team_post(IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team), grade);
+}
+
 /* Funded WTE of (team, grade) at time t that is frozen (not recruited to). */
 static double frozen_wte(const state *st, int32_t team, int32_t grade, double t)
 {
-    const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team);
-    double date = (double)st->sc->run.start + t, w = 0;
-    for (size_t i = 0; i < tc->posts.n; i++) {
-        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
-        if (pc->grade.index == grade)
-            w += fmin(sim_sched_at(&pc->frozen, date), sim_sched_at(&pc->wte, date));
-    }
-    return w;
+    const iapt_post_cfg *pc = post(st, team, grade);
+    double date = (double)st->sc->run.start + t;
+    return pc ? fmin(sim_sched_at(&pc->frozen, date), sim_sched_at(&pc->wte, date)) : 0;
 }
 
 /* Funded WTE of (team, grade) that may be recruited to at time t. */
@@ -89,13 +90,8 @@ static double open_wte(const state *st, int32_t team, int32_t grade, double t)
 
 double iapt_workforce_establishment(const state *st, int32_t team, int32_t grade, double t)
 {
-    const iapt_team_cfg *tc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team);
-    double date = (double)st->sc->run.start + t, w = 0;
-    for (size_t i = 0; i < tc->posts.n; i++) {
-        const iapt_post_cfg *pc = IAPT_ITEM(tc->posts, iapt_post_cfg, i);
-        if (pc->grade.index == grade)
-            w += sim_sched_at(&pc->wte, date);
-    }
+    const iapt_post_cfg *pc = post(st, team, grade);
+    double w = pc ? sim_sched_at(&pc->wte, (double)st->sc->run.start + t) : 0;
     return w + st->wf->extra[team * st->wf->ng + grade];
 }
 
