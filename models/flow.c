@@ -83,8 +83,7 @@ void iapt_flow_referral(state *st, int32_t a)
     int complex = pc->complex || u_complex < pc->complex_share;
     ps->req = (uint8_t)((pc->needs_ltc_skill ? CAP_LTC : 0) | (complex ? CAP_COMPLEX : 0));
     ps->referral = ps->wait_start = ps->joined = now;
-    if (pc->sites.n)
-        iapt_rooms_referral(st, p);
+    iapt_rooms_referral(st, p);
     st->stock_in++;
     iapt_rec(st, M_REFERRALS, G_ALL, 0, 1);
     iapt_rec(st, M_REFERRALS, G_PATHWAY, ps->pathway, 1);
@@ -576,10 +575,9 @@ void iapt_flow_course(state *st, int32_t p, int step, int individual_only)
                 break;
             }
     ps->modality = (int16_t)m;
-    if (ps->site >= 0)
-        iapt_rooms_course(st, p);
+    iapt_rooms_course(st, p);
     const iapt_modality_cfg *mc = modality_of(st, ps);
-    double drawn = fmin(fmax(sim_dist_sample(&mc->sessions, st->r_course), IAPT_MIN_SESSIONS), IAPT_MAX_SESSIONS);
+    double drawn = sim_dist_sample(&mc->sessions, st->r_course); /* in 1..200: the loader bounds it */
     double planned = floor(drawn * pathway_of(st, ps)->course_factor + 0.5);
     ps->planned = (int16_t)(planned < 1 ? 1 : planned); /* at most 200 x course_factor (<= 10) */
 }
@@ -825,10 +823,8 @@ void iapt_flow_appointment(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     ps->appt = 0;
-    if (st->rm) {
-        iapt_rooms_count(st, (ps->flags & PF_ROOM) ? ps->site : IAPT_NONE, 1);
-        ps->flags &= (uint16_t)~PF_ROOM; /* the room's minutes are used */
-    }
+    iapt_rooms_count(st, (ps->flags & PF_ROOM) ? ps->site : IAPT_NONE, 1);
+    ps->flags &= (uint16_t)~PF_ROOM; /* the room's minutes are used */
     if (ps->state == P_ASSESS_BOOKED)
         assessment(st, p);
     else

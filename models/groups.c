@@ -45,7 +45,7 @@ static int32_t next_length(state *st, int32_t team, int step, int modality)
     int32_t *len = &st->group_len[list_index(st, team, step, modality)];
     if (*len < 0) {
         double n = sim_dist_sample(&mod_cfg(st, step, modality)->sessions, st->r_group);
-        *len = (int32_t)floor(fmin(fmax(n, IAPT_MIN_SESSIONS), IAPT_MAX_SESSIONS) + 0.5);
+        *len = (int32_t)floor(n + 0.5); /* n in 1..200: the loader bounds the distribution */
     }
     return *len;
 }
@@ -255,8 +255,7 @@ static void member_session(state *st, group_rec *gr, int32_t i)
     person *ps = &st->p[p];
     const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
     st->acc.appts++;
-    if (st->rm)
-        iapt_rooms_count(st, gr->site, 1);
+    iapt_rooms_count(st, gr->site, 1);
     if (gsl_rng_uniform(st->r_dna) < mc->dna) {
         if (iapt_flow_missed(st, p)) {
             gr->members[i] = IAPT_NONE;

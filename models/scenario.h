@@ -287,8 +287,8 @@ typedef struct iapt_scenario {
 #define IAPT_ITEM(list, type, i) (&((type *)(list).items)[i])
 
 /* The range of the `sessions` and `sessions_done` keys: every draw of their
- * distributions lies in it (the loader bounds them), and the model keeps
- * to it too. */
+ * distributions lies in it (the loader bounds them with sim_dist_bound), so
+ * the model uses draws as they come. */
 #define IAPT_MIN_SESSIONS 1
 #define IAPT_MAX_SESSIONS 200
 

@@ -51,8 +51,7 @@ static int32_t new_person(state *st, int32_t pw, double referral)
     }
     if (gsl_rng_uniform(st->r_start) < pc->case_at_start)
         ps->flags |= PF_CASE;
-    if (pc->sites.n)
-        iapt_rooms_referral(st, p);
+    iapt_rooms_referral(st, p);
     st->stock_in++;
     return p;
 }
