@@ -659,19 +659,19 @@ static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, 
 {
     if (n->kind != CONF__SEQ) {
         conf__fail_got(b, n, "a list");
-        conf__ctx_mark_bad(b->ctx, l);
+        conf__ctx_mark(b->ctx, l, CONF__BAD);
         return -1;
     }
     if (!n->n) {
         if (!(f->flags & CONF_F_NONEMPTY))
             return 0;
         conf__fail(b, n, "expected at least one %s, got an empty list", f->sub->name);
-        conf__ctx_mark_bad(b->ctx, l);
+        conf__ctx_mark(b->ctx, l, CONF__BAD);
         return -1;
     }
     if (!(l->items = calloc(n->n, f->sub->size))) {
         conf__fail(b, n, "out of memory");
-        conf__ctx_mark_bad(b->ctx, l);
+        conf__ctx_mark(b->ctx, l, CONF__BAD);
         return -1;
     }
     l->n = n->n;
@@ -699,7 +699,7 @@ static int bind_list(conf__binder *b, const conf_field *f, const conf__node *n, 
         conf__pop(b, mark);
     }
     if (unique_names(b, f, n, l) | unique_keys(b, f, n) || (!bad && list_sums(b, f, n, l))) {
-        conf__ctx_mark_bad(b->ctx, l);
+        conf__ctx_mark(b->ctx, l, CONF__BAD);
         bad = 1;
     }
     return bad ? -1 : 0;
@@ -768,7 +768,7 @@ static int bind_field(conf__binder *b, const conf_field *f, unsigned char *obj, 
         conf__error_pos(b->ctx, mappos, conf__buf_str(&b->path), "missing required key \"%s\"", f->key);
         size_t mark = conf__push_key(b, f->key);
         if (conf__ctx_record(b->ctx, obj + f->offset, mappos, conf__buf_str(&b->path), 1) == 0)
-            conf__ctx_mark_bad(b->ctx, obj + f->offset);
+            conf__ctx_mark(b->ctx, obj + f->offset, CONF__BAD);
         conf__pop(b, mark);
         return -1;
     }
@@ -808,7 +808,7 @@ static void mark_unbound(conf__binder *b, const conf_schema *s, unsigned char *o
         unsigned char *p = obj + s->fields[i].offset;
         if (conf__ctx_record(b->ctx, p, pos, conf__buf_str(&b->path), 1))
             return;
-        conf__ctx_mark_bad(b->ctx, p);
+        conf__ctx_mark(b->ctx, p, CONF__BAD);
         if (s->fields[i].type == CONF_STRUCT)
             mark_unbound(b, s->fields[i].sub, p, pos);
     }
@@ -856,7 +856,7 @@ static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n,
     }
     int r = bind_typed(b, f, n, addr);
     if (r && f->type != CONF_STRUCT && f->type != CONF_LIST)
-        conf__ctx_mark_bad(b->ctx, addr);
+        conf__ctx_mark(b->ctx, addr, CONF__BAD);
     return r;
 }
 
@@ -904,7 +904,7 @@ static int index_target(conf__binder *b, target *t)
 {
     const conf_field *nf = conf__name_field(t->sub);
     conf__strmap_init(&t->names);
-    t->broken = conf__ctx_is_bad(b->ctx, t->list);
+    t->broken = conf__ctx_marked(b->ctx, t->list, CONF__BAD);
     t->cands = calloc(t->list->n + 1, sizeof *t->cands);
     t->clean = calloc(t->list->n + 1, 1);
     if (!t->cands || !t->clean)
@@ -958,7 +958,7 @@ static int subtree_clean(const conf_ctx *ctx, const conf_schema *s, const unsign
         if (f->type == CONF_STRUCT) {
             if (!subtree_clean(ctx, f->sub, p))
                 return 0;
-        } else if (conf__ctx_is_bad(ctx, p)) {
+        } else if (conf__ctx_marked(ctx, p, CONF__BAD)) {
             return 0;
         } else if (f->type == CONF_LIST) {
             const conf_list *l = (const conf_list *)p;
@@ -984,9 +984,9 @@ static void spread_failures(conf__binder *b, target *t, size_t nt, const size_t 
                                                      (const unsigned char *)t[k].list->items + i * t[k].sub->size);
         for (size_t i = 0; i < b->nrefs; i++) {
             const conf__pref *r = &b->refs[i];
-            if (*r->index < 0 || conf__ctx_is_bad(b->ctx, r->owner) || t[target_of[i]].clean[*r->index])
+            if (*r->index < 0 || conf__ctx_marked(b->ctx, r->owner, CONF__BAD) || t[target_of[i]].clean[*r->index])
                 continue;
-            conf__ctx_mark_bad(b->ctx, r->owner);
+            conf__ctx_mark(b->ctx, r->owner, CONF__BAD);
             changed = 1;
         }
     }
@@ -1016,12 +1016,12 @@ static void resolve_refs(conf__binder *b)
         target_of[i] = k;
         size_t idx;
         if (!*r->name || t[k].broken) {
-            conf__ctx_mark_bad(b->ctx, r->owner);
+            conf__ctx_mark(b->ctx, r->owner, CONF__BAD);
         } else if (conf__strmap_get(&t[k].names, *r->name, strlen(*r->name), &idx)) {
             *r->index = (int)idx;
         } else {
             unknown_name(b, r, &t[k]);
-            conf__ctx_mark_bad(b->ctx, r->owner);
+            conf__ctx_mark(b->ctx, r->owner, CONF__BAD);
         }
     }
     if (ok && !conf__ctx_full(b->ctx))

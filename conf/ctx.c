@@ -34,8 +34,7 @@ typedef struct where {
     size_t pos_len;
     int is_default;
     int depth;        /* of the file in the extends chain */
-    int bad;          /* the value failed to load */
-    int check_failed; /* the struct here failed its check callback */
+    unsigned marks;   /* conf__mark bits: failed to load, failed its check */
 } where;
 
 struct conf_ctx {
@@ -270,7 +269,7 @@ int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, cons
         free(w->text);
     } else {
         ctx->wn++;
-        w->bad = w->check_failed = 0;
+        w->marks = 0;
     }
     w->addr = addr;
     w->text = b.s;
@@ -288,36 +287,24 @@ static const where *lookup(const conf_ctx *ctx, const void *addr)
     return w->addr ? w : NULL;
 }
 
-void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr)
+void conf__ctx_mark(conf_ctx *ctx, const void *addr, conf__mark mark)
 {
     if (!ctx->wcap || !addr)
         return;
     where *w = find(ctx->slots, ctx->wcap, addr);
     if (w->addr)
-        w->bad = 1;
+        w->marks |= (unsigned)mark;
 }
 
-void conf__ctx_mark_check_failed(conf_ctx *ctx, const void *addr)
-{
-    if (!ctx->wcap || !addr)
-        return;
-    where *w = find(ctx->slots, ctx->wcap, addr);
-    if (w->addr)
-        w->check_failed = 1;
-}
-
-int conf_item_failed(const conf_ctx *ctx, const void *item_addr) { return conf__ctx_check_failed(ctx, item_addr); }
-
-int conf__ctx_check_failed(const conf_ctx *ctx, const void *addr)
+int conf__ctx_marked(const conf_ctx *ctx, const void *addr, conf__mark mark)
 {
     const where *w = lookup(ctx, addr);
-    return w && w->check_failed;
+    return w && (w->marks & (unsigned)mark);
 }
 
-int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr)
+int conf_item_failed(const conf_ctx *ctx, const void *item_addr)
 {
-    const where *w = lookup(ctx, addr);
-    return w && w->bad;
+    return conf__ctx_marked(ctx, item_addr, CONF__CHECK_FAILED);
 }
 
 int conf_from_default(const conf_ctx *ctx, const void *field_addr)
@@ -436,7 +423,7 @@ static int check_window(conf_ctx *ctx, const window *win, const conf_schema *sch
             const conf_list *l = (const conf_list *)p;
             for (size_t k = 0; k < l->n; k++)
                 n += check_window(ctx, win, f->sub, (const unsigned char *)l->items + k * f->sub->size);
-        } else if (!(f->flags & CONF_F_IN_RUN) || conf__ctx_is_bad(ctx, p)) {
+        } else if (!(f->flags & CONF_F_IN_RUN) || conf__ctx_marked(ctx, p, CONF__BAD)) {
             continue;
         } else if (f->type == CONF_DATE && *(const sim_date *)p != CONF_DATE_NONE) {
             n += check_date(ctx, win, p, *(const sim_date *)p, f->flags);

@@ -47,15 +47,15 @@ void conf__verror_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, con
  * deepest value wins when a struct and its first field share an address.
  * 0, or -1 on OOM (error reported). */
 int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, const char *path, int is_default);
-/* Marks the value at addr (recorded before) as failed: it did not load, so
- * checks of what contains it are skipped. */
-void conf__ctx_mark_bad(conf_ctx *ctx, const void *addr);
-/* 1 if the value at addr was marked failed in this load. */
-int conf__ctx_is_bad(const conf_ctx *ctx, const void *addr);
-/* Marks the struct at addr (recorded before) as having failed its check
- * callback, and asks whether it did (conf_item_failed). */
-void conf__ctx_mark_check_failed(conf_ctx *ctx, const void *addr);
-int conf__ctx_check_failed(const conf_ctx *ctx, const void *addr);
+/* What can be marked on a recorded value in this load. */
+typedef enum conf__mark {
+    CONF__BAD = 1,          /* the value did not load, so checks of what contains it are skipped */
+    CONF__CHECK_FAILED = 2, /* the struct failed its check callback (conf_item_failed) */
+} conf__mark;
+/* Marks the value at addr (recorded before; nothing happens otherwise), and
+ * asks whether it was marked so. */
+void conf__ctx_mark(conf_ctx *ctx, const void *addr, conf__mark mark);
+int conf__ctx_marked(const conf_ctx *ctx, const void *addr, conf__mark mark);
 /* Ends a load (after the checks): a window set during it is forgotten. */
 void conf__ctx_end(conf_ctx *ctx);
 /* 1 if conf_check_window ran since conf__ctx_begin. */

@@ -33,18 +33,18 @@ static int run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, c
             clean &= run_checks(ctx, f->sub, p, root);
         } else if (f->type == CONF_LIST) {
             conf_list *l = (conf_list *)p;
-            clean &= !conf__ctx_is_bad(ctx, p);
+            clean &= !conf__ctx_marked(ctx, p, CONF__BAD);
             for (size_t k = 0; k < l->n && !conf__ctx_full(ctx); k++)
                 clean &= run_checks(ctx, f->sub, (unsigned char *)l->items + k * f->sub->size, root);
         } else {
-            clean &= !conf__ctx_is_bad(ctx, p);
+            clean &= !conf__ctx_marked(ctx, p, CONF__BAD);
         }
     }
     if (clean && s->check && !conf__ctx_full(ctx)) {
         size_t before = conf__ctx_load_errors(ctx);
         s->check(ctx, obj, root);
         if (conf__ctx_load_errors(ctx) > before)
-            conf__ctx_mark_check_failed(ctx, obj);
+            conf__ctx_mark(ctx, obj, CONF__CHECK_FAILED);
     }
     return clean;
 }
