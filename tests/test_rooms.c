@@ -162,8 +162,10 @@ Test(rooms, room_delays_and_people_waiting_for_a_room)
 }
 
 /* A room withdrawn from August under bookings made for two: they move,
- * nobody is lost (conservation), no day is overbooked, and from August
- * every Wednesday holds the one room's 4 sessions. */
+ * nobody is lost (conservation), no month has more room hours booked than
+ * available, and from August each month holds the one room's 4 sessions a
+ * Wednesday. (Checked by month, as the model reports: a Wednesday over
+ * its room and another under it in the same month would pass.) */
 Test(rooms, withdrawn_room_moves_bookings_and_loses_nobody)
 {
     run_result r;

@@ -324,13 +324,18 @@ static void expect_positive(const double *d, size_t n, const char *what)
  * Checked, each at 99%: the transfer raises core waits in the dip; the
  * rise is smaller once the backfill qualifies; and with late places the
  * rise lasts longer. Replications: a pilot of 200 with another seed (seed
- * + 777) measured each effect over its per-replication sd: rise 6.7 / 3.0
- * days, fall 5.0 / 3.3, delay 3.8 / 2.3 (against the earlier counterfactual
- * with no LTC recruits in place of the movers: rise 6.6 / 2.9, fall 4.9 /
- * 3.1). The weakest (fall, 1.5 sd) is 5.9 standard errors from 0 with 15
- * replications, where the 99% test (2.6 standard errors) misses it with
- * probability below 0.1%; NB = 60 leaves room for the effect being smaller
- * than the pilot's estimate. */
+ * + 777) measured each effect over its per-replication sd: rise 6.73 /
+ * 3.02 days, fall 4.99 / 3.26, delay 3.75 / 2.35 (against the earlier
+ * counterfactual with no LTC recruits in place of the movers: rise 6.61 /
+ * 2.90, fall 4.89 / 3.11, delay 3.75 / 2.35). The weakest is the fall,
+ * 1.53 sd. The 99% interval's lower end, mean - t(0.995, n - 1) se, stays
+ * at or below 0 with probability E[Phi(t sqrt(V / (n - 1)) - r sqrt(n))]
+ * (V chi-square on n - 1 degrees of freedom, r the effect in sds: the
+ * noncentral t, integrated numerically): 0.5% at 15 replications and
+ * 1.4e-4 at 20 for r = 1.53 (the t quantile, 2.98 at 15, and the sd's own
+ * error count), and 2e-19 at NB = 60. At NB = 60 the miss stays below 0.1%
+ * for any effect of at least 0.75 sd, under half the pilot's estimate,
+ * which leaves room for the effect being smaller than measured. */
 Test(workforce, backfill_dip_recovery_and_delay, .timeout = 600)
 {
     run_result a, late, none;
