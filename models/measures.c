@@ -95,8 +95,8 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_RECORDS_IN_USE] = {"check_records_in_use", "people", GA,
                           "check: person records in use at month end, counted from the person array"},
     [M_RECOUNT_WAITING] = {"check_waiting_recount", "people", GA | G_STAGE,
-                           "check: people waiting at month end, recounted by walking every waiting list, "
-                           "diary booking and group (equals `waiting`)"},
+                           "check: people waiting at month end, recounted from the person records by the list, "
+                           "booking or group each is on, against the lists' own counts (equals `waiting`)"},
     [M_RECOUNT_IN_TREATMENT] = {"check_in_treatment_recount", "people", GA,
                                 "check: people in treatment at month end, recounted the same way (equals "
                                 "`in_treatment`)"},

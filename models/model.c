@@ -227,8 +227,10 @@ static void record_utilisation(state *st)
 static void record_stocks(state *st)
 {
     double now = sim_now(st->s), over18 = 0;
+    iapt_recount rc = {0};
     for (int32_t p = 0; p < st->np; p++) {
         const person *ps = &st->p[p];
+        iapt_recount_person(&rc, ps);
         int stock = iapt_people_stock(ps);
         if (stock >= 0 && stock < 3 && !(ps->flags & PF_ENTERED) && now - ps->referral > st->sc->service.limit_18_weeks)
             over18++;
@@ -243,9 +245,9 @@ static void record_stocks(state *st)
         set(st, M_WAITING, G_PATHWAY, p, w[0] + w[1] + w[2]);
         set(st, M_IN_TREATMENT, G_PATHWAY, p, st->treating_pw[p]);
     }
-    double records, waiting[3], treating;
-    iapt_people_recount(st, &records, waiting, &treating);
-    set(st, M_RECORDS_IN_USE, G_ALL, 0, records);
+    double waiting[3], treating;
+    iapt_recount_finish(st, &rc, waiting, &treating);
+    set(st, M_RECORDS_IN_USE, G_ALL, 0, rc.records);
     set(st, M_RECOUNT_WAITING, G_ALL, 0, waiting[0] + waiting[1] + waiting[2]);
     for (int s = 0; s < 3; s++)
         set(st, M_RECOUNT_WAITING, G_STAGE, s, waiting[s]);

@@ -183,57 +183,74 @@ void iapt_people_exit(state *st, int32_t p, int dropped)
 
 /* ---- the recount ------------------------------------------------------- */
 
-typedef struct recount {
-    double waiting[3], treating;
-} recount;
-
-/* Someone waiting for a first session at their step, or mid-course. */
-static void count_course(recount *rc, const person *ps)
+/* The kind of list p's own fields place it on. */
+static int placed_on(const person *ps)
 {
-    if (ps->sessions > 0)
-        rc->treating++;
-    else
-        rc->waiting[ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3]++;
-}
-
-static void count_list(recount *rc, const state *st, const plist *l, int assessment)
-{
-    for (int32_t p = l->head; p != IAPT_NONE; p = st->p[p].next) {
-        if (assessment)
-            rc->waiting[IAPT_STAGE_ASSESSMENT]++;
-        else
-            count_course(rc, &st->p[p]);
+    if (ps->clin != IAPT_NONE)
+        return IAPT_ON_CLINICIAN;
+    if (ps->group != IAPT_NONE)
+        return IAPT_ON_GROUP;
+    switch ((pstate)ps->state) {
+    case P_WAIT_ASSESS: return IAPT_ON_ASSESS_LIST;
+    case P_WAIT_TREAT: return IAPT_ON_TREAT_LIST;
+    case P_WAIT_GROUP: return IAPT_ON_GROUP_LIST;
+    default: return IAPT_ON_NONE;
     }
 }
 
-void iapt_people_recount(const state *st, double *records, double waiting[3], double *treating)
+/* Someone waiting for a first session at their step, or mid-course. */
+static int course_stage(const person *ps)
+{
+    if (ps->sessions > 0)
+        return 3;
+    return ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3;
+}
+
+void iapt_recount_person(iapt_recount *rc, const person *ps)
+{
+    if (ps->state == P_FREE)
+        return;
+    rc->records++;
+    int on = placed_on(ps);
+    rc->on[on]++;
+    switch (on) {
+    case IAPT_ON_NONE: return; /* found nowhere */
+    case IAPT_ON_ASSESS_LIST: rc->found[IAPT_STAGE_ASSESSMENT]++; return;
+    case IAPT_ON_CLINICIAN: /* an assessment booking holds no caseload place */
+        rc->found[ps->mem == IAPT_NONE ? IAPT_STAGE_ASSESSMENT : course_stage(ps)]++;
+        return;
+    default: rc->found[course_stage(ps)]++; return;
+    }
+}
+
+static double list_lengths(const plist *l, size_t n)
+{
+    double total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += l[i].n;
+    return total;
+}
+
+void iapt_recount_finish(const state *st, const iapt_recount *rc, double waiting[3], double *treating)
 {
     const iapt_scenario *sc = st->sc;
     size_t nt = sc->workforce.teams.n, ng = sc->workforce.grades.n;
-    recount rc = {{0, 0, 0}, 0};
-    *records = 0;
-    for (int32_t p = 0; p < st->np; p++)
-        *records += st->p[p].state != P_FREE;
-    for (size_t i = 0; i < nt * ng * NMASKS; i++)
-        count_list(&rc, st, &st->assess_wait[i], 1);
+    double listed[IAPT_NON] = {0};
+    listed[IAPT_ON_ASSESS_LIST] = list_lengths(st->assess_wait, nt * ng * NMASKS);
     for (size_t i = 0; i < nt * IAPT_NSTEPS; i++)
-        for (int k = 0; k < NMASKS; k++)
-            count_list(&rc, st, &st->ts[i].wait[k], 0);
-    for (size_t i = 0; i < nt * IAPT_NSTEPS * (size_t)st->m->maxmod; i++)
-        count_list(&rc, st, &st->group_wait[i], 0);
+        listed[IAPT_ON_TREAT_LIST] += list_lengths(st->ts[i].wait, NMASKS);
+    listed[IAPT_ON_GROUP_LIST] = list_lengths(st->group_wait, nt * IAPT_NSTEPS * (size_t)st->m->maxmod);
+    listed[IAPT_ON_CLINICIAN] = st->clin_linked;
     for (int32_t g = 0; g < st->ngroups; g++)
         for (int32_t i = 0; st->groups[g].active && i < st->groups[g].nmembers; i++)
-            if (st->groups[g].members[i] != IAPT_NONE)
-                count_course(&rc, &st->p[st->groups[g].members[i]]);
-    /* A clinician's people: an assessment booking holds no caseload place. */
-    for (int32_t c = 0; c < st->nc; c++)
-        for (int32_t p = st->c[c].people; p != IAPT_NONE; p = st->p[p].cnext) {
-            if (st->p[p].mem == IAPT_NONE)
-                rc.waiting[IAPT_STAGE_ASSESSMENT]++;
-            else
-                count_course(&rc, &st->p[p]);
-        }
+            listed[IAPT_ON_GROUP] += st->groups[g].members[i] != IAPT_NONE;
+    double found[4];
+    for (int s = 0; s < 4; s++)
+        found[s] = rc->found[s];
+    found[IAPT_STAGE_ASSESSMENT] += listed[IAPT_ON_ASSESS_LIST] - rc->on[IAPT_ON_ASSESS_LIST];
+    for (int k = IAPT_ON_TREAT_LIST; k < IAPT_NON; k++)
+        found[3] += listed[k] - rc->on[k];
     for (int s = 0; s < 3; s++)
-        waiting[s] = rc.waiting[s];
-    *treating = rc.treating;
+        waiting[s] = found[s];
+    *treating = found[3];
 }

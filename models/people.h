@@ -6,8 +6,8 @@
  * Every state change goes through iapt_people_set_state, which moves the
  * person between the stocks (waiting at a stage, in treatment), so the
  * counts at any moment are exact and a monthly snapshot costs nothing. A
- * month-end recount from the lists themselves (iapt_people_recount) checks
- * them.
+ * month-end recount from the person records and the lists' own counts
+ * (iapt_recount_person, iapt_recount_finish) checks them.
  */
 #ifndef IAPT_PEOPLE_H
 #define IAPT_PEOPLE_H
@@ -74,13 +74,34 @@ void iapt_people_exit(state *st, int32_t p, int dropped);
  * -1 none. */
 int iapt_people_stock(const person *ps);
 
-/* A recount for the conservation check, independent of the stocks kept by
- * iapt_people_set_state: `records` is the person records in use (from the
- * person array); waiting[stage] and *treating count the people found by
- * walking every assessment, treatment and group list, every running group
- * and every clinician's bookings and caseload, classified by where they
- * were found and their own course fields. A person on two lists, or on
- * none, makes the found total differ from `records`. O(people + lists). */
-void iapt_people_recount(const state *st, double *records, double waiting[3], double *treating);
+/* The month-end recount for the conservation check, independent of the
+ * stocks kept by iapt_people_set_state. Each person record in use is
+ * counted (`records`), placed by its own fields on the kind of list they
+ * say it is on (a clinician's bookings and caseload when it names a
+ * clinician, a running group when it names one, else the assessment,
+ * treatment or group waiting list of its state; none otherwise) and
+ * classified by that and its course fields: waiting for assessment, for
+ * step 2 or step 3, or in treatment. The lists' own counts of the people on
+ * them, kept as people join and leave, are then set against these: where
+ * the lists of a kind hold more or fewer people than the records place on
+ * them, the difference is added to what is found (as waiting for
+ * assessment for assessment lists, in treatment for the others). So a
+ * person on two lists, or on none, makes the found total differ from
+ * `records`. O(1) a person, counted in the caller's pass over the person
+ * array, then O(lists + groups): no list is walked. */
+enum { IAPT_ON_NONE, IAPT_ON_ASSESS_LIST, IAPT_ON_TREAT_LIST, IAPT_ON_GROUP_LIST, IAPT_ON_CLINICIAN,
+       IAPT_ON_GROUP, IAPT_NON };
+typedef struct iapt_recount {
+    double records;
+    double on[IAPT_NON];  /* people the records place on each kind of list */
+    double found[4];      /* waiting by stage (0..2), in treatment (3) */
+} iapt_recount;
+
+/* Counts person record ps (free records are skipped) into rc, which starts
+ * zeroed. */
+void iapt_recount_person(iapt_recount *rc, const person *ps);
+/* Sets the lists' counts against rc's and gives what was found: waiting by
+ * stage and in treatment. */
+void iapt_recount_finish(const state *st, const iapt_recount *rc, double waiting[3], double *treating);
 
 #endif

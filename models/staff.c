@@ -241,6 +241,7 @@ void iapt_clin_link(state *st, int32_t c, int32_t p)
         st->p[ps->cnext].cprev = p;
     st->c[c].people = p;
     ps->clin = c;
+    st->clin_linked++;
 }
 
 void iapt_clin_unlink(state *st, int32_t c, int32_t p)
@@ -254,6 +255,7 @@ void iapt_clin_unlink(state *st, int32_t c, int32_t p)
         st->p[ps->cnext].cprev = ps->cprev;
     ps->cnext = ps->cprev = IAPT_NONE;
     ps->clin = IAPT_NONE;
+    st->clin_linked--;
 }
 
 /* ---- diaries ------------------------------------------------------------ */

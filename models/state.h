@@ -226,6 +226,7 @@ typedef struct state {
 
     clinician *c;
     int32_t nc, ccap;
+    int32_t clin_linked;   /* people on clinicians' lists (iapt_clin_link/unlink), for the recount */
     membership *mem;
     int32_t nmem, memcap;
     int32_t *diary_cap, *diary_free; /* nc x IAPT_DIARY_DAYS */
