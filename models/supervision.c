@@ -25,6 +25,8 @@ typedef struct supervision {
     double *res;         /* scratch: residual capacities of the flow network, n x n */
     double *flow_best;   /* scratch: per node, bottleneck of the path found to it */
     int32_t *prev, *queue; /* scratch: per node */
+    int supervising;     /* a supervisor had supervising minutes after the last update */
+    int stale;           /* totals not summed since the last update skipped them */
 } supervision;
 
 static const iapt_programme_cfg *prog(const state *st, int32_t p)
@@ -85,11 +87,13 @@ void iapt_supervision_free(state *st)
 }
 
 /* Sums requirement by (team, programme) and capacity by (team, grade).
- * Returns whether anyone needs or gives supervision. */
-static int totals(state *st)
+ * Returns whether anyone needs or gives supervision; *trainees counts the
+ * trainees in post. */
+static int totals(state *st, int32_t *trainees)
 {
     supervision *sv = st->sv;
     int any = 0;
+    *trainees = 0;
     for (int32_t i = 0; i < sv->nt * sv->np; i++)
         sv->required[i] = sv->given[i] = 0;
     for (int32_t i = 0; i < sv->nt * sv->ng; i++)
@@ -100,6 +104,7 @@ static int totals(state *st)
             continue;
         int trainee = cl->programme != IAPT_NONE, supervisor = !trainee && ((sv->any >> cl->grade) & 1u);
         any |= trainee || cl->supervising_min > 0;
+        *trainees += trainee;
         for (int32_t t = 0; t < sv->nt && (trainee || supervisor); t++) {
             double sh = cl->team_share[t];
             if (sh > 0 && trainee)
@@ -269,12 +274,23 @@ static double given_by(const state *st, const clinician *cl)
     return give;
 }
 
-void iapt_supervision_update(state *st)
+void iapt_supervision_update(state *st, int32_t trainees)
 {
     supervision *sv = st->sv;
-    if (!totals(st))
+    if (trainees == 0 && !sv->supervising) {
+        sv->stale = 1; /* nothing to share: the totals are summed when recorded */
+        return;
+    }
+    sv->stale = 0;
+    int32_t counted;
+    int any = totals(st, &counted);
+    assert(counted == trainees);
+    if (!any) {
+        sv->supervising = 0;
         return; /* no trainees, nobody supervising: nothing to share */
+    }
     share_out(sv);
+    int supervising = 0;
     for (int32_t c = 0; c < st->nc; c++) {
         clinician *cl = &st->c[c];
         if (!cl->active)
@@ -293,12 +309,20 @@ void iapt_supervision_update(state *st)
             cl->supervising_min = minutes;
             iapt_diary_refresh(st, c, st->today);
         }
+        supervising |= cl->supervising_min > 0;
     }
+    sv->supervising = supervising;
 }
 
 void iapt_supervision_record(state *st)
 {
-    const supervision *sv = st->sv;
+    supervision *sv = st->sv;
+    if (sv->stale) { /* no trainees and nobody supervising since the last update: no cover to share */
+        int32_t trainees;
+        totals(st, &trainees);
+        assert(trainees == 0);
+        sv->stale = 0;
+    }
     double all_req = 0, all_avail = 0, all_given = 0;
     for (int32_t t = 0; t < sv->nt; t++) {
         double req = 0, avail = 0, given = 0;

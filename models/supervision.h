@@ -14,7 +14,8 @@
  * flow from programmes to grades) are taken out of its supervisors' clinic
  * time in proportion to their capacity.
  *
- * Cost per update: O(clinicians x teams) plus, per team, O(P 2^P x grades)
+ * Cost per update: O(1) with no trainee in post and nobody supervising;
+ * else O(clinicians x teams) plus, per team, O(P 2^P x grades)
  * for the cover and O(n^3) or so for the flow, n = programmes + grades.
  */
 #ifndef IAPT_SUPERVISION_H
@@ -32,8 +33,10 @@ void iapt_supervision_free(state *st);
 /* Recomputes requirement, capacity and cover after trainees or supervisors
  * came, went or changed; sets each supervisor's supervising minutes (diary
  * refreshed) and each trainee's caseload factor (places recomputed and
- * offered). */
-void iapt_supervision_update(state *st);
+ * offered). `trainees` is the number of trainees in post: with none, and
+ * nobody left supervising since the last update, there is nothing to share
+ * and nothing is walked (the capacity reported is summed when recorded). */
+void iapt_supervision_update(state *st, int32_t trainees);
 
 /* Month end: records supervision required, available and shortfall by
  * team, by programme and for the service. */

@@ -41,6 +41,7 @@ typedef struct workforce {
     int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
     double *backfill_left; /* per transfer: WTE of backfill posts not yet created */
     double *intake;        /* per cohort: time training starts (< 0: before the run) */
+    int32_t trainees;      /* trainees in post (running total) */
 } workforce;
 
 static const iapt_workforce_cfg *wcfg(const state *st) { return &st->sc->workforce; }
@@ -120,6 +121,7 @@ static void count_in(state *st, int32_t c, int sign)
     if (!cl->active)
         return;
     if (cl->programme != IAPT_NONE) {
+        wf->trainees += sign;
         if (holds_vacancy(st, c))
             wf->held[cohort_cfg(st, cl->cohort)->team.index * wf->ng + cl->grade] += sign * cl->wte;
         return;
@@ -179,8 +181,9 @@ static void set_paces(state *st)
  * trainees' paces from it. */
 static void supervise(state *st)
 {
-    iapt_supervision_update(st);
-    set_paces(st);
+    iapt_supervision_update(st, st->wf->trainees);
+    if (st->wf->trainees > 0)
+        set_paces(st);
 }
 
 /* ---- turnover and recruitment --------------------------------------------- */
