@@ -73,7 +73,8 @@ void iapt_flow_offer_place(state *st, int32_t k);
 void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);
 /* Site s's rooms on day d hold fewer free minutes than booked (rooms
  * withdrawn): move face-to-face bookings there to later days, in person
- * order, until they fit (group sessions stay). O(people). */
+ * order, until they fit (group sessions stay). O(people): a scan of the
+ * person records (models/rooms.h). */
 void iapt_flow_move_room_overbooked(state *st, int32_t s, int32_t d);
 /* Clinician c (already inactive) leaves: their assessments go back to the
  * list, their caseload back to the treatment lists at their original

@@ -25,7 +25,15 @@
  * waits on the site's room list (first come, first served), tried again
  * each morning, when a new day opens and changes in rooms are learnt.
  *
- * Cost: O(sites) a day, O(days) when a change in rooms is learnt; a
+ * Cost: O(sites) a day to roll the room diaries, and O(window) for each
+ * face-to-face booking attempt, which includes every person on a room
+ * waiting list every morning (O(waiters x window) a day). A change in
+ * rooms learnt costs O(window) days recomputed; when rooms fall, each day
+ * left with more booked than available scans the person records for that
+ * day's bookings at the site (O(people) a day overbooked, stopping once
+ * the day fits). Withdrawals are rare, so no per-site list of bookings is
+ * kept (it would add two links to every person record). The month-end
+ * record scans the person records for the people held up (O(people)). A
  * scenario without sites allocates nothing and draws nothing.
  */
 #ifndef IAPT_ROOMS_H
