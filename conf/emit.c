@@ -558,7 +558,7 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
                           "order.\n\n");
     if (use & USE_LIST)
         conf__buf_puts(o, "**Lists** are YAML sequences. In a list of items, each item's key (its `name`, or the "
-                          "keys the table names, as in \"one per grade\") must be unique within the list.\n\n");
+                          "keys the table names after \"one per\") must be unique within the list.\n\n");
     if (use & USE_REF)
         conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "
@@ -568,13 +568,13 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
                       "bases deep (the scenario and 16 files it builds on). What the file gives is merged as "
                       "follows:\n\n"
                       "- sections (the keys that hold other keys) merge key by key;\n"
-                      "- lists of items with a key (a `name`, or the keys the table names, such as a team's posts "
-                      "by grade) merge item by item on it: an item with the key of a base item changes that item, "
-                      "key by key (`{grade: hit, wte: 20 wte}` changes the team's HIT post and keeps its other "
-                      "posts); an item with a new key is added; `{<key>, remove: true}` (e.g. `{name: x, remove: "
-                      "true}`) removes the base item. A new name one slip of the keyboard from a base name (`pwq` "
-                      "beside `pwp`, `coer` beside `core`) is refused as a likely misspelling unless the item says "
-                      "`new: true`; names that differ only in digits (`pwp_2029` after `pwp_2028`) are new;\n"
+                      "- lists of items with a key (a `name`, or the keys the table names after \"one per\") "
+                      "merge item by item on it: an item with the key of a base item changes that item, key by key "
+                      "(the keys it gives; the base item keeps its others); an item with a new key is added; "
+                      "`{<key>, remove: true}` (e.g. `{name: x, remove: true}`) removes the base item. A new name "
+                      "one slip of the keyboard from a base name (a letter changed, added or dropped, or two "
+                      "swapped) is refused as a likely misspelling unless the item says `new: true`; names that "
+                      "differ only in digits (a series such as `x_2028`, `x_2029`) are new;\n"
                       "- lists of items with no key (the table says so) cannot be merged item by item: a file whose "
                       "list would replace a base's non-empty one must say so with `{replace: true}` as the first "
                       "item (`- replace: true`), and is otherwise refused. Any list may start with it to replace "

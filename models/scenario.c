@@ -1090,7 +1090,11 @@ static const conf_field root_fields[] = {
 
 const conf_schema iapt_scenario_schema = SCHEMA(
     "scenario", iapt_scenario, root_fields, check_scenario,
-    "A Talking Therapies service: demand, stepped care, workforce over time, and the starting state.");
+    "A Talking Therapies service: demand, stepped care, workforce over time, and the starting state. A variant "
+    "(`extends`, under Value syntax) changes the items of its base's lists by their keys: `workforce: {teams: "
+    "[{name: core, posts: [{grade: hit, wte: 20 wte}]}]}` changes the core team's HIT post and keeps its other "
+    "posts; a new name one slip from a base name (`pwq` beside `pwp`, `coer` beside `core`) is refused unless "
+    "the item says `new: true`, while `pwp_2029` after `pwp_2028` is new.");
 
 int iapt_scenario_load(conf_ctx *ctx, const char *path, iapt_scenario *sc)
 {
