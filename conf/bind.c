@@ -169,7 +169,11 @@ static void date_problem(const char *t, char *why, size_t len)
             return;
     if (t[10])
         return;
-    int y = atoi(t), m = atoi(t + 5), d = atoi(t + 8), days = 28;
+    char *end_y, *end_m, *end_d;
+    int y = (int)strtol(t, &end_y, 10), m = (int)strtol(t + 5, &end_m, 10), d = (int)strtol(t + 8, &end_d, 10);
+    int days = 28;
+    if (end_y != t + 4 || end_m != t + 7 || end_d != t + 10)
+        return; /* not reached: the shape was checked above */
     if (m < 1 || m > 12) {
         snprintf(why, len, " (there is no month %d)", m);
         return;
