@@ -808,6 +808,28 @@ static double funded_on(const iapt_scenario *sc, int team, int g, sim_date d, co
     return w;
 }
 
+/* A backfill cohort makes up the WTE moved with posts of the grade its
+ * trainees qualify into, so it must train for the grade moved: HITs
+ * backfilled by PWP posts would change the team's skill mix unseen. A
+ * planner who means to do that moves the HITs without backfill and funds
+ * a PWP cohort with new posts. */
+static int check_backfill_grade(conf_ctx *ctx, const iapt_transfer_cfg *t, const iapt_scenario *sc,
+                                const iapt_cohort_cfg *k)
+{
+    if (k->programme.index < 0 || t->grade.index < 0)
+        return 0;
+    const iapt_programme_cfg *p = IAPT_ITEM(sc->workforce.programmes, iapt_programme_cfg, k->programme.index);
+    if (p->grade.index == t->grade.index)
+        return 0;
+    const void *both[] = {&t->backfill, &t->grade};
+    conf_error_among(ctx, both, NADDR(both),
+                     "expected a cohort training for the grade moved, \"%s\" (backfill posts are of the grade its "
+                     "trainees qualify into; to replace %s with another grade, move them without backfill and give "
+                     "a cohort of that grade new_posts: true), got \"%s\", training for \"%s\"",
+                     t->grade.name, t->grade.name, k->name, p->grade.name);
+    return -1;
+}
+
 static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_transfer_cfg *t = obj;
@@ -839,7 +861,7 @@ static int check_transfer(conf_ctx *ctx, void *obj, const void *root)
                          t->from.name, k->name, k->team.name);
         return -1;
     }
-    return 0;
+    return k ? check_backfill_grade(ctx, t, sc, k) : 0;
 }
 
 static const conf_field transfer_fields[] = {
@@ -851,7 +873,8 @@ static const conf_field transfer_fields[] = {
     REF(iapt_transfer_cfg, "from", from, "workforce.teams", REQ, NULL, "core", "team they leave"),
     REF(iapt_transfer_cfg, "to", to, "workforce.teams", REQ, NULL, "ltc", "team they join"),
     REF(iapt_transfer_cfg, "backfill", backfill, "workforce.cohorts", 0, NULL, "ltc_backfill",
-        "cohort funded to replace them in `from` (its qualifiers take new posts there)"),
+        "cohort funded to replace them in `from`: its qualifiers take new posts there, up to the WTE moved (by "
+        "every transfer naming the cohort, together); it must train for the grade moved"),
 };
 static const conf_schema transfer_schema = SCHEMA("transfer", iapt_transfer_cfg, transfer_fields, check_transfer,
                                                   "A scheduled move of staff from one team to another.");

@@ -38,8 +38,9 @@ typedef struct workforce {
     uint8_t *team_ltc;     /* per team: serves an LTC pathway */
     double *qual;          /* team x grade: qualified WTE in post (running total) */
     double *held;          /* team x grade: WTE of trainees for whom vacancies are held */
-    int32_t *backfill_of;  /* per cohort: transfer it backfills, or IAPT_NONE */
-    double *backfill_left; /* per transfer: WTE of backfill posts not yet created */
+    uint8_t *backfills;    /* per cohort: named as the backfill of a transfer */
+    double *backfill_left; /* per cohort: WTE of backfill posts not yet created (the WTE
+                              of every transfer it backfills, less any not funded) */
     double *intake;        /* per cohort: time training starts (< 0: before the run) */
     int32_t trainees;      /* trainees in post (running total) */
 } workforce;
@@ -107,8 +108,7 @@ static int holds_vacancy(const state *st, int32_t c)
 {
     const clinician *cl = &st->c[c];
     int32_t k = cl->cohort;
-    return prog_cfg(st, cl->programme)->hold_vacancies && !cohort_cfg(st, k)->new_posts &&
-           st->wf->backfill_of[k] == IAPT_NONE;
+    return prog_cfg(st, cl->programme)->hold_vacancies && !cohort_cfg(st, k)->new_posts && !st->wf->backfills[k];
 }
 
 /* Adds (sign +1) or removes (-1) clinician c from the running totals; call
@@ -445,8 +445,8 @@ static void on_intake(state *st, int32_t k)
 
 /* Creates the funded post, if any, that trainee c's cohort brings on
  * qualifying in `team`: one per qualifier for a cohort with new posts; for
- * a backfill cohort, posts until the transfer's WTE is made up (the rest
- * fill vacancies). Returns the WTE of the post c can take: their new post,
+ * a backfill cohort, posts until the WTE of the transfers it backfills is
+ * made up (the rest fill vacancies). Returns the WTE of the post c can take: their new post,
  * or else a vacancy that is not frozen (a freeze stops trainees filling
  * posts as it stops recruits), their own WTE or the whole vacancy if it is
  * smaller (they take the post on offer, ASSUMPTION), or 0 if none is
@@ -455,11 +455,11 @@ static double post_for(state *st, int32_t c, int32_t team)
 {
     workforce *wf = st->wf;
     const clinician *cl = &st->c[c];
-    int32_t k = cl->cohort, tr = wf->backfill_of[k], i = team * wf->ng + cl->grade;
+    int32_t k = cl->cohort, i = team * wf->ng + cl->grade;
     double add = 0, open = open_vacancies(st, team, cl->grade, sim_now(st->s));
-    if (tr != IAPT_NONE) {
-        add = fmin(cl->wte, wf->backfill_left[tr]);
-        wf->backfill_left[tr] -= add;
+    if (wf->backfills[k]) {
+        add = fmin(cl->wte, wf->backfill_left[k]);
+        wf->backfill_left[k] -= add;
     } else if (cohort_cfg(st, k)->new_posts) {
         add = cl->wte;
     }
@@ -513,14 +513,14 @@ static void on_qualify(state *st, int32_t c)
 static void trainee_done(state *st, int32_t k, int32_t grade)
 {
     workforce *wf = st->wf;
-    int32_t team = cohort_cfg(st, k)->team.index, tr = wf->backfill_of[k];
-    if (tr != IAPT_NONE && wf->backfill_left[tr] > EPS) {
+    int32_t team = cohort_cfg(st, k)->team.index;
+    if (wf->backfill_left[k] > EPS) {
         int32_t left = 0;
         for (int32_t c = 0; c < st->nc && !left; c++)
             left = st->c[c].active && st->c[c].programme != IAPT_NONE && st->c[c].cohort == k;
         if (!left) {
-            wf->extra[team * wf->ng + grade] += wf->backfill_left[tr];
-            wf->backfill_left[tr] = 0;
+            wf->extra[team * wf->ng + grade] += wf->backfill_left[k];
+            wf->backfill_left[k] = 0;
         }
     }
     check_vacancies(st, team, grade);
@@ -595,7 +595,7 @@ static int32_t pick_mover(const state *st, int32_t grade, int32_t a, const uint8
 /* Transfer k: the funding that exists (at most the WTE the transfer names;
  * the scenario check refuses more than its own posts) moves, with the
  * people in post up to that WTE; a backfill makes up at most the funding
- * moved. */
+ * moved (by all the transfers it backfills together). */
 static void on_transfer(state *st, int32_t k)
 {
     const iapt_transfer_cfg *tc = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, k);
@@ -607,7 +607,8 @@ static void on_transfer(state *st, int32_t k)
         return;
     }
     double funded = fmin(tc->wte, fmax(0, iapt_workforce_establishment(st, a, g, sim_now(st->s))));
-    wf->backfill_left[k] = fmin(wf->backfill_left[k], funded);
+    if (tc->backfill.index >= 0) /* the WTE named but not funded is not made up */
+        wf->backfill_left[tc->backfill.index] = fmax(0, wf->backfill_left[tc->backfill.index] - (tc->wte - funded));
     double left = funded;
     while (left > EPS) {
         int32_t c = pick_mover(st, g, a, taken);
@@ -857,10 +858,10 @@ static int alloc_workforce(state *st)
     wf->team_ltc = calloc(nt, 1);
     wf->qual = calloc(tg, sizeof(double));
     wf->held = calloc(tg, sizeof(double));
-    wf->backfill_of = malloc((wcfg(st)->cohorts.n + 1) * sizeof(int32_t));
-    wf->backfill_left = malloc((wcfg(st)->transfers.n + 1) * sizeof(double));
+    wf->backfills = calloc(wcfg(st)->cohorts.n + 1, 1);
+    wf->backfill_left = calloc(wcfg(st)->cohorts.n + 1, sizeof(double));
     wf->intake = calloc(wcfg(st)->cohorts.n + 1, sizeof(double));
-    if (!wf->extra || !wf->pending || !wf->cost || !wf->team_ltc || !wf->backfill_of || !wf->qual || !wf->held ||
+    if (!wf->extra || !wf->pending || !wf->cost || !wf->team_ltc || !wf->backfills || !wf->qual || !wf->held ||
         !wf->backfill_left || !wf->intake)
         return -1;
     for (size_t p = 0; p < st->sc->pathways.n; p++) {
@@ -868,13 +869,12 @@ static int alloc_workforce(state *st)
         if (pc->kind == IAPT_PATHWAY_LTC)
             wf->team_ltc[pc->team.index] = 1;
     }
-    for (size_t k = 0; k < wcfg(st)->cohorts.n; k++)
-        wf->backfill_of[k] = IAPT_NONE;
     for (size_t i = 0; i < wcfg(st)->transfers.n; i++) {
         const iapt_transfer_cfg *tc = IAPT_ITEM(wcfg(st)->transfers, iapt_transfer_cfg, i);
-        wf->backfill_left[i] = tc->wte;
-        if (tc->backfill.index >= 0)
-            wf->backfill_of[tc->backfill.index] = (int32_t)i;
+        if (tc->backfill.index >= 0) { /* a cohort may backfill several transfers: their WTE adds up */
+            wf->backfills[tc->backfill.index] = 1;
+            wf->backfill_left[tc->backfill.index] += tc->wte;
+        }
     }
     return 0;
 }
@@ -970,7 +970,7 @@ void iapt_workforce_free(state *st)
     free(wf->rec);
     free(wf->cost);
     free(wf->team_ltc);
-    free(wf->backfill_of);
+    free(wf->backfills);
     free(wf->backfill_left);
     free(wf->intake);
     free(wf->qual);

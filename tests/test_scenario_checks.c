@@ -99,9 +99,13 @@ Test(scenario_checks, every_check_in_one_pass)
                   "team staff move from), got \"backfill\", funded by team \"core\"\n"
                 D "checks.yaml:42:43: workforce.transfers[3].wte: expected no more WTE than team \"core\" funds for "
                   "hit on 2026-11-01 (1 wte: its posts, after earlier transfers), got 1.5 wte\n"
-                D "checks.yaml:45:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:43:81: workforce.transfers[4].backfill: expected a cohort training for the grade "
+                  "moved, \"pwp\" (backfill posts are of the grade its trainees qualify into; to replace pwp with "
+                  "another grade, move them without backfill and give a cohort of that grade new_posts: true), got "
+                  "\"backfill\", training for \"hit\"\n"
+                D "checks.yaml:46:58: start.waiting[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first; 0% elsewhere), got 50% for stage step2\n"
-                D "checks.yaml:47:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
+                D "checks.yaml:48:53: start.treating[0].had_step2: expected had_step2 only for people at step 3 (the "
                   "share who had a step 2 course first; 0% elsewhere), got 50% for step 2\n");
 }
 

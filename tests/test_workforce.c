@@ -435,6 +435,32 @@ Test(workforce, backfill_posts_capped_at_the_wte_moved)
     run_free(&r);
 }
 
+/* A cohort named as the backfill of two transfers makes up both: its posts
+ * are the sum of the WTE moved, capped at that sum. */
+Test(workforce, backfill_of_two_transfers)
+{
+    const char *core = "team:core/grade:hit";
+    run_result r;
+    run_scenario(&r, WF("backfill_two.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "establishment_wte", core, mo(2026, 11)), 8, "two transfers of 1 WTE");
+        cr_assert_eq(val(&r, rep, "trainees_qualified", core, mo(2027, 12)), 2);
+        cr_assert_eq(val(&r, rep, "trainees_left", core, mo(2027, 12)), 0);
+        cr_assert_eq(val(&r, rep, "establishment_wte", core, mo(2027, 12)), 10, "8 + 2 backfill");
+        cr_assert_eq(val(&r, rep, "headcount", core, mo(2027, 12)), 10);
+    }
+    run_free(&r);
+    run_scenario(&r, WF("backfill_two_cap.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_eq(val(&r, rep, "trainees_qualified", core, mo(2027, 12)), 2);
+        cr_assert_eq(val(&r, rep, "trainees_left_no_post", core, mo(2027, 12)), 1);
+        cr_assert_eq(val(&r, rep, "establishment_wte", core, mo(2027, 12)), 10, "no more than the 2 WTE moved");
+    }
+    run_free(&r);
+}
+
 /* Qualifying waits for the days of training a supervision shortfall
  * cost (supervision_to_qualify): half the supervision needed against 75%
  * for a day to count delays qualifying by half the course; none stops it. */
