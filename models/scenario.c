@@ -718,6 +718,14 @@ sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved)
     return best;
 }
 
+sim_date iapt_cohort_start(const iapt_programme_cfg *p, const iapt_cohort_cfg *k)
+{
+    sim_date intake = iapt_first_intake(p, k->approved);
+    if (k->late <= 0 || intake == INT32_MAX)
+        return intake;
+    return iapt_first_intake(p, intake + (sim_date)ceil(k->late)); /* late is at most 3650 days */
+}
+
 /* Training that would start after the run is almost certainly a mistake (an
  * approval after the run's end is reported by the window check). */
 static int check_cohort(conf_ctx *ctx, void *obj, const void *root)
@@ -730,14 +738,14 @@ static int check_cohort(conf_ctx *ctx, void *obj, const void *root)
     const iapt_programme_cfg *p = IAPT_ITEM(sc->workforce.programmes, iapt_programme_cfg, k->programme.index);
     if (conf_item_failed(ctx, p)) /* e.g. no intake months: no intake date to check */
         return 0;
-    sim_date intake = iapt_first_intake(p, k->approved);
-    double starts = (double)intake + k->late;
+    sim_date intake = iapt_first_intake(p, k->approved), starts = iapt_cohort_start(p, k);
     if (starts <= last)
         return 0;
     const void *where[] = {&k->approved, &k->late, &p->intake_months};
-    char a[16], b[16], c[16], d[16], l[64], w[80] = "";
+    char a[16], b[16], c[16], d[16], e[16], l[64], w[120] = "";
     if (k->late > 0)
-        snprintf(w, sizeof w, ", and the places come %s late", qty(CONF_U_WEEKS, k->late, l));
+        snprintf(w, sizeof w, ", and places %s late join the intake of %s", qty(CONF_U_WEEKS, k->late, l),
+                 starts == INT32_MAX ? "none" : day_text(starts, e));
     conf_error_among(ctx, where, NADDR(where),
                      "expected places approved in time to start training within the run (%s to %s), got approved "
                      "%s: the next intake is %s%s",
@@ -754,7 +762,9 @@ static const conf_field cohort_fields[] = {
     DATE(iapt_cohort_cfg, "approved", approved, REQ | CONF_F_RUN_END, NULL, "2027-06-15",
          "date the places were approved; training starts at the first intake on or after it (the training delay)"),
     NUM(iapt_cohort_cfg, "late", late, CONF_U_WEEKS, 0, 3650, "0 days", "8 weeks",
-        "places arriving this long after the intake"),
+        "places arriving this long after the intake they were meant for; training starts only at intakes, so "
+        "they join the programme's first intake on or after the day they arrive (6 months late after a "
+        "September intake, with intakes in September and January: the next September)"),
     REF(iapt_cohort_cfg, "seconded_from", seconded_from, "workforce.grades", 0, NULL, "pwp",
         "trainees are qualified staff of this grade seconded from the team (their posts fall vacant)"),
     BOOL(iapt_cohort_cfg, "new_posts", new_posts, "true", "false",

@@ -203,7 +203,7 @@ typedef struct iapt_cohort_cfg {
     long size;
     double wte;
     sim_date approved;         /* training starts at the first intake on or after this */
-    double late;               /* places arrive this many days after the intake */
+    double late;               /* places arrive this many days after that intake, and wait for the next */
     conf_ref seconded_from;    /* grade whose qualified staff are seconded (opens vacancies) */
     int new_posts;             /* qualifiers get new funded posts (else fill vacancies) */
 } iapt_cohort_cfg;
@@ -304,6 +304,12 @@ const iapt_post_cfg *iapt_team_post(const iapt_team_cfg *tc, int grade);
  * then starts training (before its `late`). INT32_MAX if there is none
  * (no intake months, or none before the year 10000). */
 sim_date iapt_first_intake(const iapt_programme_cfg *p, sim_date approved);
+
+/* The day cohort k of programme p starts training: the first intake on or
+ * after its approval; with places arriving `late` after that intake, the
+ * programme's first intake on or after the day they arrive (training
+ * starts only at intakes). INT32_MAX if there is none. */
+sim_date iapt_cohort_start(const iapt_programme_cfg *p, const iapt_cohort_cfg *k);
 
 /* The share of a modality's courses held face to face: its own, or by kind
  * when not given (individual and group 100%, digital 0%); groups always

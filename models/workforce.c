@@ -924,9 +924,9 @@ static void schedule_events(state *st)
     const iapt_workforce_cfg *w = wcfg(st);
     for (size_t k = 0; k < w->cohorts.n; k++) {
         const iapt_cohort_cfg *kc = cohort_cfg(st, (int32_t)k);
-        sim_date intake = iapt_first_intake(prog_cfg(st, kc->programme.index), kc->approved);
+        sim_date intake = iapt_cohort_start(prog_cfg(st, kc->programme.index), kc);
         assert(intake != INT32_MAX); /* check_cohort refuses a cohort with no intake before the run's end */
-        st->wf->intake[k] = (double)day_from_date(st, intake) + kc->late;
+        st->wf->intake[k] = (double)day_from_date(st, intake);
         at_day(st, st->wf->intake[k], EV_INTAKE, (int32_t)k);
     }
     for (size_t k = 0; k < w->topups.n; k++) {

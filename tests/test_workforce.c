@@ -114,14 +114,24 @@ Test(workforce, training_delay_and_qualification)
     run_free(&r);
 }
 
-Test(workforce, late_places_start_later)
+/* Late places wait for the programme's next intake on or after the day
+ * they arrive (intakes in September and January). */
+Test(workforce, late_places_join_the_next_intake)
 {
-    run_result r;
-    run_scenario(&r, WF("late_places.yaml"), 0, 2);
-    for (int m = 0; m < r.m->layout.nmonths; m++)
-        cr_assert_eq(val(&r, 0, "trainees_started", "grade:hit", m), m == mo(2027, 2) ? 3 : 0, "month %d", m);
-    cr_assert_eq(val(&r, 1, "trainees_qualified", "grade:hit", mo(2028, 2)), 3);
-    run_free(&r);
+    const char *files[] = {WF("late_places.yaml"), WF("late_on_intake.yaml")};
+    for (size_t f = 0; f < 2; f++) {
+        run_result r;
+        run_scenario(&r, files[f], 0, 2);
+        check_headcount_identity(&r);
+        for (size_t rep = 0; rep < r.nrep; rep++)
+            for (int m = 0; m < r.m->layout.nmonths; m++) {
+                cr_assert_eq(val(&r, rep, "trainees_started", "grade:hit", m), m == mo(2027, 9) ? 3 : 0,
+                             "%s month %d", files[f], m);
+                cr_assert_eq(val(&r, rep, "trainees_qualified", "grade:hit", m), m == mo(2028, 8) ? 3 : 0,
+                             "%s month %d", files[f], m);
+            }
+        run_free(&r);
+    }
 }
 
 Test(workforce, university_days_and_supervision_shortfall)
