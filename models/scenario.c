@@ -568,7 +568,9 @@ static const conf_field team_fields[] = {
     STR(iapt_team_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc", "team name"),
     LIST(iapt_team_cfg, "posts", posts, post_schema, 0, "funded posts by grade"),
     BOOL(iapt_team_cfg, "recruits_ltc_skill", recruits_ltc_skill, "false", "true",
-         "recruits to this team already have LTC top-up training"),
+         "people taking a post in this team have LTC top-up training: recruits arrive with it, and trainees "
+         "qualifying into its posts have it from their first day qualified (ASSUMPTION: a team that hires "
+         "only top-up trained staff trains its own qualifiers before they start)"),
 };
 static const conf_schema team_schema = SCHEMA("team", iapt_team_cfg, team_fields, NULL,
                                               "A team (core, LTC, or one per pathway) and its funded posts.");
@@ -672,9 +674,13 @@ static const conf_field programme_fields[] = {
     NUM(iapt_programme_cfg, "caseload_factor", caseload_factor, CONF_U_FRACTION, 0, 1, "50%", "40%",
         "caseload places as a share of a qualified clinician's (about half: domain brief s.4)"),
     BOOL(iapt_programme_cfg, "excludes_complex", excludes_complex, "true", "false",
-         "trainees may not take complex cases (a pathway's complex_share, or every case of a complex pathway); "
-         "they never have LTC top-up training, so LTC pathways needing it are closed to them too ('not "
-         "equivalent' backfill: domain brief s.4)"),
+         "trainees may not take complex cases (a pathway's complex_share, or every case of a complex pathway): "
+         "'not equivalent' backfill (domain brief s.4)"),
+    BOOL(iapt_programme_cfg, "excludes_ltc", excludes_ltc, "true", "false",
+         "trainees may not take cases of LTC pathways that need top-up training (needs_ltc_skill); false = the "
+         "course covers LTC work (ASSUMPTION: a programme planned for an LTC service): trainees take those cases "
+         "as top-up trained staff do, with their outcomes, and qualify with the skill. Either way a trainee "
+         "qualifying into a team whose recruits_ltc_skill is true has it from then on"),
     NUM(iapt_programme_cfg, "supervision", supervision, CONF_U_HOURS_PER_WEEK, 0, 40, "2 hours per week",
         "3 hours per week", "supervision each trainee needs (assumption: more than 1 hour a week)"),
     REFLIST(iapt_programme_cfg, "supervisors", supervisors, "workforce.grades", "[]", "[hit, senior]",
@@ -788,10 +794,18 @@ static int check_topup(conf_ctx *ctx, void *obj, const void *root)
 static const conf_field topup_fields[] = {
     STR(iapt_topup_cfg, "name", name, REQ | CONF_F_NAME, NULL, "hit_topup_2027", "course name"),
     REFLIST(iapt_topup_cfg, "grades", grades, "workforce.grades", "[]", "[hit]", "grades that attend"),
-    DATE(iapt_topup_cfg, "start", start, REQ | CONF_F_IN_RUN, NULL, "2027-05-03", "first course day"),
-    INT(iapt_topup_cfg, "days", days, 1, 365, "5", "10", "course days (about 5 for PWPs, 10 for HITs: domain brief s.2)"),
+    REFLIST(iapt_topup_cfg, "teams", teams, "workforce.teams", "[]", "[core]",
+            "only staff with time in these teams attend, most time in them first; [] = the teams serving an LTC "
+            "pathway (places nobody there can take go unused; name core to train core staff before they "
+            "move)"),
+    DATE(iapt_topup_cfg, "start", start, REQ | CONF_F_IN_RUN, NULL, "2027-05-03",
+         "first course day (on a day the service does not work, the next day it does)"),
+    INT(iapt_topup_cfg, "days", days, 1, 365, "5", "10",
+        "course days, each a working day of the service (`service.working_days`: a 5-day course from a Friday "
+        "runs Friday to Thursday); about 5 for PWPs, 10 for HITs: domain brief s.2"),
     NUM(iapt_topup_cfg, "every", every, CONF_U_DAYS, 1, 365, "1 day", "7 days",
-        "days between course days (1 = consecutive days, 7 = one day a week)"),
+        "days from one course day to the next (1 = consecutive working days, 7 = one day a week); one that "
+        "falls on a day the service does not work moves to the next day it does"),
     NUM(iapt_topup_cfg, "notice", notice, CONF_U_WEEKS, 0, 520, "4 weeks", "6 weeks",
         "attendees are chosen (and their diaries cleared of course days) this long before the first day "
         "(ASSUMPTION)"),

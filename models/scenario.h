@@ -187,6 +187,7 @@ typedef struct iapt_programme_cfg {
     unsigned university_days;  /* weekday mask */
     double caseload_factor;
     int excludes_complex;
+    int excludes_ltc;          /* trainees may not take cases needing LTC top-up training */
     double supervision;        /* hours per week per trainee */
     conf_reflist supervisors;  /* grades that supervise */
     double supervision_to_qualify; /* cover of `supervision` for a day of training to count in full */
@@ -211,6 +212,7 @@ typedef struct iapt_cohort_cfg {
 typedef struct iapt_topup_cfg {
     char *name;
     conf_reflist grades;
+    conf_reflist teams;        /* staff with time in these teams attend; empty: teams serving an LTC pathway */
     sim_date start;
     long days;
     double every;              /* days between course days */

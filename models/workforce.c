@@ -42,6 +42,9 @@ typedef struct workforce {
     double *backfill_left; /* per cohort: WTE of backfill posts not yet created (the WTE
                               of every transfer it backfills, less any not funded) */
     double *intake;        /* per cohort: time training starts (< 0: before the run) */
+    int32_t *course_day;   /* top-up course days, ascending: course k's are course_day[course_at[k]] up to
+                              course_day[course_at[k + 1]] (exclusive), days from the start */
+    int32_t *course_at;    /* per course, and one past the last */
     int32_t trainees;      /* trainees in post (running total) */
 } workforce;
 
@@ -387,7 +390,7 @@ static void start_trainee(state *st, int32_t k, const double *share, double wte)
     iapt_staff_spec spec = iapt_staff_spec_of_grade(st, pc->grade.index);
     spec.wte = wte;
     spec.team_share = share;
-    spec.caps = pc->excludes_complex ? 0 : CAP_COMPLEX;
+    spec.caps = (uint8_t)((pc->excludes_complex ? 0 : CAP_COMPLEX) | (pc->excludes_ltc ? 0 : CAP_LTC));
     spec.programme = pi;
     spec.start = now;
     spec.cap_factor = 0;
@@ -469,7 +472,9 @@ static double post_for(state *st, int32_t c, int32_t team)
 }
 
 /* Trainee c finishes training: leaves (not retained, or no post to take)
- * or becomes a qualified clinician in a post of `take` WTE. */
+ * or becomes a qualified clinician in a post of `take` WTE, able to take
+ * complex cases, with the LTC skill if their team's recruits have it, and
+ * subject to turnover. */
 static void on_qualify(state *st, int32_t c)
 {
     clinician *cl = &st->c[c];
@@ -498,7 +503,8 @@ static void on_qualify(state *st, int32_t c)
     cl->programme = IAPT_NONE;
     count_in(st, c, +1);
     cl->cap_factor = 1;
-    iapt_staff_set_caps(st, c, (uint8_t)(st->c[c].caps | CAP_COMPLEX));
+    int ltc = IAPT_ITEM(wcfg(st)->teams, iapt_team_cfg, team)->recruits_ltc_skill;
+    iapt_staff_set_caps(st, c, (uint8_t)(st->c[c].caps | CAP_COMPLEX | (ltc ? CAP_LTC : 0)));
     iapt_diary_refresh(st, c, st->today);
     record_tg(st, M_TRAINEES_QUALIFIED, team, grade, 1);
     schedule_turnover(st, c);
@@ -528,21 +534,29 @@ static void trainee_done(state *st, int32_t k, int32_t grade)
 
 /* ---- top-up training and transfers ------------------------------------------------ */
 
-static double ltc_share(const state *st, int32_t c)
+/* c's share of time in the teams course tc trains: those it names, or
+ * else those serving an LTC pathway. */
+static double course_share(const state *st, int32_t c, const iapt_topup_cfg *tc)
 {
     double s = 0;
-    for (int32_t t = 0; t < st->wf->nt; t++)
-        if (st->wf->team_ltc[t])
-            s += st->c[c].team_share[t];
+    if (tc->teams.n > 0)
+        for (size_t i = 0; i < tc->teams.n; i++)
+            s += st->c[c].team_share[tc->teams.index[i]];
+    else
+        for (int32_t t = 0; t < st->wf->nt; t++)
+            if (st->wf->team_ltc[t])
+                s += st->c[c].team_share[t];
     return s;
 }
 
-/* Qualified, in post, without the LTC skill and not already booked on a
- * course: eligible for top-up course tc. */
+/* Qualified, in post, of one of its grades, with time in its teams,
+ * without the LTC skill and not already booked on a course: eligible for
+ * top-up course tc. */
 static int topup_eligible(const state *st, int32_t c, const iapt_topup_cfg *tc)
 {
     const clinician *cl = &st->c[c];
-    if (!cl->active || cl->programme != IAPT_NONE || (cl->caps & CAP_LTC) || cl->ntopup > 0)
+    if (!cl->active || cl->programme != IAPT_NONE || (cl->caps & CAP_LTC) || cl->ntopup > 0 ||
+        course_share(st, c, tc) <= 0)
         return 0;
     for (size_t i = 0; i < tc->grades.n; i++)
         if (tc->grades.index[i] == cl->grade)
@@ -550,15 +564,21 @@ static int topup_eligible(const state *st, int32_t c, const iapt_topup_cfg *tc)
     return 0;
 }
 
+/* Course k's attendees are chosen (its notice before the first day): up
+ * to its places, among those eligible; each gains the skill at the end of
+ * the last course day. */
 static void on_topup(state *st, int32_t k)
 {
     const iapt_topup_cfg *tc = IAPT_ITEM(wcfg(st)->topups, iapt_topup_cfg, k);
-    double end = (double)day_from_date(st, tc->start) + (double)(tc->days - 1) * tc->every + 1;
+    const workforce *wf = st->wf;
+    /* The skill comes at the end of the last course day (never, with no course days at all). */
+    double end = wf->course_at[k + 1] > wf->course_at[k] ? (double)wf->course_day[wf->course_at[k + 1] - 1] + 1 : INFINITY;
     for (long n = 0; n < tc->places; n++) {
-        /* Most LTC time first, then first in the staff list. */
+        /* Most time in the course's teams first, then first in the staff list. */
         int32_t best = IAPT_NONE;
         for (int32_t c = 0; c < st->nc; c++)
-            if (topup_eligible(st, c, tc) && (best == IAPT_NONE || ltc_share(st, c) > ltc_share(st, best)))
+            if (topup_eligible(st, c, tc) &&
+                (best == IAPT_NONE || course_share(st, c, tc) > course_share(st, best, tc)))
                 best = c;
         if (best == IAPT_NONE)
             return;
@@ -655,6 +675,20 @@ void iapt_workforce_event(state *st, const sim_ev *ev)
     }
 }
 
+/* Whether day d is a day of top-up course k: a binary search of its days. */
+static int course_day_of(const workforce *wf, int32_t k, int32_t d)
+{
+    int32_t lo = wf->course_at[k], hi = wf->course_at[k + 1];
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (wf->course_day[mid] < d)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < wf->course_at[k + 1] && wf->course_day[lo] == d;
+}
+
 int iapt_workforce_away(const state *st, int32_t c, int32_t d)
 {
     const clinician *cl = &st->c[c];
@@ -662,12 +696,9 @@ int iapt_workforce_away(const state *st, int32_t c, int32_t d)
     if (cl->programme != IAPT_NONE && (double)d < cl->qualify &&
         ((prog_cfg(st, cl->programme)->university_days >> wd) & 1u))
         return 1;
-    for (int32_t i = 0; i < cl->ntopup; i++) {
-        const iapt_topup_cfg *tc = IAPT_ITEM(wcfg(st)->topups, iapt_topup_cfg, cl->topup[i]);
-        int32_t from = day_from_date(st, tc->start), every = (int32_t)floor(tc->every + 0.5);
-        if (d >= from && (d - from) % every == 0 && (d - from) / every < tc->days)
+    for (int32_t i = 0; i < cl->ntopup; i++)
+        if (course_day_of(st->wf, cl->topup[i], d))
             return 1;
-    }
     return 0;
 }
 
@@ -843,6 +874,35 @@ void iapt_workforce_record(state *st, double days_in_month, double finished)
 
 /* ---- set-up ------------------------------------------------------------------ */
 
+/* The days of every top-up course: working days only (a course day that
+ * falls on a day the service does not work moves to the next day it
+ * does), the first on or after its start, each later one on or after
+ * `every` days after the one before. 0, or -1 on OOM. */
+static int set_course_days(state *st)
+{
+    workforce *wf = st->wf;
+    const conf_list *topups = &wcfg(st)->topups;
+    size_t n = 0;
+    for (size_t k = 0; k < topups->n; k++)
+        n += (size_t)IAPT_ITEM(*topups, iapt_topup_cfg, k)->days;
+    wf->course_day = malloc((n ? n : 1) * sizeof(int32_t));
+    if (!wf->course_day)
+        return -1;
+    int32_t at = 0;
+    for (size_t k = 0; k < topups->n; k++) {
+        const iapt_topup_cfg *tc = IAPT_ITEM(*topups, iapt_topup_cfg, k);
+        int32_t d = day_from_date(st, tc->start), every = (int32_t)tc->every; /* whole days: check_topup */
+        wf->course_at[k] = at;
+        for (long i = 0; i < tc->days && st->sc->service.working_days; i++, d += every) {
+            while (!iapt_clinic_day(st, d))
+                d++;
+            wf->course_day[at++] = d;
+        }
+    }
+    wf->course_at[topups->n] = at;
+    return 0;
+}
+
 static int alloc_workforce(state *st)
 {
     workforce *wf = calloc(1, sizeof *wf);
@@ -861,8 +921,9 @@ static int alloc_workforce(state *st)
     wf->backfills = calloc(wcfg(st)->cohorts.n + 1, 1);
     wf->backfill_left = calloc(wcfg(st)->cohorts.n + 1, sizeof(double));
     wf->intake = calloc(wcfg(st)->cohorts.n + 1, sizeof(double));
+    wf->course_at = calloc(wcfg(st)->topups.n + 1, sizeof(int32_t));
     if (!wf->extra || !wf->pending || !wf->cost || !wf->team_ltc || !wf->backfills || !wf->qual || !wf->held ||
-        !wf->backfill_left || !wf->intake)
+        !wf->backfill_left || !wf->intake || !wf->course_at || set_course_days(st))
         return -1;
     for (size_t p = 0; p < st->sc->pathways.n; p++) {
         const iapt_pathway_cfg *pc = IAPT_ITEM(st->sc->pathways, iapt_pathway_cfg, p);
@@ -973,6 +1034,8 @@ void iapt_workforce_free(state *st)
     free(wf->backfills);
     free(wf->backfill_left);
     free(wf->intake);
+    free(wf->course_day);
+    free(wf->course_at);
     free(wf->qual);
     free(wf->held);
     free(wf);

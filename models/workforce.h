@@ -12,24 +12,30 @@
  * hazard; their posts become vacancies.
  *
  * Trainees: a cohort starts at the first intake of its programme on or
- * after the date its places were approved (plus any late arrival), in the
+ * after the date its places were approved (places arriving late join the
+ * first intake on or after the day they arrive), in the
  * team that funds it, possibly seconded from qualified staff (whose posts
  * become vacant; they train at their own WTE); a cohort whose intake was
  * before the run is part-way through (or gone) on day one. While training
  * they are away on university weekdays, hold a reduced caseload, may be
- * barred from complex cases, and need supervision (models/supervision.h);
+ * barred from complex cases and from LTC cases needing top-up training
+ * (their programme's rules), and need supervision (models/supervision.h);
  * a day counts towards qualifying in proportion to their supervision cover
  * below the programme's supervision_to_qualify, so a shortfall delays
  * qualifying (the qualification event moves whenever the cover changes).
  * Vacancies they will fill are held for them if their programme says so
  * (a frozen post they may not take, unless it is open by then).
  * Some leave during training; on qualifying some are not retained, the
- * rest take a new post (expansion), a backfill post (until the WTE moved is
- * made up; funding left over when the cohort is done is recruited to) or a
- * vacancy (a smaller one whole), or leave for want of one.
+ * rest take a new post (expansion), a backfill post (until the WTE moved by
+ * every transfer the cohort backfills is made up; funding left over when
+ * the cohort is done is recruited to) or a vacancy (a smaller one whole),
+ * or leave for want of one. Qualifiers into a team whose recruits have the
+ * LTC skill have it too; qualified, they turn over like anyone.
  *
- * Top-up courses take their attendees out of clinic on course days and give
- * them the LTC skill at the end. Transfers move WTE of a grade, and its
+ * Top-up courses train qualified staff with time in their teams (those
+ * serving an LTC pathway, unless the course names others), most time there
+ * first; they take them out of clinic on course days (working days of the
+ * service) and give them the LTC skill at the end of the last. Transfers move WTE of a grade, and its
  * funding, from one team to another on a date; the people who move keep
  * the courses they hold in the old team to their end (models/staff.h).
  */

@@ -205,6 +205,57 @@ Test(workforce, topup_transfer_backfill_secondment)
     run_free(&r);
 }
 
+/* Months before `until` with no diabetes assessment or entry to treatment,
+ * in every replication. */
+static void expect_no_ltc_work_before(const run_result *r, int until, const char *file)
+{
+    for (size_t rep = 0; rep < r->nrep; rep++)
+        for (int m = 0; m < until; m++) {
+            cr_assert_eq(val(r, rep, "assessed", "pathway:diabetes", m), 0, "%s rep %zu month %d", file, rep, m);
+            cr_assert_eq(val(r, rep, "entered_treatment", "pathway:diabetes", m), 0, "%s rep %zu month %d", file,
+                         rep, m);
+        }
+}
+
+/* Top-up training: attendees are away on course days (working days only)
+ * and take LTC work only after the last one; spare places go to nobody
+ * outside the course's teams (those serving an LTC pathway unless it
+ * names others). */
+Test(workforce, topup_course_days_and_attendees)
+{
+    const char *core = "team:core/grade:hit", *ltc = "team:ltc/grade:hit";
+    run_result r;
+    run_scenario(&r, WF("topup_ltc.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    expect_no_ltc_work_before(&r, mo(2026, 12), "topup_ltc.yaml");
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_float_eq(val(&r, rep, "training_time_share", ltc, mo(2026, 10)), 100.0 * 4 / 22, 1e-9);
+        cr_assert_eq(val(&r, rep, "training_time_share", core, mo(2026, 10)), 0, "no spare place to core staff");
+        cr_assert_gt(val(&r, rep, "assessed", "pathway:diabetes", mo(2026, 12)), 0, "skilled from 1 December");
+        cr_assert_gt(val(&r, rep, "entered_treatment", "pathway:diabetes", mo(2026, 12)), 0);
+    }
+    run_free(&r);
+    run_scenario(&r, WF("topup_named.yaml"), 0, 2);
+    expect_no_ltc_work_before(&r, r.m->layout.nmonths, "topup_named.yaml");
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        cr_assert_float_eq(val(&r, rep, "training_time_share", core, mo(2026, 10)), 100.0 * 12 / 220, 1e-9);
+        cr_assert_eq(val(&r, rep, "training_time_share", ltc, mo(2026, 10)), 0);
+    }
+    run_free(&r);
+    const char *weekend[] = {WF("topup_friday.yaml"), WF("topup_saturday.yaml")};
+    for (size_t f = 0; f < 2; f++) {
+        run_scenario(&r, weekend[f], 0, 2);
+        expect_no_ltc_work_before(&r, mo(2026, 10), weekend[f]);
+        for (size_t rep = 0; rep < r.nrep; rep++) {
+            cr_assert_float_eq(val(&r, rep, "training_time_share", ltc, mo(2026, 10)), 100.0 * 5 / 22, 1e-9, "%s",
+                               weekend[f]);
+            cr_assert_eq(val(&r, rep, "training_time_share", ltc, mo(2026, 11)), 0, "%s", weekend[f]);
+            cr_assert_gt(val(&r, rep, "assessed", "pathway:diabetes", mo(2026, 10)), 0, "%s", weekend[f]);
+        }
+        run_free(&r);
+    }
+}
+
 /* A clinician who moves team finishes the courses they hold (continuity of
  * care): those people stay counted in the old team, as held beyond the
  * clinician's places there (none now), and take places from the new team
@@ -549,6 +600,48 @@ Test(workforce, trainees_excluded_from_complex_and_ltc_cases)
         }
         run_free(&r);
     }
+}
+
+/* The LTC rule is the programme's: with excludes_ltc false trainees take
+ * LTC cases; either way, qualifiers into a team whose recruits have the
+ * LTC skill have it too. */
+Test(workforce, trainee_ltc_rule_and_qualifiers_skill)
+{
+    const char *hit = "team:school/grade:hit";
+    run_result r;
+    run_scenario(&r, WF("trainee_ltc_allowed.yaml"), 0, 2);
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = mo(2026, 9); m < mo(2027, 8); m++)
+            cr_assert_eq(val(&r, rep, "caseload_per_wte", hit, m), 7, "rep %zu month %d", rep, m);
+    run_free(&r);
+    run_scenario(&r, WF("trainee_ltc_qualify.yaml"), 0, 2);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        for (int m = mo(2026, 9); m < mo(2027, 8); m++)
+            cr_assert_eq(val(&r, rep, "caseload_per_wte", hit, m), 0, "rep %zu month %d: in training", rep, m);
+        cr_assert_eq(val(&r, rep, "trainees_qualified", hit, mo(2027, 8)), 2);
+        for (int m = mo(2027, 10); m < r.m->layout.nmonths; m++)
+            cr_assert_eq(val(&r, rep, "caseload_per_wte", hit, m), 18, "rep %zu month %d: qualified", rep, m);
+    }
+    run_free(&r);
+}
+
+/* Qualified trainees are subject to turnover like anyone qualified; nobody
+ * turns over in training (the fixture states the chance of no leaver). */
+Test(workforce, qualified_trainees_turn_over)
+{
+    run_result r;
+    run_scenario(&r, WF("qualified_turnover.yaml"), 0, 2);
+    check_headcount_identity(&r);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        for (int m = 0; m < mo(2027, 8); m++)
+            cr_assert_eq(val(&r, rep, "leavers", "grade:hit", m), 0, "rep %zu month %d", rep, m);
+        cr_assert_eq(val(&r, rep, "trainees_qualified", "grade:hit", mo(2027, 8)), 10);
+        double left = 0;
+        for (int m = mo(2027, 8); m <= mo(2027, 10); m++)
+            left += val(&r, rep, "leavers", "grade:hit", m);
+        cr_assert_gt(left, 0, "rep %zu: qualified trainees leave", rep);
+    }
+    run_free(&r);
 }
 
 /* Trainees already in training on the first day are part-way through. */
