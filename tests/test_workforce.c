@@ -367,36 +367,39 @@ static void expect_positive(const double *d, size_t n, const char *what)
 /* The transfer's effect on core waits, as paired differences under common
  * random numbers: each replication of ltc-backfill.yaml (3 WTE HITs move to
  * the LTC team on 1 April 2027; the backfill cohort trains September 2027
- * to August 2028) and of ltc-backfill-late.yaml (places six months late:
- * March 2028 to February 2029) is compared with the same replication of the
+ * to August 2028) and of ltc-backfill-late.yaml (places six months late,
+ * in March 2028: they join the next intake, September 2028, and train to
+ * August 2029) is compared with the same replication of the
  * counterfactual ltc-no-transfer.yaml, which shares every random stream:
  * no HITs move and no backfill is funded, so the core team is whole, and
  * the LTC team recruits its HITs from outside instead (already top-up
- * trained, so no October course takes core staff; the January course
- * takes the same two core HITs in both). Only the core team's pathway is
- * compared, so the LTC team's staffing reaches the difference only
+ * trained, so the October courses have nobody to train; top-up places go
+ * only to LTC staff in both, save the January course's, which names core
+ * and takes the same two core HITs in both). Only the core team's pathway
+ * is compared, so the LTC team's staffing reaches the difference only
  * through the random streams the teams share.
  * Windows (by month entering treatment, so waits lag the list): the dip
  * (May to August 2028: moved, backfill about to qualify), a year after
  * (October 2029 to March 2030: the backfill in post and the backlog
  * worked down), and the late gap (October 2028 to March 2029: only the
- * on-time cohort has qualified).
+ * on-time cohort has qualified; the late one is in its first months).
  *
  * Checked, each at 99%: the transfer raises core waits in the dip; the
  * rise is smaller once the backfill qualifies; and with late places the
  * rise lasts longer. Replications: a pilot of 200 with another seed (seed
- * + 777) measured each effect over its per-replication sd: rise 6.73 /
- * 3.02 days, fall 4.99 / 3.26, delay 3.75 / 2.35 (against the earlier
- * counterfactual with no LTC recruits in place of the movers: rise 6.61 /
- * 2.90, fall 4.89 / 3.11, delay 3.75 / 2.35). The weakest is the fall,
- * 1.53 sd. The 99% interval's lower end, mean - t(0.995, n - 1) se, stays
- * at or below 0 with probability E[Phi(t sqrt(V / (n - 1)) - r sqrt(n))]
- * (V chi-square on n - 1 degrees of freedom, r the effect in sds: the
- * noncentral t, integrated numerically): 0.5% at 15 replications and
- * 1.4e-4 at 20 for r = 1.53 (the t quantile, 2.98 at 15, and the sd's own
- * error count), and 2e-19 at NB = 60. At NB = 60 the miss stays below 0.1%
- * for any effect of at least 0.75 sd, under half the pilot's estimate,
- * which leaves room for the effect being smaller than measured. */
+ * + 777) measured each effect over its per-replication sd: rise 6.64 /
+ * 2.84 days, fall 5.08 / 2.95, delay 5.16 / 2.31 (before top-up places
+ * were kept from core-only staff and late places waited for an intake:
+ * rise 6.73 / 3.02, fall 4.99 / 3.26, delay 3.75 / 2.35). The weakest is
+ * the fall, 1.72 sd. The 99% interval's lower end, mean - t(0.995, n - 1)
+ * se, stays at or below 0 with probability E[Phi(t sqrt(V / (n - 1)) - r
+ * sqrt(n))] (V chi-square on n - 1 degrees of freedom, r the effect in
+ * sds: the noncentral t, integrated numerically): 6e-4 at 15 replications
+ * and 6e-6 at 20 for r = 1.72 (the t quantile, 2.98 at 15, and the sd's
+ * own error count), and 2e-25 at NB = 60. At NB = 60 the miss is 0.11%
+ * for an effect of 0.75 sd, under half the pilot's estimate, and less
+ * for any larger one, which leaves room for the effect being smaller than
+ * measured. */
 Test(workforce, backfill_dip_recovery_and_delay, .timeout = 600)
 {
     run_result a, late, none;
