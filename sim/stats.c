@@ -220,7 +220,7 @@ double sim_p2_value(const sim_p2 *e)
 {
     if (e->n == 0)
         return NAN;
-    if (e->n < 5) {
+    if (e->n <= 5) { /* the markers are the observations themselves until the sixth */
         double tmp[5];
         memcpy(tmp, e->q, e->n * sizeof(double));
         gsl_sort(tmp, 1, e->n);
@@ -245,13 +245,14 @@ int sim_hist_init(sim_hist *h, double lo, double width, size_t nbins)
 
 void sim_hist_add(sim_hist *h, double x)
 {
+    assert(!isnan(x));
     h->n++;
     if (x < h->lo) {
         h->under++;
         return;
     }
     double b = (x - h->lo) / h->width;
-    if (b >= (double)h->nbins) {
+    if (!(b < (double)h->nbins)) { /* also a NaN when asserts are off: never an index */
         h->over++;
         return;
     }
@@ -320,7 +321,10 @@ void sim_icount_init(sim_icount *k) { memset(k, 0, sizeof *k); }
 
 int sim_icount_add(sim_icount *k, long v)
 {
+    assert(v >= 0);
     size_t i = (size_t)v;
+    if (i >= SIZE_MAX / (2 * sizeof *k->c))
+        return -1; /* no array that large (and doubling ncap would overflow) */
     if (i >= k->cap) {
         size_t ncap = k->cap ? k->cap : 64;
         while (ncap <= i)

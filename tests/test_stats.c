@@ -3,7 +3,10 @@
  */
 #include <criterion/criterion.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
+#include <signal.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sort.h>
@@ -113,6 +116,38 @@ Test(stats, p2_tracks_exact_quantiles)
     gsl_rng_free(r);
 }
 
+Test(stats, p2_is_exact_up_to_five_observations)
+{
+    /* Up to five observations P2 keeps them all, so its value must be the
+     * exact quantile (GSL's definition, as sim_sample_quantile): at n = 5
+     * with 1..5 that is 1.4 for p = 0.1 and 4.6 for p = 0.9, not the middle
+     * marker 3. */
+    const double in[] = {4, 1, 5, 2, 3};
+    const double ps[] = {0.1, 0.5, 0.9};
+    for (int k = 0; k < 3; k++) {
+        sim_p2 e;
+        sim_p2_init(&e, ps[k]);
+        for (size_t n = 1; n <= 5; n++) {
+            sim_p2_add(&e, in[n - 1]);
+            double sorted[5];
+            memcpy(sorted, in, n * sizeof *sorted);
+            gsl_sort(sorted, 1, n);
+            double exact = gsl_stats_quantile_from_sorted_data(sorted, 1, n, ps[k]);
+            cr_assert_float_eq(sim_p2_value(&e), exact, 1e-12, "p=%g n=%zu: P2 %g exact %g", ps[k], n,
+                               sim_p2_value(&e), exact);
+        }
+    }
+    sim_p2 e;
+    sim_p2_init(&e, 0.9);
+    for (int i = 0; i < 5; i++)
+        sim_p2_add(&e, in[i]);
+    cr_assert_float_eq(sim_p2_value(&e), 4.6, 1e-12);
+    sim_p2_init(&e, 0.1);
+    for (int i = 0; i < 5; i++)
+        sim_p2_add(&e, in[i]);
+    cr_assert_float_eq(sim_p2_value(&e), 1.4, 1e-12);
+}
+
 Test(stats, histogram_quantiles_within_one_bin)
 {
     sim_hist h;
@@ -179,3 +214,34 @@ Test(stats, integer_counts_give_the_same_quantiles_as_sorting)
     sim_sample_free(&s);
     gsl_rng_free(r);
 }
+
+Test(stats, integer_counts_refuse_values_too_large_for_memory, .timeout = 10)
+{
+    /* Doubling the counter array towards LONG_MAX would overflow (and loop
+     * for ever); the add must fail cleanly and leave the counts alone. */
+    sim_icount k;
+    sim_icount_init(&k);
+    cr_assert_eq(sim_icount_add(&k, 2), 0);
+    cr_assert_eq(sim_icount_add(&k, LONG_MAX), -1);
+    cr_assert_eq(k.n, 1);
+    cr_assert_eq(sim_icount_quantile(&k, 1), 2);
+    sim_icount_free(&k);
+}
+
+/* Broken input contracts are asserts: these tests need asserts compiled in
+ * (every test build: RelWithDebInfo has no NDEBUG). */
+#ifndef NDEBUG
+Test(stats, negative_integer_count_is_a_broken_contract, .signal = SIGABRT, .timeout = 10)
+{
+    sim_icount k;
+    sim_icount_init(&k);
+    sim_icount_add(&k, -1);
+}
+
+Test(stats, nan_into_a_histogram_is_a_broken_contract, .signal = SIGABRT)
+{
+    sim_hist h;
+    cr_assert_eq(sim_hist_init(&h, 0, 1, 10), 0);
+    sim_hist_add(&h, NAN);
+}
+#endif
