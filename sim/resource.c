@@ -15,8 +15,10 @@
 #define LINE_INITIAL 64
 #endif
 
+#define SEQ_BITS 48 /* FIFO among equal priorities holds for a resource's first 2^48 queued requests */
+
 typedef struct request {
-    uint64_t key; /* priority << 48 | sequence */
+    uint64_t key; /* priority << SEQ_BITS | sequence, so priority <= 65535 */
     uint64_t token;
     double since;
 } request;
@@ -37,18 +39,55 @@ struct sim_resource {
     sim_tally waits;
 };
 
-/* Whole units for a schedule value: round half up, never below 0. */
+/* Whole units for a schedule value: round half up, never below 0. (Not
+ * floor(v + 0.5), which rounds 0.49999999999999994 up: v - floor(v) is
+ * exact.) */
 static long units(double v)
 {
-    double u = floor(v + 0.5);
+    double u = floor(v);
+    if (v - u >= 0.5)
+        u += 1;
     return u > 0 ? (long)u : 0;
 }
 
 static long cap_at(const sim_resource *r, double t) { return units(sim_sched_at(&r->cap_sched, t)); }
 
+/* Whether the capacity at time x has reached `want` from the side `dir`
+ * (+1: a ramp up, >= want; -1: a ramp down, <= want). Monotone in x along a
+ * ramp, because rounding preserves order. */
+static int reached(const sim_resource *r, double x, long want, int dir)
+{
+    long c = cap_at(r, x);
+    return dir > 0 ? c >= want : c <= want;
+}
+
+/* The first double x in (t, brk) at which the capacity reaches `want`, or
+ * brk if none. tc, the ramp's half-unit crossing worked out from its slope,
+ * is usually exact; rounding can put it a few ulps off, and a ramp down
+ * reaches k - 0.5 with k units still (round half up), so when it is not the
+ * first such time, bisect (about 60 steps; capacity changes are rare). */
+static double exact_crossing(const sim_resource *r, double t, double tc, double brk, long want, int dir)
+{
+    if (tc > t && tc < brk && reached(r, tc, want, dir) && !reached(r, nextafter(tc, -INFINITY), want, dir))
+        return tc;
+    double lo = t, hi = brk; /* not reached at lo; reached at hi, or hi is the break */
+    while (nextafter(lo, INFINITY) < hi) {
+        double mid = lo + 0.5 * (hi - lo);
+        if (!(mid > lo && mid < hi))
+            mid = nextafter(lo, INFINITY);
+        if (reached(r, mid, want, dir))
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
 /* The next time after t the whole-unit capacity changes, and the capacity
  * from then on: either a schedule break, or during a ramp the moment the
- * value crosses the next half unit (k + 0.5 upwards, k - 0.5 downwards). */
+ * value passes the next half unit (reaches k + 0.5 upwards; goes below
+ * k - 0.5 downwards, never below 0 units). At every event time the capacity
+ * is cap_at of that time. */
 static double next_change(const sim_resource *r, double t, long *newcap)
 {
     double brk = sim_sched_next_break(&r->cap_sched, t);
@@ -59,10 +98,13 @@ static double next_change(const sim_resource *r, double t, long *newcap)
             continue;
         double v0 = sim_sched_at(&r->cap_sched, g->t0), slope = (g->v - v0) / (g->t1 - g->t0);
         long k = r->cap;
-        double target = slope > 0 ? (double)k + 0.5 : (double)k - 0.5;
-        double tc = slope != 0 ? g->t0 + (target - v0) / slope : INFINITY;
+        if (slope == 0 || (slope < 0 && k == 0))
+            break;
+        int dir = slope > 0 ? 1 : -1;
+        long want = k + dir;
+        double tc = exact_crossing(r, t, g->t0 + ((double)k + 0.5 * dir - v0) / slope, brk, want, dir);
         if (tc > t && tc < brk) {
-            *newcap = slope > 0 ? k + 1 : k - 1;
+            *newcap = want;
             return tc;
         }
         break;
@@ -198,7 +240,8 @@ int sim_resource_seize(sim_resource *r, uint64_t token, unsigned priority)
         r->line = nl;
         r->line_cap *= 2;
     }
-    request q = {((uint64_t)(priority & 0xffffu) << 48) | (r->seq++ & ((UINT64_C(1) << 48) - 1)), token, now};
+    assert(priority <= SIM_RESOURCE_PRIO_MAX);
+    request q = {((uint64_t)priority << SEQ_BITS) | (r->seq++ & ((UINT64_C(1) << SEQ_BITS) - 1)), token, now};
     r->line[r->nline++] = q;
     line_sift_up(r->line, r->nline - 1);
     sim_tw_set(&r->tw_queue, now, (double)r->nline);

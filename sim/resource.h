@@ -10,10 +10,13 @@
  * release (or capacity change) that freed it, after the pool's counts are
  * updated, so the callback may itself seize or release.
  *
- * Capacity follows a schedule (steps and ramps, rounded to whole units; see
- * sim/sched.h): the resource schedules its own changes on the run's event
- * queue. A drop below the number busy preempts nobody: surplus units retire
- * as they are released.
+ * Capacity follows a schedule (steps and ramps; see sim/sched.h): at every
+ * instant it is the schedule's value then rounded half up to whole units,
+ * never below 0. So a ramp up adds a unit at the instant it reaches k + 0.5,
+ * and a ramp down removes one just after it passes k - 0.5 (at k - 0.5 it
+ * still rounds to k). The resource schedules its own changes on the run's
+ * event queue. A drop below the number busy preempts nobody: surplus units
+ * retire as they are released.
  *
  * Time-weighted statistics of units busy and line length, and a tally of
  * waiting times of granted requests, are kept from creation (or the last
@@ -37,13 +40,19 @@ typedef void (*sim_grant_fn)(sim *s, void *ctx, uint64_t token);
 
 /* Creates a resource on run s whose capacity follows `capacity` (copied;
  * times in simulation days; values rounded to the nearest whole unit, < 0
- * treated as 0). Returns NULL on OOM. The caller owns it and must destroy it
- * before the run. */
+ * treated as 0; see above). Returns NULL on OOM. The caller owns it and must
+ * destroy it before destroying s. */
 sim_resource *sim_resource_create(sim *s, const sim_sched *capacity, sim_grant_fn grant, void *ctx);
+/* Cancels its pending capacity change and frees it; waiting requests are
+ * dropped without a callback. NULL is a no-op. */
 void sim_resource_destroy(sim_resource *r);
 
-/* Asks for one unit for `token`. Returns 1 if granted now (no callback will
- * follow), 0 if queued (the grant callback will run later), -1 on OOM. */
+/* Largest priority of a request; lower numbers are served first. */
+#define SIM_RESOURCE_PRIO_MAX 65535u
+
+/* Asks for one unit for `token`, with priority <= SIM_RESOURCE_PRIO_MAX
+ * (asserted). Returns 1 if granted now (no callback will follow), 0 if
+ * queued (the grant callback will run later), -1 on OOM (nothing queued). */
 int sim_resource_seize(sim_resource *r, uint64_t token, unsigned priority);
 /* Returns one unit (asserts one is busy) and grants waiting requests. */
 void sim_resource_release(sim_resource *r);
@@ -51,6 +60,8 @@ void sim_resource_release(sim_resource *r);
  * it was waiting, 0 if not found. */
 int sim_resource_renege(sim_resource *r, uint64_t token);
 
+/* Units now: in the pool (>= 0), seized (may exceed the capacity after a
+ * drop), and requests waiting in the line. */
 long sim_resource_capacity(const sim_resource *r);
 long sim_resource_busy(const sim_resource *r);
 size_t sim_resource_queued(const sim_resource *r);

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 
 #include "sim/resource.h"
 
@@ -119,12 +120,100 @@ Test(resource, capacity_ramp_adds_units_at_half_unit_crossings)
     cr_assert_eq(g.n, 4);
     const double want[] = {1, 3, 5, 7};
     for (int i = 0; i < 4; i++)
-        cr_assert_float_eq(g.at[i], want[i], 1e-9, "grant %d at %g", i, g.at[i]);
+        cr_assert_eq(g.at[i], want[i], "grant %d at %g", i, g.at[i]); /* t/2 is exact: no rounding */
     cr_assert_eq(sim_resource_capacity(r), 4);
     sim_sched_free(&cap);
     sim_resource_destroy(r);
     sim_destroy(s);
 }
+
+/* Runs to time t and returns the capacity then. */
+static long capacity_at(sim *s, sim_resource *r, double t)
+{
+    sim_run(s, t);
+    return sim_resource_capacity(r);
+}
+
+Test(resource, capacity_ramp_down_drops_units_just_after_half_unit_crossings)
+{
+    /* 3 -> 0 over [0, 6]: the value is 3 - t/2, exactly 2.5, 1.5, 0.5 at
+     * t = 1, 3, 5. Round half up keeps 3, 2, 1 units at those instants; the
+     * unit goes at the first time the schedule's value (as sim_sched_at
+     * rounds it) is below the half unit, a few ulps later. */
+    sim *s = sim_create(1);
+    sim_sched cap = sim_sched_const(3);
+    sim_sched_add(&cap, 0, 6, 0);
+    sim_resource *r = sim_resource_create(s, &cap, on_grant, &(grants){.n = 0});
+    const double at[] = {1, 3, 5};
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(sim_sched_at(&cap, at[i]), 2.5 - i);
+        cr_assert_eq(capacity_at(s, r, at[i]), 3 - i, "at t=%g", at[i]);
+        double t = at[i];
+        for (int ulps = 0; ulps < 64 && capacity_at(s, r, t) == 3 - i; ulps++)
+            t = nextafter(t, INFINITY);
+        cr_assert_eq(sim_resource_capacity(r), 2 - i, "a unit gone within 64 ulps after t=%g", at[i]);
+        cr_assert_lt(sim_sched_at(&cap, t), 2.5 - i, "the value has passed the half unit at t=%.17g", t);
+        cr_assert_eq(sim_sched_at(&cap, nextafter(t, -INFINITY)), 2.5 - i, "and not before");
+        cr_assert_eq(capacity_at(s, r, at[i] + 1e-9), 2 - i);
+    }
+    cr_assert_eq(capacity_at(s, r, 100), 0);
+    sim_sched_free(&cap);
+    sim_resource_destroy(r);
+    sim_destroy(s);
+}
+
+Test(resource, capacity_ramp_below_zero_stops_at_zero)
+{
+    /* 1 -> -2 over [0, 6]: the value is 1 - t/2, below 0.5 after t = 1. The
+     * capacity is 1 on [0, 1] and 0 after, never negative, so the mean
+     * capacity over [0, 10] is 0.1 and the utilisation of an idle pool 0. */
+    sim *s = sim_create(1);
+    sim_sched cap = sim_sched_const(1);
+    sim_sched_add(&cap, 0, 6, -2);
+    sim_resource *r = sim_resource_create(s, &cap, on_grant, &(grants){.n = 0});
+    cr_assert_eq(capacity_at(s, r, 1), 1);
+    cr_assert_eq(capacity_at(s, r, 1 + 1e-9), 0);
+    const double later[] = {3.5, 5.5, 6, 10};
+    for (int i = 0; i < 4; i++)
+        cr_assert_eq(capacity_at(s, r, later[i]), 0, "at t=%g", later[i]);
+    cr_assert_eq(sim_resource_utilisation(r), 0);
+    cr_assert_eq(sim_pending(s), 0, "no capacity change is left pending");
+    sim_sched_free(&cap);
+    sim_resource_destroy(r);
+    sim_destroy(s);
+}
+
+Test(resource, priorities_use_their_whole_range)
+{
+    sim *s = sim_create(1);
+    grants g = {.n = 0};
+    sim_sched one = sim_sched_const(1);
+    sim_resource *r = sim_resource_create(s, &one, on_grant, &g);
+    sim_resource_seize(r, 100, 0);
+    cr_assert_eq(sim_resource_seize(r, 1, SIM_RESOURCE_PRIO_MAX), 0);
+    cr_assert_eq(sim_resource_seize(r, 2, 5), 0);
+    cr_assert_eq(sim_resource_seize(r, 3, SIM_RESOURCE_PRIO_MAX - 1), 0);
+    for (int i = 0; i < 3; i++)
+        sim_resource_release(r);
+    const uint64_t want[] = {2, 3, 1};
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(g.token[i], want[i], "grant %d", i);
+    sim_resource_destroy(r);
+    sim_destroy(s);
+}
+
+#ifndef NDEBUG /* asserts are compiled into every test build */
+Test(resource, priority_above_the_maximum_is_a_broken_contract, .signal = SIGABRT)
+{
+    /* It used to keep the low 16 bits: 65536 was served before 5. */
+    sim *s = sim_create(1);
+    sim_sched one = sim_sched_const(1);
+    sim_resource *r = sim_resource_create(s, &one, on_grant, &(grants){.n = 0});
+    sim_resource_seize(r, 100, 0);
+    sim_resource_seize(r, 1, 5);
+    sim_resource_seize(r, 2, SIM_RESOURCE_PRIO_MAX + 1);
+}
+#endif
 
 Test(resource, time_weighted_statistics)
 {
