@@ -73,6 +73,7 @@ struct sim_evq {
     slot_rec *slots;
     uint32_t *free;     /* stack of free slots */
     size_t nfree, nslots, slot_cap;
+    size_t max_slots;   /* the pending-event limit: MAX_SLOTS but for tests */
     size_t ncancelled;  /* cancelled entries still in the heap */
     uint64_t seq;       /* next sequence number, < 2^32 */
 };
@@ -135,6 +136,7 @@ sim_evq *sim_evq_create(size_t capacity)
     sim_evq *q = calloc(1, sizeof *q);
     if (!q)
         return NULL;
+    q->max_slots = MAX_SLOTS;
     q->cap = capacity ? capacity : EVQ_DEFAULT_CAPACITY;
     if (q->cap > MAX_SLOTS)
         q->cap = MAX_SLOTS;
@@ -173,9 +175,11 @@ static int grow_heap(sim_evq *q)
     return 0;
 }
 
+/* Doubles the slot arrays, up to the limit. 0, or -1 at the limit or on OOM
+ * (the arrays are then unchanged or merely larger). */
 static int grow_slots(sim_evq *q)
 {
-    size_t ncap = q->slot_cap * 2 > MAX_SLOTS ? MAX_SLOTS : q->slot_cap * 2;
+    size_t ncap = q->slot_cap * 2 > q->max_slots ? q->max_slots : q->slot_cap * 2;
     if (ncap <= q->slot_cap)
         return -1;
     slot_rec *sl = realloc(q->slots, ncap * sizeof *sl);
@@ -427,3 +431,17 @@ sim_handle sim_evq_reschedule(sim_evq *q, sim_handle h, double time)
 size_t sim_evq_size(const sim_evq *q) { return q->n - (size_t)q->hole - q->ncancelled; }
 
 size_t sim_evq_capacity(const sim_evq *q) { return q->cap; }
+
+void sim_evq_test_set_seq(sim_evq *q, uint64_t seq)
+{
+    assert(sim_evq_size(q) == 0 && q->n == (size_t)q->hole && seq >> SEQ_BITS == 0);
+    q->seq = seq;
+}
+
+void sim_evq_test_set_limit(sim_evq *q, size_t max_pending)
+{
+    assert(max_pending >= 1 && max_pending <= MAX_SLOTS && max_pending >= q->nslots);
+    q->max_slots = max_pending;
+    if (q->slot_cap > max_pending)
+        q->slot_cap = max_pending; /* the arrays stay larger; only the limit counts */
+}

@@ -82,4 +82,14 @@ size_t sim_evq_size(const sim_evq *q);
 /* Number of entries the heap array can hold before it grows (for tests). */
 size_t sim_evq_capacity(const sim_evq *q);
 
+/* Test hooks, so tests reach rare paths cheaply; models never call them.
+ * sim_evq_test_set_seq sets the next insertion sequence number (< 2^32) of a
+ * queue with nothing pending (asserted): starting near 2^32 makes the
+ * renumbering at the wrap run after a few pushes. sim_evq_test_set_limit
+ * lowers the pending-event limit from 2^24 - 1 to max_pending (>= 1 and >=
+ * the slots ever used, asserted), so push failing at the limit can be
+ * reached without 600 MB of events. */
+void sim_evq_test_set_seq(sim_evq *q, uint64_t seq);
+void sim_evq_test_set_limit(sim_evq *q, size_t max_pending);
+
 #endif

@@ -1,7 +1,8 @@
 /*
  * tests/test_evq.c: the event order rule (time, priority, insertion), lazy
- * cancellation and rescheduling, growth from a tiny capacity, and a long
- * random sequence of operations checked against a sorted reference.
+ * cancellation and rescheduling, growth from a tiny capacity, a long random
+ * sequence of operations checked against a sorted reference (also across
+ * the renumbering when insertion sequences wrap), and the pending limit.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -164,12 +165,20 @@ static int ref_next(const ref_ev *r, size_t n)
     return best;
 }
 
-Test(evq, random_operations_match_reference)
+/* A long random sequence of pushes, reschedules, cancels and pops, checked
+ * against the reference at every step. The queue's insertion sequence
+ * starts at seq0. Priorities include SIM_PRIO_MAX: a sequence number that
+ * overflowed its 32 bits would carry into the priority bits, and only there
+ * does the carry change the order. */
+static void random_operations(uint64_t seq0)
 {
     enum { N = 3000 };
     static ref_ev ref[N];
+    static const unsigned prios[] = {0, 1, SIM_PRIO_MAX};
     size_t nref = 0;
     sim_evq *q = sim_evq_create(1);
+    if (seq0)
+        sim_evq_test_set_seq(q, seq0);
     gsl_rng *r = sim_rng_create(42, 0, 0);
     double now = 0;
     for (int step = 0; step < 20000 && nref < N; step++) {
@@ -177,7 +186,7 @@ Test(evq, random_operations_match_reference)
         if (u < 0.45) {
             /* Coarse times make ties common. */
             double t = now + (double)gsl_rng_uniform_int(r, 20);
-            unsigned pr = (unsigned)gsl_rng_uniform_int(r, 3);
+            unsigned pr = prios[gsl_rng_uniform_int(r, 3)];
             sim_handle h = sim_evq_push(q, t, pr, 0, nref);
             ref[nref] = (ref_ev){t, pr, nref, h, 1, nref};
             nref++;
@@ -216,6 +225,69 @@ Test(evq, random_operations_match_reference)
         cr_assert_eq(sim_evq_size(q), live);
     }
     gsl_rng_free(r);
+    sim_evq_destroy(q);
+}
+
+Test(evq, random_operations_match_reference) { random_operations(0); }
+
+Test(evq, order_survives_sequence_renumbering)
+{
+    /* The sequence wraps after 1000 of the about 3000 pushes, with hundreds
+     * of events pending in a scrambled heap (ties common): renumbering must
+     * keep their order, handles must stay valid, and later pushes must sort
+     * after them. */
+    random_operations((UINT64_C(1) << 32) - 1000);
+}
+
+Test(evq, renumbering_keeps_fifo_of_equal_keys)
+{
+    /* 64 events at one time and priority straddle the wrap, pushed while
+     * others pop so the heap array is not in insertion order. */
+    sim_evq *q = sim_evq_create(1);
+    sim_evq_test_set_seq(q, (UINT64_C(1) << 32) - 32);
+    sim_ev ev;
+    uint64_t next = 0;
+    for (uint64_t i = 0; i < 64; i++) {
+        cr_assert(sim_evq_push(q, 5.0, SIM_PRIO_MAX, 0, i));
+        cr_assert(sim_evq_push(q, (double)(i % 4), 0, 1, i)); /* earlier events, popped as we go */
+        if (i % 2) {
+            cr_assert(sim_evq_pop(q, &ev));
+            cr_assert_eq(ev.kind, 1);
+        }
+    }
+    while (sim_evq_pop(q, &ev)) {
+        if (ev.kind == 0) {
+            cr_assert_eq(ev.data, next, "got event %llu, want %llu", (unsigned long long)ev.data,
+                         (unsigned long long)next);
+            next++;
+        }
+    }
+    cr_assert_eq(next, 64);
+    sim_evq_destroy(q);
+}
+
+Test(evq, push_fails_at_the_pending_limit)
+{
+    /* The limit is 2^24 - 1 pending events (600 MB to reach); the test hook
+     * lowers it to 100 so the failure path runs. */
+    sim_evq *q = sim_evq_create(1);
+    sim_evq_test_set_limit(q, 100);
+    for (uint64_t i = 0; i < 100; i++)
+        cr_assert(sim_evq_push(q, (double)i, 0, 0, i), "push %llu", (unsigned long long)i);
+    cr_assert_eq(sim_evq_push(q, 0.5, 0, 0, 999), 0, "the 101st pending event is refused");
+    cr_assert_eq(sim_evq_size(q), 100, "and the queue is unchanged");
+    sim_ev ev;
+    cr_assert(sim_evq_pop(q, &ev));
+    cr_assert_eq(ev.data, 0);
+    cr_assert(sim_evq_push(q, 200, 0, 0, 200), "a pop frees a place");
+    cr_assert_eq(sim_evq_push(q, 201, 0, 0, 201), 0);
+    for (uint64_t i = 1; i < 100; i++) {
+        cr_assert(sim_evq_pop(q, &ev));
+        cr_assert_eq(ev.data, i);
+    }
+    cr_assert(sim_evq_pop(q, &ev));
+    cr_assert_eq(ev.data, 200);
+    cr_assert_not(sim_evq_pop(q, &ev));
     sim_evq_destroy(q);
 }
 
