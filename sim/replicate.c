@@ -42,7 +42,7 @@ static void *worker(void *arg)
         sim_gsl_errors_reset();
         int e = p->fn(p->ctx, p->seed, p->rep0 + i, p->out + i * p->nout, p->nout);
         if (!e && sim_gsl_errors())
-            e = -2;
+            e = SIM_REP_GSL_ERROR;
         p->err[i] = e;
     }
     return NULL;
@@ -115,8 +115,10 @@ sim_ci sim_ci_column(const double *x, size_t nrep, size_t nout, size_t col, doub
     return c;
 }
 
-/* Largest ratio (relative half-width / target) over the watched outputs; 0
- * when every watched output is exactly 0 or undefined. */
+/* Largest ratio (relative half-width / target) over the watched outputs,
+ * <= 1 when all meet the target; 0 when every one averages exactly 0 (no
+ * relative width to meet). +INFINITY when a watched output has fewer than two
+ * defined values: it has no interval yet, so the target is not met. */
 static double worst_ratio(const double *x, size_t nrep, size_t nout, const sim_auto_opts *o)
 {
     double worst = 0;
@@ -124,7 +126,9 @@ static double worst_ratio(const double *x, size_t nrep, size_t nout, const sim_a
     for (size_t k = 0; k < n; k++) {
         size_t col = o->watch ? o->watch[k] : k;
         sim_ci c = sim_ci_column(x, nrep, nout, col, o->level);
-        if (c.n < 2 || c.mean == 0)
+        if (c.n < 2)
+            return INFINITY;
+        if (c.mean == 0)
             continue;
         double rel = c.half / fabs(c.mean) / o->rel_half;
         if (rel > worst)
@@ -156,7 +160,9 @@ int sim_replicate_auto(sim_rep_fn fn, const void *ctx, uint64_t seed, size_t nou
         }
         if (done >= maxr)
             break;
-        size_t need = (size_t)ceil((double)done * w * w);
+        /* Projected from the widest output; with no interval to project
+         * from, twice as many. */
+        size_t need = isfinite(w) ? (size_t)ceil((double)done * w * w) : 2 * done;
         want = need > maxr ? maxr : (need <= done ? done + 1 : need);
     }
     *out = x;

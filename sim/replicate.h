@@ -21,13 +21,19 @@
  * context is shared by all threads and must only be read. */
 typedef int (*sim_rep_fn)(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout);
 
+/* The error of a replication that raised a GSL error. */
+#define SIM_REP_GSL_ERROR (-2)
+
 /* Number of threads to use by default: the online processors. */
 unsigned sim_threads_default(void);
 
 /* Runs replications rep0 .. rep0+nrep-1 on `threads` threads (0 = default),
  * row r of out (nrep x nout, caller-owned) holding replication rep0+r.
- * Returns 0, or the error of the lowest-indexed failing replication (and
- * sets *failed_rep to its index if failed_rep is not NULL). */
+ * A replication that raised a GSL error (counted by the handler in
+ * sim/rng.h, reset before each replication) fails with SIM_REP_GSL_ERROR
+ * even if fn returned 0. Returns 0, the error of the lowest-indexed failing
+ * replication (and sets *failed_rep to its index if failed_rep is not NULL),
+ * or -1 if memory runs out before any runs. */
 int sim_replicate(sim_rep_fn fn, const void *ctx, uint64_t seed, uint64_t rep0, size_t nrep, size_t nout,
                   unsigned threads, double *out, uint64_t *failed_rep);
 
@@ -51,10 +57,12 @@ typedef struct sim_auto_opts {
     size_t nwatch;
 } sim_auto_opts;
 
-/* Runs replications until every watched output whose mean is not 0 has a
- * relative half-width <= rel_half, or max_reps are done. After each batch the
- * number still needed is projected from the widest output, n * (rel/target)^2,
- * so the decision depends only on the results, never on threads. On success
+/* Runs replications until every watched output has a confidence interval
+ * (two or more defined values) and, unless its mean is 0, a relative
+ * half-width <= rel_half; or until max_reps are done. After each batch the
+ * number needed is projected from the widest output, n * (rel/target)^2, or
+ * doubled while a watched output has no interval, so the decision depends
+ * only on the results, never on threads. On success
  * *out is a malloc'd nrep x nout matrix the caller frees, *nrep_out its rows,
  * and *met is 1 if the target was met. Returns 0, an error from fn, or -1 on
  * OOM. */

@@ -1,13 +1,16 @@
 /*
  * tests/test_replicate.c: replications give the same numbers bit for bit on
  * any number of threads; confidence intervals use Student's t; automatic
- * replication counts stop where they should.
+ * replication counts stop where they should (watching only the listed
+ * outputs, never met while a watched output has no interval); a GSL error
+ * fails its replication.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_log.h>
 
 #include "queue_model.h"
 #include "sim/replicate.h"
@@ -112,4 +115,95 @@ Test(replicate, automatic_count_meets_target_deterministically)
     cr_assert_not(met1);
     cr_assert_eq(n1, 40, "stops at max_reps");
     free(x1);
+}
+
+/* A replication that raises a GSL error (log of a negative number) in
+ * replication 3 but reports success itself. */
+static int gsl_error_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+{
+    (void)ctx, (void)seed, (void)nout;
+    out[0] = rep == 3 ? gsl_sf_log(-1.0) : (double)rep;
+    return 0;
+}
+
+Test(replicate, a_gsl_error_fails_its_replication)
+{
+    double x[6];
+    uint64_t bad = 0;
+    cr_assert_eq(sim_replicate(gsl_error_rep, NULL, 1, 0, 6, 1, 2, x, &bad), SIM_REP_GSL_ERROR);
+    cr_assert_eq(bad, 3);
+    /* The calling thread is a worker: after replication 3 erred on it, the
+     * next replication on it starts with a clean count. */
+    cr_assert_eq(sim_replicate(gsl_error_rep, NULL, 1, 3, 1, 1, 1, x, &bad), SIM_REP_GSL_ERROR);
+    cr_assert_eq(sim_replicate(gsl_error_rep, NULL, 1, 4, 2, 1, 1, x, NULL), 0);
+    cr_assert_eq(x[0], 4);
+}
+
+/* Output 0 as in normal_rep (same stream), output 1 ten times noisier. */
+static int two_noise_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+{
+    (void)ctx, (void)nout;
+    gsl_rng *r = sim_rng_create(seed, rep, 1);
+    gsl_rng *r2 = sim_rng_create(seed, rep, 2);
+    out[0] = 10 + gsl_ran_gaussian(r, 2);
+    out[1] = 10 + gsl_ran_gaussian(r2, 20);
+    gsl_rng_free(r);
+    gsl_rng_free(r2);
+    return 0;
+}
+
+Test(replicate, automatic_count_watches_only_the_listed_outputs)
+{
+    /* Watching output 0 alone needs about 384 replications (as above);
+     * watching both needs 100 times more, so stops at max_reps unmet. */
+    const size_t first[] = {0};
+    sim_auto_opts o = {0.95, 0.02, 5, 1000, first, 1};
+    double *x;
+    size_t n;
+    int met;
+    cr_assert_eq(sim_replicate_auto(two_noise_rep, NULL, 7, 2, 2, &o, &x, &n, &met), 0);
+    cr_assert(met);
+    cr_assert(n > 250 && n < 600, "stopped after %zu", n);
+    sim_ci c1 = sim_ci_column(x, n, 2, 1, 0.95);
+    cr_assert_gt(c1.half / c1.mean, 0.02, "the unwatched output is far from the target");
+    free(x);
+    sim_auto_opts all = {0.95, 0.02, 5, 1000, NULL, 0};
+    cr_assert_eq(sim_replicate_auto(two_noise_rep, NULL, 7, 2, 2, &all, &x, &n, &met), 0);
+    cr_assert_not(met);
+    cr_assert_eq(n, 1000);
+    free(x);
+}
+
+/* Output 0 normal(10, 2); output 1 undefined (NaN) before replication
+ * `from` and 3 from then on; from = UINT64_MAX: defined only in
+ * replication 0. */
+static int late_output_rep(const void *ctx, uint64_t seed, uint64_t rep, double *out, size_t nout)
+{
+    uint64_t from = *(const uint64_t *)ctx;
+    normal_rep(NULL, seed, rep, out, nout);
+    out[1] = from == UINT64_MAX ? (rep == 0 ? 3 : NAN) : (rep >= from ? 3 : NAN);
+    return 0;
+}
+
+Test(replicate, automatic_count_not_met_while_a_watched_output_has_no_interval)
+{
+    /* Output 0 meets a 50% target after the first 5 replications (about
+     * 2.78 * 2 / (10 sqrt 5) = 25%). Output 1 has no interval until two
+     * replications define it: the target is not met until then, and the
+     * count doubles while it has none. */
+    const size_t both[] = {0, 1};
+    sim_auto_opts o = {0.95, 0.5, 5, 40, both, 2};
+    double *x;
+    size_t n;
+    int met;
+    uint64_t from = 7; /* defined in 7, 8, 9: constant, so a zero-width interval */
+    cr_assert_eq(sim_replicate_auto(late_output_rep, &from, 7, 2, 1, &o, &x, &n, &met), 0);
+    cr_assert(met);
+    cr_assert_eq(n, 10, "5 replications, none defining output 1, then doubled: stopped after %zu", n);
+    free(x);
+    from = UINT64_MAX; /* one defined value, ever */
+    cr_assert_eq(sim_replicate_auto(late_output_rep, &from, 7, 2, 2, &o, &x, &n, &met), 0);
+    cr_assert_not(met, "an output with one defined value has no interval");
+    cr_assert_eq(n, 40);
+    free(x);
 }
