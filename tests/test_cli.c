@@ -148,10 +148,10 @@ Test(cli, help)
 {
     char *tmp = fix_tmpdir(), args[64];
     static const char *const cmds[] = {"run", "check", "show", "schema", "measures", "help"};
-    static const char *const forms[] = {"help %s", "%s --help", "%s -h"};
+    static const char *const forms[][2] = {{"help ", ""}, {"", " --help"}, {"", " -h"}}; /* before, after */
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++) {
-            snprintf(args, sizeof args, forms[k], cmds[i]);
+            snprintf(args, sizeof args, "%s%s%s", forms[k][0], cmds[i], forms[k][1]);
             ran r = run(tmp, args);
             char want[64];
             snprintf(want, sizeof want, "usage: iaptsim %s", cmds[i]);

@@ -113,7 +113,7 @@ Test(rng, uniform_passes_chi_square)
         count[(int)(gsl_rng_uniform(r) * BINS)]++;
     double chi2 = 0, e = (double)n / BINS;
     for (int i = 0; i < BINS; i++)
-        chi2 += (count[i] - e) * (count[i] - e) / e;
+        chi2 += ((double)count[i] - e) * ((double)count[i] - e) / e;
     /* p-value of the statistic under uniformity: reject only below 1e-6. */
     cr_assert_gt(gsl_cdf_chisq_Q(chi2, BINS - 1), 1e-6, "chi2 = %g", chi2);
     gsl_rng_free(r);
@@ -145,7 +145,7 @@ Test(rng, ziggurat_exponential_matches_the_cdf)
     }
     double chi2 = 0, e = (double)n / BINS;
     for (int i = 0; i < BINS; i++)
-        chi2 += (count[i] - e) * (count[i] - e) / e;
+        chi2 += ((double)count[i] - e) * ((double)count[i] - e) / e;
     cr_assert_gt(gsl_cdf_chisq_Q(chi2, BINS - 1), 1e-6, "chi2 = %g", chi2);
     double p = exp(-7.69711747013104972), se = sqrt(n * p * (1 - p));
     cr_assert_leq(fabs((double)tail - n * p), Z * se, "tail count %ld, expected %g", tail, n * p);
@@ -270,7 +270,7 @@ Test(dist, empirical_frequencies_and_moments)
     double chi2 = 0;
     for (int k = 0; k < 5; k++) {
         double e = n * weights[k] / 10;
-        chi2 += (count[k] - e) * (count[k] - e) / e;
+        chi2 += ((double)count[k] - e) * ((double)count[k] - e) / e;
     }
     cr_assert_gt(gsl_cdf_chisq_Q(chi2, 4), 1e-6, "chi2 = %g", chi2);
     gsl_rng_free(r);

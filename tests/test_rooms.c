@@ -37,7 +37,7 @@ static int days_in(const run_result *r, int m, unsigned mask)
     sim_date a = sim_date_add_months(r->m->layout.first_month, m), b = sim_date_add_months(a, 1);
     int n = 0;
     for (sim_date d = a; d < b && d <= r->sc.run.end; d++)
-        n += (mask >> sim_date_weekday(d)) & 1u;
+        n += (int)((mask >> (unsigned)sim_date_weekday(d)) & 1u);
     return n;
 }
 
