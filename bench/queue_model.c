@@ -136,7 +136,10 @@ int qm_run(const qm_params *p, uint64_t seed, uint64_t rep, qm_result *out)
     sim_on(m.s, EV_WARM, on_warm, &m);
     sim_tw_init(&m.in_system, 0, 0);
     sim_tally_init(&m.sojourn);
-    /* Warm-up runs before an arrival at the same instant (priority 0 < 1). */
+    /* Warm-up runs before any arrival at the same instant: it is scheduled
+     * first, so it wins a tie on insertion order whatever the priority (later
+     * arrivals are scheduled with priority 0, like it), and the first arrival
+     * has priority 1 besides. */
     sim_at(m.s, p->warmup, 0, EV_WARM, 0);
     sim_at(m.s, sim_rng_exponential(m.arrivals, p->arrival_mean), 1, EV_ARRIVAL, 0);
     sim_run(m.s, INFINITY);

@@ -27,7 +27,7 @@ extern const gsl_rng_type *sim_rng_xoshiro256ss;
  * keys. */
 uint64_t sim_rng_key(uint64_t master, uint64_t rep, uint64_t stream);
 
-/* A stream id from a name ("arrivals/core/gp"): 64-bit FNV-1a. Naming
+/* A stream id from a name ("arrivals/desk-2"): 64-bit FNV-1a. Naming
  * streams by their source keeps ids stable when sources are added. */
 uint64_t sim_rng_stream_id(const char *name);
 
