@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 1 if y is a leap year of the Gregorian calendar, else 0. */
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+/* Days in month m (1..12) of year y. */
 static int days_in_month(int y, int m)
 {
     static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -49,6 +51,7 @@ void sim_date_to_ymd(sim_date date, int *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+/* Reads exactly n decimal digits at s into *out: 0, or -1 at a non-digit. */
 static int digits(const char *s, int n, int *out)
 {
     int v = 0;

@@ -77,8 +77,10 @@ sim_dist sim_dist_constant(double value) { return sim_dist_make(SIM_DIST_CONSTAN
 
 sim_dist sim_dist_exponential(double mean) { return sim_dist_make(SIM_DIST_EXPONENTIAL, mean, 0, 0); }
 
+/* Whether all three stated parameters are finite. */
 static int finite3(const double *p) { return isfinite(p[0]) && isfinite(p[1]) && isfinite(p[2]); }
 
+/* sim_dist_check for the empirical kind: NULL, or why its arrays are bad. */
 static const char *check_empirical(const sim_dist *d)
 {
     if (d->n == 0 || !d->values || !d->weights)
@@ -156,6 +158,7 @@ int sim_dist_prepare(sim_dist *d)
     return 0;
 }
 
+/* A triangular draw (min p[0], mode p[1], max p[2]) by the inverse CDF. */
 static double sample_triangular(const double *p, gsl_rng *r)
 {
     const double a = p[0], c = p[1], b = p[2];
@@ -166,6 +169,7 @@ static double sample_triangular(const double *p, gsl_rng *r)
     return b - sqrt((1 - u) * (b - a) * (b - c));
 }
 
+/* One draw from a prepared d, before any bound; NaN for an unknown kind. */
 static double draw(const sim_dist *d, gsl_rng *r)
 {
     switch (d->kind) {
@@ -198,6 +202,7 @@ double sim_dist_sample(const sim_dist *d, gsl_rng *r)
     return d->bounded ? fmin(fmax(x, d->lo), d->hi) : x;
 }
 
+/* Weighted mean of (value - centre)^power over the values (power 1 or 2). */
 static double empirical_moment(const sim_dist *d, double centre, int power)
 {
     double sw = 0, s = 0;
@@ -253,6 +258,7 @@ double sim_dist_var(const sim_dist *d)
     return NAN;
 }
 
+/* Smallest value d can draw, ignoring sim_dist_bound. */
 static double raw_min(const sim_dist *d)
 {
     switch (d->kind) {
@@ -271,6 +277,7 @@ static double raw_min(const sim_dist *d)
     }
 }
 
+/* Largest value d can draw (maybe +INFINITY), ignoring sim_dist_bound. */
 static double raw_max(const sim_dist *d)
 {
     switch (d->kind) {

@@ -87,6 +87,7 @@ static inline uint64_t time_key(double t)
     return (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
 }
 
+/* The inverse of time_key: the time a tkey encodes. */
 static inline double key_time(uint64_t k)
 {
     uint64_t b = (k >> 63) ? k & ~(UINT64_C(1) << 63) : ~k;
@@ -111,6 +112,7 @@ static inline int entry_less(const entry *a, const entry *b)
 }
 #endif
 
+/* The slot index an entry carries in its low SLOT_BITS bits. */
 static inline uint32_t entry_slot(const entry *e) { return (uint32_t)(e->key & SLOT_MASK); }
 
 /* Allocates a line-aligned heap array for cap entries plus lead and pad,
@@ -162,6 +164,8 @@ void sim_evq_destroy(sim_evq *q)
     free(q);
 }
 
+/* Doubles the heap array, keeping its entries. 0, or -1 on OOM (then the
+ * queue is unchanged). */
 static int grow_heap(sim_evq *q)
 {
     size_t ncap = q->cap * 2;
@@ -213,6 +217,7 @@ static void drop_slot(sim_evq *q, uint32_t slot)
     q->free[q->nfree++] = slot;
 }
 
+/* Stores x, which belongs at index i or above, moving larger parents down. */
 static void sift_up(entry *h, size_t i, entry x)
 {
     while (i > 0) {
@@ -249,6 +254,9 @@ static inline void prefetch_grandchildren(const entry *h, size_t n, size_t c)
 #endif
 }
 
+/* Stores x, which belongs at index i or below in the n-entry heap h, moving
+ * smaller children up (n excludes sentinels; the four-child groups may
+ * read them). */
 static void sift_down(entry *h, size_t n, size_t i, entry x)
 {
     for (;;) {
@@ -277,6 +285,7 @@ static void fill_hole(sim_evq *q)
         sift_down(q->heap, q->n, 0, last);
 }
 
+/* qsort order of entries: entry_less as -1, 0 or 1. */
 static int cmp_entries(const void *a, const void *b)
 {
     const entry *x = a, *y = b;
@@ -296,6 +305,7 @@ static void renumber(sim_evq *q)
     q->seq = q->n;
 }
 
+/* The handle of the slot's current use (never 0). */
 static sim_handle make_handle(const sim_evq *q, uint32_t slot, unsigned prio)
 {
     /* handle: gen (32) | prio (8) | slot + 1 (24) */

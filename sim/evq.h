@@ -45,6 +45,7 @@ typedef struct sim_evq sim_evq;
  * (0 picks a default). Returns NULL if memory runs out. Caller owns the queue
  * and frees it with sim_evq_destroy. */
 sim_evq *sim_evq_create(size_t capacity);
+/* Frees the queue and drops its pending events. NULL is a no-op. */
 void sim_evq_destroy(sim_evq *q);
 
 /* Schedules an event. time must not be NaN; prio <= SIM_PRIO_MAX (asserted).

@@ -31,6 +31,9 @@ typedef struct pool {
     atomic_size_t next;
 } pool;
 
+/* A pool thread (the caller is one too): runs unclaimed replications until
+ * none are left, storing each one's error in p->err (SIM_REP_GSL_ERROR if
+ * it raised a GSL error and returned 0). */
 static void *worker(void *arg)
 {
     pool *p = arg;

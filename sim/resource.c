@@ -50,6 +50,7 @@ static long units(double v)
     return u > 0 ? (long)u : 0;
 }
 
+/* Whole units the capacity schedule gives at time t. */
 static long cap_at(const sim_resource *r, double t) { return units(sim_sched_at(&r->cap_sched, t)); }
 
 /* Whether the capacity at time x has reached `want` from the side `dir`
@@ -112,14 +113,19 @@ static double next_change(const sim_resource *r, double t, long *newcap)
     return brk;
 }
 
+/* Schedules the next capacity change on the run, keeping the capacity it
+ * brings in pending_cap; no event if there is none. On OOM sim_at marks the
+ * run failed. */
 static void schedule_change(sim_resource *r)
 {
     double t = next_change(r, sim_now(r->s), &r->pending_cap);
     r->next_change = isfinite(t) ? sim_at(r->s, t, 0, SIM_KIND_RESOURCE_CAPACITY, (uint64_t)(uintptr_t)r) : 0;
 }
 
+/* Line order: lower priority number first, then first come. */
 static int line_less(const request *a, const request *b) { return a->key < b->key; }
 
+/* Moves h[i] up the line heap to its place. */
 static void line_sift_up(request *h, size_t i)
 {
     request x = h[i];
@@ -133,6 +139,7 @@ static void line_sift_up(request *h, size_t i)
     h[i] = x;
 }
 
+/* Moves h[i] down the n-request line heap to its place. */
 static void line_sift_down(request *h, size_t n, size_t i)
 {
     request x = h[i];
@@ -150,6 +157,7 @@ static void line_sift_down(request *h, size_t n, size_t i)
     h[i] = x;
 }
 
+/* Removes the request at heap index i; O(log n). */
 static void line_remove_at(sim_resource *r, size_t i)
 {
     r->line[i] = r->line[--r->nline];
@@ -159,6 +167,9 @@ static void line_remove_at(sim_resource *r, size_t i)
     }
 }
 
+/* Grants the head of the line while units are free, calling the grant
+ * callback for each. A call from inside a callback returns at once: the
+ * outer loop carries on. */
 static void grant_waiting(sim_resource *r)
 {
     if (r->granting)
@@ -177,6 +188,8 @@ static void grant_waiting(sim_resource *r)
     r->granting = 0;
 }
 
+/* Handler of SIM_KIND_RESOURCE_CAPACITY (data: the resource): applies the
+ * pending capacity, schedules the next change, grants waiting requests. */
 static void on_capacity(sim *s, const sim_ev *ev, void *ctx)
 {
     (void)s;

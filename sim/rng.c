@@ -19,8 +19,11 @@ typedef struct xo_state {
     uint64_t s[4];
 } xo_state;
 
+/* x rotated left by k bits, 0 < k < 64. */
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
+/* Advances the counter *x and returns its splitmix64 output (a bijection
+ * of the counter). */
 static inline uint64_t splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
@@ -29,6 +32,7 @@ static inline uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
+/* The next xoshiro256** output; advances the state. */
 static inline uint64_t xo_next(xo_state *st)
 {
     uint64_t *s = st->s;
@@ -43,6 +47,7 @@ static inline uint64_t xo_next(xo_state *st)
     return result;
 }
 
+/* GSL seeding hook: the four state words from the seed by splitmix64. */
 static void xo_set(void *vstate, unsigned long seed)
 {
     xo_state *st = vstate;
@@ -53,8 +58,10 @@ static void xo_set(void *vstate, unsigned long seed)
      * cannot be all zero. */
 }
 
+/* GSL get hook: the high 32 bits of the next output. */
 static unsigned long xo_get(void *vstate) { return (unsigned long)(xo_next(vstate) >> 32); }
 
+/* GSL get_double hook: the top 53 bits as a double in [0, 1). */
 static double xo_get_double(void *vstate) { return (double)(xo_next(vstate) >> 11) * 0x1.0p-53; }
 
 static const gsl_rng_type xo_type = {
@@ -156,6 +163,7 @@ static struct {
 
 static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
 
+/* Fills the ziggurat tables; run once per process (pthread_once). */
 static void zig_build(void)
 {
     double x[ZN + 1];
@@ -201,6 +209,8 @@ double sim_rng_exponential(gsl_rng *r, double mean)
 static _Thread_local unsigned gsl_error_count;
 static _Thread_local char gsl_error_first[256];
 
+/* GSL error handler: counts the error on this thread and keeps the first
+ * message; never aborts. */
 static void error_handler(const char *reason, const char *file, int line, int gsl_errno)
 {
     if (gsl_error_count++ == 0)
@@ -210,6 +220,7 @@ static void error_handler(const char *reason, const char *file, int line, int gs
 
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 
+/* Installs error_handler; run once per process (pthread_once). */
 static void install_once(void) { gsl_set_error_handler(&error_handler); }
 
 void sim_rng_install_error_handler(void) { pthread_once(&handler_once, install_once); }

@@ -29,6 +29,8 @@ typedef void (*sim_handler)(sim *s, const sim_ev *ev, void *ctx);
 /* Creates a run with its clock at 0 and room for `capacity` pending events
  * (0 for the default). Returns NULL if memory runs out; free with sim_destroy. */
 sim *sim_create(size_t capacity);
+/* Frees the run and its pending events (their data words are the caller's
+ * to free). Resources on it must be destroyed first. NULL is a no-op. */
 void sim_destroy(sim *s);
 
 /* Registers the handler for an event kind (< SIM_KIND_MAX), replacing any. */

@@ -116,6 +116,7 @@ int sim_sample_add(sim_sample *s, double x)
     return 0;
 }
 
+/* Ascending qsort order of doubles (a NaN would compare equal to all). */
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -163,6 +164,8 @@ void sim_p2_init(sim_p2 *e, double p)
     e->dwant[4] = 1;
 }
 
+/* P2's piecewise-parabolic height for middle marker i moved d (+1 or -1)
+ * positions. */
 static double p2_parabolic(const sim_p2 *e, int i, double d)
 {
     const double *q = e->q, *n = e->pos;
@@ -171,6 +174,10 @@ static double p2_parabolic(const sim_p2 *e, int i, double d)
                        (n[i + 1] - n[i] - d) * (q[i] - q[i - 1]) / (n[i] - n[i - 1]));
 }
 
+/* Moves each middle marker that is a position or more from where it should
+ * be one step that way, if its neighbour leaves room; its height follows the
+ * parabola, or the line to the neighbour if the parabola would break the
+ * markers' order. */
 static void p2_adjust(sim_p2 *e)
 {
     for (int i = 1; i <= 3; i++) {
