@@ -6,7 +6,8 @@
  * stream of its own source (complexity, opt-in and eligibility, routing,
  * course length, DNA, drop-out, discharge after the first session,
  * outcome, step-up, cadence; group lengths in models/groups.c; site and
- * face to face in models/rooms.c), so two scenarios that differ in one
+ * face to face in models/rooms.c; whether a source's wait response cuts a
+ * referral in models/demand.c), so two scenarios that differ in one
  * respect keep common random numbers everywhere else.
  *
  * A face-to-face appointment (models/rooms.h) is booked on the first day
@@ -22,6 +23,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "models/demand.h"
 #include "models/groups.h"
 #include "models/people.h"
 #include "models/rooms.h"
@@ -70,6 +72,8 @@ void iapt_flow_referral(state *st, int32_t a)
     double next = iapt_flow_next_arrival(st, a, now);
     if (next < st->end)
         sim_at(st->s, next, PRIO_ARRIVAL, EV_ARRIVAL, (uint64_t)a);
+    if (!iapt_demand_keep(st, a))
+        return;
     int32_t p = iapt_people_new(st);
     if (p == IAPT_NONE)
         return;
@@ -746,6 +750,7 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
         sim_icount_add(&st->acc.step_wait_pw[ps->pathway * IAPT_NSTEPS + ps->step], step_wait > 0 ? step_wait : 0);
         iapt_rec(st, M_ENTERED, G_STEP, ps->step, 1);
         iapt_rec(st, M_ENTERED, G_PATHWAY_STEP, ps->pathway * IAPT_NSTEPS + ps->step, 1);
+        iapt_demand_course_started(st, ps->pathway);
         if (ps->drop) {
             sim_cancel(st->s, ps->drop);
             ps->drop = 0;
@@ -759,6 +764,7 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
         sim_icount_add(&st->acc.wait_pw[ps->pathway], wait > 0 ? wait : 0);
         iapt_rec(st, M_ENTERED, G_ALL, 0, 1);
         iapt_rec(st, M_ENTERED, G_PATHWAY, ps->pathway, 1);
+        iapt_demand_entered(st, ps->pathway, wait > 0 ? wait : 0);
         st->fy_entered++;
     } else if (ps->total_sessions == 2) {
         long hidden = iapt_day_of(now) - iapt_day_of(ps->first_session);

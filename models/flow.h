@@ -1,8 +1,10 @@
 /*
  * models/flow.h: what happens to a referral, from arrival to discharge.
  *
- *  1. A referral arrives (a source of a pathway) and is a clinical case or
- *     not; it may never opt in, or fail the local eligibility filter.
+ *  1. A referral arrives (a source of a pathway; one whose source refers
+ *     less while waits are long may be cut, models/demand.h) and is a
+ *     clinical case or not; it may never opt in, or fail the local
+ *     eligibility filter.
  *  2. It joins its team's assessment list; each morning assessments are
  *     booked into assessors' diaries up to the booking horizon, earliest
  *     free day first (a face-to-face one on a day with a room free at the

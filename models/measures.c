@@ -15,6 +15,10 @@
 
 const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_REFERRALS] = {"referrals", "people", GP | G_SOURCE, "referrals received in the month"},
+    [M_REFERRALS_LOST] = {"referrals_lost", "people", GP | G_SOURCE,
+                          "referrals not made because the pathway's waits were long (the source's wait_response): "
+                          "those its arrival stream brought that the day's factor cut; by the pathway and source "
+                          "that would have referred (0 without a wait_response)"},
     [M_OPTED_OUT] = {"not_opted_in", "people", GA, "referrals that never opted in"},
     [M_INELIGIBLE] = {"ineligible", "people", GA, "referrals rejected by the local eligibility filter"},
     [M_ASSESSED] = {"assessed", "people", GP, "assessments attended"},

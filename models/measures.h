@@ -21,6 +21,7 @@
 typedef enum iapt_measure {
     /* demand and flow */
     M_REFERRALS,
+    M_REFERRALS_LOST,
     M_OPTED_OUT,
     M_INELIGIBLE,
     M_ASSESSED,

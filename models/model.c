@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "models/demand.h"
 #include "models/flow.h"
 #include "models/groups.h"
 #include "models/people.h"
@@ -350,6 +351,7 @@ static void on_day(sim *s, const sim_ev *ev, void *ctx)
             next_month(st);
         }
     }
+    iapt_demand_day(st);
     sim_at(s, (double)d, PRIO_APPT, EV_DAY_APPTS, (uint64_t)d);
     iapt_flow_book_assessments(st);
     iapt_groups_try_all(st);
@@ -486,6 +488,7 @@ static void free_state(state *st)
             gsl_rng_free(st->arr[a].rng);
     iapt_workforce_free(st);
     iapt_rooms_free(st);
+    iapt_demand_free(st);
     for (int32_t c = 0; c < st->nc; c++)
         free(st->c[c].team_share);
     if (st->acc.wait_pw)
@@ -543,7 +546,7 @@ int iapt_model_rep(const void *model, uint64_t seed, uint64_t rep, double *out, 
     memset(out, 0, nout * sizeof *out);
     int rc = -1;
     st.s = sim_create(0);
-    if (!st.s || alloc_state(&st) || open_streams(&st, seed, rep))
+    if (!st.s || alloc_state(&st) || open_streams(&st, seed, rep) || iapt_demand_init(&st, seed, rep))
         goto done;
     register_handlers(&st);
     if (iapt_rooms_init(&st) || iapt_workforce_init(&st) || iapt_start_place(&st))

@@ -60,6 +60,7 @@ static const char *const stages[] = {"assessment", "step2", "step3", NULL};
 static const char *const dna_countings[] = {"total", "consecutive", NULL};
 static const char *const site_kinds[] = {"gp", "hospital", "community", NULL};
 static const char *const room_charges[] = {"available", "booked", NULL};
+static const char *const wait_measures[] = {"recent_wait", "waiting_list", NULL};
 
 /* ---- run ------------------------------------------------------------------ */
 
@@ -225,10 +226,81 @@ static const conf_schema assessment_schema = SCHEMA("assessment", iapt_assessmen
                                                     check_assessment,
                                                     "Who assesses a pathway, how long it takes, and where people go.");
 
+/* The longest history a wait response reads, in days (52 weeks). */
+#define MAX_WAIT_WINDOW 364
+
+static int check_wait_response(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_wait_response_cfg *w = obj;
+    (void)root;
+    if (floor(w->window) != w->window) {
+        char a[64];
+        conf_error_at(ctx, &w->window, "expected a whole number of days, got %s", qty(CONF_U_DAYS, w->window, a));
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_field wait_response_fields[] = {
+    STR(iapt_wait_response_cfg, "source", source, REQ | KEY, NULL, "gp",
+        "the referral source that responds: one of the pathway's `sources`; one item per source"),
+    ENUM(iapt_wait_response_cfg, "measure", measure, wait_measures, "recent_wait", "waiting_list",
+         "how the pathway's current wait is measured at the start of each day, from what the service knows then: "
+         "recent_wait = the mean wait, referral to first treatment, of the pathway's people who entered treatment "
+         "in the last `window` (the figure a service publishes; with nobody entering in it, the last value holds, "
+         "and before the first there is none and no cut); waiting_list = the pathway's waiting list (people "
+         "waiting for assessment or for a first session at a step: its `waiting` measure) divided by its people "
+         "starting a course at step 2 or 3 per day over the last `window`, the time the list would take to clear "
+         "at that rate (people waiting and no starts: it never clears, and the cut is at its floor)"),
+    NUM(iapt_wait_response_cfg, "window", window, CONF_U_WEEKS, 1, MAX_WAIT_WINDOW, "4 weeks", "2 weeks",
+        "the history the measure reads, in whole days up to 52 weeks (ASSUMPTION: about a month of figures); "
+        "referrals respond only once the run has a full window behind it"),
+    NUM(iapt_wait_response_cfg, "from", from, CONF_U_WEEKS, 0, 520 * 7, "6 weeks", "4 weeks",
+        "current wait above which referrals fall (ASSUMPTION: the 6-week standard, domain brief s.3)"),
+    NUM(iapt_wait_response_cfg, "per", per, CONF_U_WEEKS, 1, 520 * 7, "1 week", "2 weeks",
+        "each `per` of current wait above `from` cuts referrals by `fall`, pro rata"),
+    NUMF(iapt_wait_response_cfg, "fall", fall, CONF_U_FRACTION, 0, 1, REQ, NULL, "5%",
+         "share of the source's referral rate lost per `per` of current wait above `from`; no default: the "
+         "domain brief gives no figure, so a scenario states one (and marks it an ASSUMPTION)"),
+    PCT(iapt_wait_response_cfg, "floor", floor, "0%", "50%",
+        "the least share of its rate the source keeps however long the wait (0%: it can stop referring)"),
+};
+static const conf_schema wait_response_schema = SCHEMA(
+    "wait_response", iapt_wait_response_cfg, wait_response_fields, check_wait_response,
+    "A referral source that refers less while the pathway's waits are long (domain brief s.5.1: fewer GP "
+    "referrals when lists are long). At the start of each day the pathway's current wait w is measured (see "
+    "`measure`); that day the source's referral rate is multiplied by max(floor, 1 - fall x (w - from) / per) "
+    "when w is above `from`, else by 1. The referrals the source would have made arrive as without the response "
+    "and each is kept with that day's factor, drawn on the source's own random stream, so the response changes "
+    "nothing else's random numbers; those not made are reported as `referrals_lost`. E.g. {source: gp, from: "
+    "6 weeks, per: 1 week, fall: 5%, floor: 50%}: above a 6-week wait each extra week cuts GP referrals by 5% "
+    "of their rate, to half at most.");
+
+/* Each wait response names one of the pathway's sources. */
+static int check_wait_sources(conf_ctx *ctx, const iapt_pathway_cfg *p)
+{
+    int bad = 0;
+    for (size_t i = 0; i < p->wait_response.n; i++) {
+        const iapt_wait_response_cfg *w = IAPT_ITEM(p->wait_response, iapt_wait_response_cfg, i);
+        int found = 0;
+        for (size_t k = 0; k < p->sources.n; k++)
+            found |= strcmp(p->sources.names[k], w->source) == 0;
+        if (found)
+            continue;
+        char names[256] = "";
+        for (size_t k = 0, used = 0; k < p->sources.n && used < sizeof names; k++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", k ? ", " : "", p->sources.names[k]);
+        conf_error_at(ctx, &w->source, "expected one of the pathway's sources (%s), got \"%s\"", names, w->source);
+        bad = 1;
+    }
+    return bad;
+}
+
 static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_pathway_cfg *p = obj;
     (void)root;
+    int bad = check_wait_sources(ctx, p);
     if (p->seasonality.n != 0 && p->seasonality.n != 12) {
         conf_error_at(ctx, &p->seasonality, "expected 12 monthly factors (January to December), got %zu",
                       p->seasonality.n);
@@ -244,7 +316,7 @@ static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
             return -1;
         }
     }
-    return 0;
+    return bad ? -1 : 0;
 }
 
 static const conf_field pathway_fields[] = {
@@ -271,6 +343,9 @@ static const conf_field pathway_fields[] = {
     NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100, NULL, NULL,
            "{self: 60%, gp: 40%}",
            "referral sources and their shares (core services: 57.4% self-referral in 2016/17, domain brief s.4)"),
+    LIST(iapt_pathway_cfg, "wait_response", wait_response, wait_response_schema, 0,
+         "referral sources that refer less while this pathway's waits are long; empty = referrals do not respond "
+         "to waits"),
     NUMMAP(iapt_pathway_cfg, "sites", sites, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100 | CONF_F_REF_KEYS | CONF_F_EMPTY_OK,
            "sites", "{}", "{hub: 70%, riverside_surgery: 30%}",
            "sites where its face-to-face appointments are held, and the share of its referrals seen at each "

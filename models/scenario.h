@@ -32,6 +32,10 @@ typedef enum iapt_dna_counting { IAPT_DNA_TOTAL, IAPT_DNA_CONSECUTIVE } iapt_dna
  * for: every room hour it makes available, or only the hours booked. */
 typedef enum iapt_site_kind { IAPT_SITE_GP, IAPT_SITE_HOSPITAL, IAPT_SITE_COMMUNITY } iapt_site_kind;
 typedef enum iapt_room_charge { IAPT_CHARGE_AVAILABLE, IAPT_CHARGE_BOOKED } iapt_room_charge;
+/* How a wait response measures the pathway's current wait (models/demand.h):
+ * the mean wait of the people who entered treatment recently, or the time
+ * the waiting list would take to clear at the recent rate of course starts. */
+typedef enum iapt_wait_measure { IAPT_WAIT_RECENT, IAPT_WAIT_LIST } iapt_wait_measure;
 
 typedef struct iapt_run_cfg {
     sim_date start;          /* first simulated day */
@@ -79,6 +83,19 @@ typedef struct iapt_assessment_cfg {
     double signposted;         /* not suitable / signposted elsewhere */
 } iapt_assessment_cfg;
 
+/* A referral source of a pathway that refers less while the pathway's
+ * current wait is long: above `from`, each `per` of it cuts the source's
+ * referral rate by `fall` (pro rata), never below `floor` of the rate. */
+typedef struct iapt_wait_response_cfg {
+    char *source;              /* a key of the pathway's `sources` */
+    int measure;               /* iapt_wait_measure */
+    double window;             /* days of history the measure reads (whole days) */
+    double from;               /* days of current wait before referrals fall */
+    double per;                /* days */
+    double fall;               /* share of the rate lost per `per` above `from` */
+    double floor;              /* the lowest share of the rate */
+} iapt_wait_response_cfg;
+
 typedef struct iapt_pathway_cfg {
     char *name;
     int kind;                  /* iapt_pathway_kind */
@@ -90,6 +107,7 @@ typedef struct iapt_pathway_cfg {
     sim_date growth_from;      /* date `referrals` is stated for; CONF_DATE_NONE: the run start */
     conf_numlist seasonality;  /* 12 monthly factors (Jan..Dec), empty = flat */
     conf_nummap sources;       /* referral source shares, sum 100% */
+    conf_list wait_response;   /* iapt_wait_response_cfg, at most one per source; empty: none responds */
     conf_nummap sites;         /* sites of its face-to-face appointments (shares of referrals, sum 100%);
                                   empty: none, no appointment needs a room */
     double opt_in;

@@ -261,6 +261,7 @@ typedef struct state {
     struct workforce *wf;  /* models/workforce.c */
     struct supervision *sv;/* models/supervision.c */
     struct rooms *rm;      /* models/rooms.c; NULL without sites */
+    struct demand *dm;     /* models/demand.c; NULL when no source responds to waits */
 } state;
 
 /* Helpers shared across modules. */

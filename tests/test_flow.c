@@ -6,19 +6,30 @@
  * two facilitators, the group's own length), discharge after N missed
  * appointments, the two-session rule of a finished course, step-up after
  * recovery or not, and the LTC top-up rule; the referral rate table is
- * checked day by day against the scenario's figures worked out here.
+ * checked day by day against the scenario's figures worked out here. A
+ * source's wait response: its factor and the two measures of the current
+ * wait exactly; in a service where every wait is exactly 21 days, the
+ * referrals made plus those lost equal, month by month, those of the same
+ * service without the response (the same arrival streams), none are cut
+ * before a full window or when the wait is below `from`, and a response
+ * that never cuts leaves every output bit for bit as without it.
  *
  * Stochastic mechanisms compare a count with its expectation: a binomial
  * count of n trials with probability p must lie within 4 standard
  * deviations, sqrt(n p (1 - p)), of n p, and a Poisson count with mean m
  * within 4 sqrt(m). A correct model fails one such check with probability
  * about 6e-5; 4 rather than the usual 3.29 (99.9%) because this file makes
- * about fifty of them, so that all pass together with probability above
- * 99.6%. Seeds are fixed, so a result repeats exactly.
+ * about sixty of them, so that all pass together with probability above
+ * 99.6%. Seeds are fixed, so a result repeats exactly. The referrals a
+ * wait response cuts are such a binomial count: given the referrals a
+ * source would have made, each is lost with one minus the day's factor,
+ * on its own draw.
  */
 #include <math.h>
+#include <string.h>
 
 #include "model_support.h"
+#include "models/demand.h"
 
 #define FLOW(f) DATA("tests/data/flow/" f)
 #define Z 4.0
@@ -172,6 +183,129 @@ Test(flow, routing_shares, .timeout = 60)
     expect_binomial(total(&r, "routed", "route:signposted"), n, 0.40, "signposted (40%)");
     cr_assert_eq(total(&r, "signposted", "all"), total(&r, "routed", "route:signposted"));
     run_free(&r);
+}
+
+/* ---- demand responding to waits ------------------------------------------- */
+
+/* The factor and the two measures of the current wait, on values exact in
+ * binary, so equality is exact. */
+Test(flow, wait_response_factor_and_current_wait)
+{
+    iapt_wait_response_cfg w = {.from = 8, .per = 4, .fall = 0.25, .floor = 0.5};
+    const double wait[] = {NAN, 0, 8, 10, 12, 16, 20, 1e9, INFINITY};
+    const double want[] = {1, 1, 1, 0.875, 0.75, 0.5, 0.5, 0.5, 0.5};
+    for (size_t i = 0; i < sizeof wait / sizeof wait[0]; i++)
+        cr_assert_eq(iapt_demand_factor(&w, wait[i]), want[i], "wait %g: factor %.17g, expected %g", wait[i],
+                     iapt_demand_factor(&w, wait[i]), want[i]);
+    w.fall = 0;
+    cr_assert_eq(iapt_demand_factor(&w, INFINITY), 1, "no fall: no cut, even with no end to the wait");
+    w = (iapt_wait_response_cfg){.from = 0, .per = 8, .fall = 1, .floor = 0};
+    cr_assert_eq(iapt_demand_factor(&w, 2), 0.75);
+    cr_assert_eq(iapt_demand_factor(&w, 8), 0, "a floor of 0%: the source stops");
+    cr_assert_eq(iapt_demand_factor(&w, 9), 0);
+    /* recent_wait: the mean wait of those entering; none entered: the last */
+    cr_assert_eq(iapt_demand_wait(IAPT_WAIT_RECENT, 28, 10, 210, 99, 99, NAN), 21);
+    cr_assert_eq(iapt_demand_wait(IAPT_WAIT_RECENT, 28, 0, 0, 99, 99, 30), 30);
+    cr_assert(isnan(iapt_demand_wait(IAPT_WAIT_RECENT, 28, 0, 0, 99, 99, NAN)), "nothing known yet");
+    /* waiting_list: the list over the rate of course starts per day */
+    cr_assert_eq(iapt_demand_wait(IAPT_WAIT_LIST, 28, 5, 99, 56, 100, NAN), 50);
+    cr_assert_eq(iapt_demand_wait(IAPT_WAIT_LIST, 28, 5, 99, 0, 1, NAN), INFINITY, "no starts: it never clears");
+    cr_assert_eq(iapt_demand_wait(IAPT_WAIT_LIST, 28, 5, 99, 0, 0, NAN), 0, "nobody waits: no wait");
+}
+
+/* The months of a run summed over replications, from month `from` on. */
+static double total_from(const run_result *r, const char *measure, const char *group, int from)
+{
+    double t = 0;
+    for (int m = from; m < r->m->layout.nmonths; m++)
+        t += month_total(r, measure, group, m);
+    return t;
+}
+
+/* wait_long.yaml: every wait is exactly 21 days, so from 1 May (a full
+ * 30-day window) GP referrals are cut to 1 - 10% x (3 - 1) = 80%, and
+ * none before. The arrival streams are wait_off.yaml's, so in every month
+ * of every replication the GP referrals made and lost add up to
+ * wait_off.yaml's GP referrals exactly, and self-referrals are the same;
+ * the referrals lost from May are binomial, 20% of those the GPs would
+ * have made (Z sd, as above). */
+Test(flow, wait_response_cuts_referrals_by_its_factor, .timeout = 60)
+{
+    run_result off, on;
+    run_scenario(&off, FLOW("wait_off.yaml"), 0, 2);
+    run_scenario(&on, FLOW("wait_long.yaml"), 0, 2);
+    check_conservation(&on);
+    for (size_t rep = 0; rep < on.nrep; rep++)
+        for (int m = 0; m < on.m->layout.nmonths; m++) {
+            double made = val(&on, rep, "referrals", "source:gp", m), lost = val(&on, rep, "referrals_lost", "source:gp", m);
+            cr_assert_eq(val(&on, rep, "wait_mean", "all", m), 21, "rep %zu month %d: every wait is 21 days", rep, m);
+            cr_assert_eq(made + lost, val(&off, rep, "referrals", "source:gp", m), "rep %zu month %d: %.0f + %.0f", rep,
+                         m, made, lost);
+            cr_assert_eq(val(&on, rep, "referrals", "source:self", m), val(&off, rep, "referrals", "source:self", m));
+            cr_assert_eq(val(&on, rep, "referrals_lost", "all", m), lost);
+            cr_assert_eq(val(&on, rep, "referrals_lost", "pathway:core", m), lost);
+            cr_assert_eq(val(&on, rep, "referrals_lost", "source:self", m), 0);
+            if (m == 0)
+                cr_assert_eq(lost, 0, "rep %zu: none cut in April (no full window yet)", rep);
+        }
+    double lost = total_from(&on, "referrals_lost", "source:gp", 1);
+    expect_binomial(lost, lost + total_from(&on, "referrals", "source:gp", 1), 0.2, "GP referrals lost (20%)");
+    run_free(&off);
+    run_free(&on);
+}
+
+/* wait_start.yaml: the history moves on. 300 people waiting 91 days enter
+ * on day 21, holding GP referrals at their 50% floor while the 30-day
+ * window holds that day (1 to 22 May), then back to 80%: in May 12.8 / 31
+ * of the GP referrals are lost (the daily rate is constant, so given the
+ * month's referrals each falls on any day alike), from June 20%. */
+Test(flow, wait_response_follows_its_window, .timeout = 60)
+{
+    run_result r;
+    run_scenario(&r, FLOW("wait_start.yaml"), 0, 2);
+    check_conservation(&r);
+    double lost = month_total(&r, "referrals_lost", "source:gp", 1);
+    expect_binomial(lost, lost + month_total(&r, "referrals", "source:gp", 1), 12.8 / 31,
+                    "May: GP referrals lost (41.3%)");
+    lost = total_from(&r, "referrals_lost", "source:gp", 2);
+    expect_binomial(lost, lost + total_from(&r, "referrals", "source:gp", 2), 0.2, "from June: GP referrals lost (20%)");
+    run_free(&r);
+}
+
+/* wait_short.yaml: the wait (21 days) is below `from` (4 weeks): nothing
+ * is cut, and every output is wait_off.yaml's bit for bit, since the
+ * response's draws are on a stream of its own. */
+Test(flow, wait_response_does_nothing_when_waits_are_short, .timeout = 60)
+{
+    run_result off, on;
+    run_scenario(&off, FLOW("wait_off.yaml"), 0, 2);
+    run_scenario(&on, FLOW("wait_short.yaml"), 0, 2);
+    cr_assert_eq(total(&on, "referrals_lost", "all"), 0);
+    cr_assert_gt(total(&on, "referrals", "source:gp"), 1000);
+    cr_assert_eq(memcmp(on.x, off.x, on.nrep * on.nout * sizeof(double)), 0, "outputs differ");
+    run_free(&off);
+    run_free(&on);
+}
+
+/* wait_floor.yaml (no staff): GP referrals respond to a waiting list that
+ * never clears, so from May they are cut to their 30% floor (70% lost,
+ * binomial); physical-health referrals respond to the recent wait, never
+ * measured since nobody enters treatment, and are never cut. Same results
+ * on 1 and 2 threads. */
+Test(flow, wait_response_floor_and_unmeasured_wait, .timeout = 60)
+{
+    run_result r, one;
+    run_scenario(&r, FLOW("wait_floor.yaml"), 0, 2);
+    run_scenario(&one, FLOW("wait_floor.yaml"), 0, 1);
+    cr_assert_eq(memcmp(r.x, one.x, r.nrep * r.nout * sizeof(double)), 0, "1 thread and 2 threads differ");
+    check_conservation(&r);
+    cr_assert_eq(month_total(&r, "referrals_lost", "source:gp", 0), 0, "none cut in April");
+    cr_assert_eq(total(&r, "referrals_lost", "source:physical_health"), 0);
+    cr_assert_gt(total(&r, "referrals", "source:physical_health"), 1000);
+    double lost = total_from(&r, "referrals_lost", "source:gp", 1);
+    expect_binomial(lost, lost + total_from(&r, "referrals", "source:gp", 1), 0.7, "GP referrals lost (70%)");
+    run_free(&r);
+    run_free(&one);
 }
 
 /* ---- groups ------------------------------------------------------------------ */

@@ -199,6 +199,36 @@ Test(scenario_checks, site_rooms_open_long_enough)
     iapt_scenario_free(&sc);
 }
 
+Test(scenario_checks, wait_responses)
+{
+    /* Bounds (fall and floor 0% to 100%, per at least a day, a window of
+     * whole days up to 52 weeks), one item per source, a required fall,
+     * and a source the pathway has. */
+    expect_file(D "wait_response.yaml",
+                D "wait_response.yaml:7:28: pathways[core].wait_response[0].fall: expected a share between 0% and "
+                  "100%, got \"120%\"\n"
+                D "wait_response.yaml:7:41: pathways[core].wait_response[0].floor: expected a share between 0% and "
+                  "100%, got \"150%\"\n"
+                D "wait_response.yaml:9:9: pathways[core].wait_response[2]: expected one item per source, got a second "
+                  "for \"gp\" (the first is at line 7)\n"
+                D "wait_response.yaml:21:46: pathways[third].wait_response[0].window: expected a duration between 1 "
+                  "day and 52 weeks, got \"53 weeks\"\n"
+                D "wait_response.yaml:21:29: pathways[third].wait_response[0].per: expected a duration between 1 day "
+                  "and 520 weeks, got \"0 weeks\"\n"
+                D "wait_response.yaml:21:9: pathways[third].wait_response[0]: missing required key \"fall\"\n"
+                D "wait_response.yaml:21:63: pathways[third].wait_response[0].floor: expected a share between 0% and "
+                  "100%, got \"-5%\"\n"
+                D "wait_response.yaml:22:31: pathways[third].wait_response[1].measure: expected one of recent_wait, "
+                  "waiting_list, got \"list\"\n"
+                D "wait_response.yaml:22:43: pathways[third].wait_response[1].from: expected a duration such as 6 "
+                  "weeks or 45 min, got \"6\"\n"
+                D "wait_response.yaml:22:9: pathways[third].wait_response[1]: missing required key \"fall\"\n"
+                D "wait_response.yaml:8:42: pathways[core].wait_response[1].window: expected a whole number of days, "
+                  "got 10.5 days\n"
+                D "wait_response.yaml:15:18: pathways[other].wait_response[0].source: expected one of the pathway's "
+                  "sources (self), got \"gp\"\n");
+}
+
 Test(scenario_checks, one_error_does_not_hide_another)
 {
     expect_file(D "routing.yaml",
