@@ -357,6 +357,44 @@ static void flow_table(const iapt_results *r, FILE *out)
     column_table(r, out, "waiting lists at month end, waits of people entering treatment, step-up", c, n);
 }
 
+/* Whether some pathway's source `name` responds to waits (any source when
+ * name is NULL). */
+static int source_responds(const iapt_scenario *sc, const char *name)
+{
+    for (size_t p = 0; p < sc->pathways.n; p++) {
+        const conf_list *w = &IAPT_ITEM(sc->pathways, iapt_pathway_cfg, p)->wait_response;
+        for (size_t i = 0; i < w->n; i++)
+            if (!name || strcmp(IAPT_ITEM(*w, iapt_wait_response_cfg, i)->source, name) == 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* With wait responses: referrals made and lost, in all and for each
+ * responding source. */
+static void lost_referrals_table(const iapt_results *r, FILE *out)
+{
+    const iapt_layout *l = &r->m->layout;
+    column c[MAX_COLUMNS];
+    int n = 0;
+    if (!source_responds(r->m->sc, NULL))
+        return;
+    add_column(c, &n, M_REFERRALS, "all", "referrals", "made", 0);
+    add_column(c, &n, M_REFERRALS_LOST, "all", "referrals", "lost", 0);
+    for (int s = 0; s < l->nsources && n + 2 <= MAX_COLUMNS; s++) {
+        if (!source_responds(r->m->sc, l->sources[s]))
+            continue;
+        char g[160];
+        snprintf(g, sizeof g, "source:%s", l->sources[s]);
+        add_column(c, &n, M_REFERRALS, g, l->sources[s], "made", 0);
+        add_column(c, &n, M_REFERRALS_LOST, g, l->sources[s], "lost", 0);
+    }
+    column_table(r, out,
+                 "referrals made and lost to long waits (sources with a wait_response refer less while the "
+                 "pathway's current wait is long)",
+                 c, n);
+}
+
 /* Waits by pathway: referral to first treatment, and joining each step's
  * list to its first session (core and LTC, step 2 and step 3 apart). */
 static void pathway_waits_table(const iapt_results *r, FILE *out)
@@ -717,6 +755,27 @@ static void add_pathway_lines(const iapt_results *r, ytable *t)
         }
 }
 
+/* With wait responses: the referrals lost, in all and for each responding
+ * source. */
+static const row lost_row = {"referrals lost to long waits", M_REFERRALS_LOST, SUM, 0, 0, -1, 0, "referrals_lost", 0};
+
+static void add_lost_lines(const iapt_results *r, ytable *t)
+{
+    const iapt_layout *l = &r->m->layout;
+    if (!source_responds(r->m->sc, NULL))
+        return;
+    add_line(r, t, &lost_row, lost_row.label, "all");
+    for (int s = 0; s < l->nsources; s++) {
+        if (!source_responds(r->m->sc, l->sources[s]))
+            continue;
+        char label[96], group[160], shown[64];
+        clip(shown, sizeof shown, l->sources[s], 20);
+        snprintf(label, sizeof label, "  %s: referrals lost", shown);
+        snprintf(group, sizeof group, "source:%s", l->sources[s]);
+        add_line(r, t, &lost_row, label, group);
+    }
+}
+
 static void add_room_lines(const iapt_results *r, ytable *t)
 {
     static const char *const kinds[] = {"GP practice", "hospital", "community"};
@@ -743,13 +802,15 @@ static int ytable_build(const iapt_results *r, ytable *t)
     memset(t, 0, sizeof *t);
     t->label_width = LABEL_WIDTH;
     t->ny = financial_years(r, t->y, 64);
-    t->lines = calloc(NROWS(year_rows) + npw * NROWS(pathway_rows) + NROWS(workforce_rows) +
-                          nsites * NROWS(room_rows) + NROWS(room_rows),
+    t->lines = calloc(NROWS(year_rows) + 1 + (size_t)r->m->layout.nsources + npw * NROWS(pathway_rows) +
+                          NROWS(workforce_rows) + nsites * NROWS(room_rows) + NROWS(room_rows),
                       sizeof *t->lines);
     if (!t->lines)
         return -1;
     add_section(t, "financial year");
-    add_rows(r, t, year_rows, NROWS(year_rows), "all");
+    add_rows(r, t, year_rows, 1, "all"); /* referrals, then any lost to long waits */
+    add_lost_lines(r, t);
+    add_rows(r, t, year_rows + 1, NROWS(year_rows) - 1, "all");
     add_pathway_lines(r, t);
     add_section(t, "workforce flows");
     add_rows(r, t, workforce_rows, NROWS(workforce_rows), "all");
@@ -911,6 +972,7 @@ void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *o
           out);
     monthly_table(r, out);
     flow_table(r, out);
+    lost_referrals_table(r, out);
     pathway_waits_table(r, out);
     pathway_standards_table(r, out);
     load_table(r, out);

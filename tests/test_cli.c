@@ -288,8 +288,10 @@ Test(cli, run_writes_four_files, .timeout = 120)
 }
 
 /* The financial-year table as CSV; with several pathways, each one's
- * rows in it and in the summary; a summary without posts or staff says so
- * instead of printing an empty workforce table. */
+ * rows in it and in the summary; with wait responses, the referrals lost
+ * in all and by responding source in both, and a monthly table of them; a
+ * summary without posts or staff says so instead of printing an empty
+ * workforce table, and one without wait responses has no lost referrals. */
 Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
 {
     char *tmp = fix_tmpdir(), args[4400], sub[4300];
@@ -304,7 +306,9 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,",
                           "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
                           "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
-                          "\n2027/28,12,training_days_lost,all,0,0,0,2\n"};
+                          "\n2027/28,12,training_days_lost,all,0,0,0,2\n",
+                          "\n2026/27,12,referrals,all,", "\n2026/27,12,referrals_lost,all,",
+                          "\n2027/28,12,referrals_lost,source:gp,", "\n2028/29,6,referrals_lost,source:physical_health,"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
     free(years);
@@ -313,6 +317,10 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     cr_assert(strstr(summary, "\nby pathway: people entering treatment, share within the 6-week standard"));
     cr_assert(strstr(summary, "\ncore: within 6 weeks (%) "));
     cr_assert(strstr(summary, "\ndiabetes: step 3 mean wait (days) "));
+    cr_assert(strstr(summary, "\nreferrals made and lost to long waits (sources with a wait_response"));
+    cr_assert(strstr(summary, "\nreferrals                         ") &&
+              strstr(summary, "\nreferrals lost to long waits      ") && strstr(summary, "\n  gp: referrals lost    ") &&
+              strstr(summary, "\n  physical_health: referrals lost "));
     free(summary);
 
     snprintf(args, sizeof args, "run tests/data/model/zero_staff.yaml -o %s/none -r 1 -q", tmp);
@@ -324,7 +332,12 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     cr_assert(strstr(summary, "\nworkforce at 2027-03: no funded posts, staff or trainees\n"));
     cr_assert_null(strstr(summary, "funded WTE"));
     cr_assert_null(strstr(summary, "\nby pathway:"), "one pathway: no pathway table");
+    cr_assert_null(strstr(summary, "lost to long waits"), "no wait response: no lost referrals");
     free(summary);
+    snprintf(sub, sizeof sub, "%s/none/years.csv", tmp);
+    years = slurp(sub);
+    cr_assert_null(strstr(years, "referrals_lost"));
+    free(years);
     rm_tree(tmp);
     free(tmp);
 }
