@@ -389,6 +389,28 @@ Test(scenario_checks, variant_lists_merge_by_key)
     cr_assert_eq(sc.start.treating.n, 2);
     cr_assert_eq(IAPT_ITEM(sc.start.treating, iapt_treating_cfg, 1)->count, 7);
     iapt_scenario_free(&sc);
+    /* A pathway's wait responses merge on their source: one key changed
+     * keeps the others; {source, remove: true} takes the response off. */
+    char *errs;
+    cr_assert_eq(load_text("scenarios",
+                           "extends: understaffed-gp-response.yaml\n"
+                           "pathways: [{name: core, wait_response: [{source: gp, fall: 10%}]}]\n",
+                           &sc, &errs),
+                 0, "%s", errs);
+    free(errs);
+    const conf_list *wr = &IAPT_ITEM(sc.pathways, iapt_pathway_cfg, 0)->wait_response;
+    cr_assert_eq(wr->n, 1);
+    cr_assert_eq(IAPT_ITEM(*wr, iapt_wait_response_cfg, 0)->fall, 0.10);
+    cr_assert_eq(IAPT_ITEM(*wr, iapt_wait_response_cfg, 0)->floor, 0.5, "floor kept");
+    iapt_scenario_free(&sc);
+    cr_assert_eq(load_text("scenarios",
+                           "extends: understaffed-gp-response.yaml\n"
+                           "pathways: [{name: core, wait_response: [{source: gp, remove: true}]}]\n",
+                           &sc, &errs),
+                 0, "%s", errs);
+    free(errs);
+    cr_assert_eq(IAPT_ITEM(sc.pathways, iapt_pathway_cfg, 0)->wait_response.n, 0);
+    iapt_scenario_free(&sc);
     /* Staff groups have no key: replaced whole, when the variant says so. */
     load_variant("workforce: {staff: [{replace: true}, {grade: pwp, count: 2, teams: {core: 100%}}]}", &sc);
     cr_assert_eq(sc.workforce.staff.n, 1);
