@@ -117,7 +117,10 @@ void iapt_demand_free(state *st)
 }
 
 /* Slot of day d in pathway pw's history. */
-static size_t slot(const struct demand *dm, int pw, int32_t d) { return (size_t)pw * (size_t)dm->ring + (size_t)(d % dm->ring); }
+static size_t slot(const struct demand *dm, int pw, int32_t d)
+{
+    return (size_t)pw * (size_t)dm->ring + (size_t)(d % dm->ring);
+}
 
 /* The current wait a response measures at the start of today, in days. */
 static double current_wait(const state *st, const response *r, int pw)

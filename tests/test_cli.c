@@ -308,7 +308,8 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
                           "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
                           "\n2027/28,12,training_days_lost,all,0,0,0,2\n",
                           "\n2026/27,12,referrals,all,", "\n2026/27,12,referrals_lost,all,",
-                          "\n2027/28,12,referrals_lost,source:gp,", "\n2028/29,6,referrals_lost,source:physical_health,"};
+                          "\n2027/28,12,referrals_lost,source:gp,",
+                          "\n2028/29,6,referrals_lost,source:physical_health,"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
     free(years);

@@ -237,7 +237,8 @@ Test(flow, wait_response_cuts_referrals_by_its_factor, .timeout = 60)
     check_conservation(&on);
     for (size_t rep = 0; rep < on.nrep; rep++)
         for (int m = 0; m < on.m->layout.nmonths; m++) {
-            double made = val(&on, rep, "referrals", "source:gp", m), lost = val(&on, rep, "referrals_lost", "source:gp", m);
+            double made = val(&on, rep, "referrals", "source:gp", m);
+            double lost = val(&on, rep, "referrals_lost", "source:gp", m);
             cr_assert_eq(val(&on, rep, "wait_mean", "all", m), 21, "rep %zu month %d: every wait is 21 days", rep, m);
             cr_assert_eq(made + lost, val(&off, rep, "referrals", "source:gp", m), "rep %zu month %d: %.0f + %.0f", rep,
                          m, made, lost);
@@ -268,7 +269,8 @@ Test(flow, wait_response_follows_its_window, .timeout = 60)
     expect_binomial(lost, lost + month_total(&r, "referrals", "source:gp", 1), 12.8 / 31,
                     "May: GP referrals lost (41.3%)");
     lost = total_from(&r, "referrals_lost", "source:gp", 2);
-    expect_binomial(lost, lost + total_from(&r, "referrals", "source:gp", 2), 0.2, "from June: GP referrals lost (20%)");
+    expect_binomial(lost, lost + total_from(&r, "referrals", "source:gp", 2), 0.2,
+                    "from June: GP referrals lost (20%)");
     run_free(&r);
 }
 
