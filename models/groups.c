@@ -4,9 +4,19 @@
  * A group meets at the site of the person who has waited longest for it
  * (if their pathway names sites): it starts only on a day when its
  * facilitators have time and that site has a room free for every session
- * within the diary window, and takes the room for each of them (sessions
- * beyond the window take neither diary nor room time, as for
- * facilitators).
+ * within the diary window. Its sessions are booked as their days enter the
+ * window: those already in it when it starts, then each later one on the
+ * morning its day opens, before anything else can be booked that day
+ * (iapt_groups_roll). So a group of any length takes its facilitators'
+ * diary time and its room for every session, and a facilitator is never
+ * booked beyond their day: one who is not working that day (leave, a
+ * university or top-up day) or whose day is too short for the session is
+ * not booked for it and does not attend (their co-facilitators run it; a
+ * session none of them is booked for is held on cover and counted in
+ * group_sessions_unstaffed). The room is taken for every session (a group
+ * keeps its room: a site whose rooms fall under it is overbooked, as under
+ * a withdrawal). Cost: O(active groups) a day for the booking, O(groups)
+ * when a clinician leaves or loses diary time under a group session.
  */
 #include "models/groups.h"
 
@@ -58,6 +68,61 @@ static int32_t group_every(const iapt_modality_cfg *mc)
     return e < 1 ? 1 : (int32_t)e;
 }
 
+/* Day of session k (0 first) of group gr. */
+static int32_t session_day(const state *st, const group_rec *gr, int32_t k)
+{
+    return gr->first_day + k * group_every(mod_cfg(st, gr->step, gr->modality));
+}
+
+/* Whether facilitator slot f of gr holds diary minutes on day d (within
+ * the window), and setting or clearing that mark. */
+static int is_taken(const group_rec *gr, int32_t f, int32_t d)
+{
+    int32_t r = d & (IAPT_DIARY_DAYS - 1);
+    return (int)((gr->taken[f][r >> 6] >> (r & 63)) & 1u);
+}
+
+static void mark_taken(group_rec *gr, int32_t f, int32_t d, int on)
+{
+    int32_t r = d & (IAPT_DIARY_DAYS - 1);
+    uint64_t bit = UINT64_C(1) << (r & 63);
+    gr->taken[f][r >> 6] = on ? gr->taken[f][r >> 6] | bit : gr->taken[f][r >> 6] & ~bit;
+}
+
+/* Facilitator slot f of gr takes the minutes of the session on day d if
+ * they work that day with the minutes free (never beyond their day). */
+static void take_if_free(state *st, group_rec *gr, int32_t f, int32_t d)
+{
+    if (!iapt_diary_fits(st, gr->fac[f], d, (int32_t)gr->minutes))
+        return;
+    iapt_diary_take(st, gr->fac[f], d, (int32_t)gr->minutes);
+    mark_taken(gr, f, d, 1);
+}
+
+/* Books every session of gr whose day is now within the diary window and
+ * not booked yet: each facilitator's minutes where they fit, and the room
+ * at the group's site. */
+static void book_window(state *st, group_rec *gr)
+{
+    while (gr->booked < gr->total) {
+        int32_t d = session_day(st, gr, gr->booked);
+        if (d >= st->today + IAPT_DIARY_DAYS)
+            return;
+        for (int32_t f = 0; f < gr->nfac; f++)
+            take_if_free(st, gr, f, d);
+        if (gr->site >= 0)
+            iapt_rooms_take(st, gr->site, d, (int32_t)gr->minutes);
+        gr->booked++;
+    }
+}
+
+void iapt_groups_roll(state *st)
+{
+    for (int32_t g = 0; g < st->ngroups; g++)
+        if (st->groups[g].active)
+            book_window(st, &st->groups[g]);
+}
+
 /* Whether clinician c can facilitate n sessions every `every` days from day
  * d, `minutes` each, for members needing `req`. */
 static int can_facilitate(const state *st, int32_t c, int32_t team, int step, uint8_t req, int32_t d, int32_t n,
@@ -73,7 +138,7 @@ static int can_facilitate(const state *st, int32_t c, int32_t team, int step, ui
     for (int32_t k = 0; k < n; k++) {
         int32_t day = d + k * every;
         if (day >= st->today + IAPT_DIARY_DAYS)
-            break; /* beyond the diary window: cannot be checked or booked yet */
+            break; /* beyond the diary window: booked as its day enters it (iapt_groups_roll) */
         if (iapt_diary_capacity(st, c, day) > 0 && iapt_diary_free(st, c, day) < minutes)
             return 0;
     }
@@ -151,20 +216,11 @@ static void start_group(state *st, int32_t team, int step, int modality, int32_t
     gr->site = site;
     st->group_len[list_index(st, team, step, modality)] = -1;
     iapt_rec(st, M_GROUPS_STARTED, G_ALL, 0, 1);
-    int32_t every = group_every(mc);
-    if (site >= 0) {
-        person *head = &st->p[l->head];
-        if (head->flags & PF_ROOM_DELAYED)
-            iapt_rooms_delayed(st, l->head, site, day);
-        for (int32_t k = 0; k < gr->total && day + k * every < st->today + IAPT_DIARY_DAYS; k++)
-            iapt_rooms_take(st, site, day + k * every, (int32_t)gr->minutes);
-    }
-    for (int32_t f = 0; f < nfac; f++) {
+    if (site >= 0 && (st->p[l->head].flags & PF_ROOM_DELAYED))
+        iapt_rooms_delayed(st, l->head, site, day);
+    for (int32_t f = 0; f < nfac; f++)
         gr->fac[gr->nfac++] = fac[f];
-        for (int32_t k = 0; k < gr->total; k++)
-            if (day + k * every < st->today + IAPT_DIARY_DAYS && iapt_diary_capacity(st, fac[f], day + k * every) > 0)
-                iapt_diary_take(st, fac[f], day + k * every, (int32_t)gr->minutes);
-    }
+    book_window(st, gr);
     long max = mc->group_max < 64 ? mc->group_max : 64;
     while (l->n && gr->nmembers < max) {
         int32_t p = l->head;
@@ -274,14 +330,28 @@ static void member_session(state *st, group_rec *gr, int32_t i)
     }
 }
 
+/* The facilitators booked for today's session of gr deliver it (their
+ * marks are cleared); none booked: held on cover, counted. */
+static void facilitate(state *st, group_rec *gr, int32_t d)
+{
+    int32_t ng = (int32_t)st->sc->workforce.grades.n, staffed = 0;
+    for (int32_t f = 0; f < gr->nfac; f++) {
+        if (!is_taken(gr, f, d))
+            continue;
+        mark_taken(gr, f, d, 0);
+        st->acc.delivered_min[gr->team * ng + st->c[gr->fac[f]].grade] += gr->minutes;
+        staffed = 1;
+    }
+    if (!staffed)
+        iapt_rec(st, M_GROUP_UNSTAFFED, G_ALL, 0, 1);
+}
+
 void iapt_groups_session(state *st, int32_t g)
 {
     group_rec *gr = &st->groups[g];
-    int32_t ng = (int32_t)st->sc->workforce.grades.n;
     gr->ev = 0;
+    facilitate(st, gr, session_day(st, gr, gr->held));
     gr->held++;
-    for (int32_t f = 0; f < gr->nfac; f++)
-        st->acc.delivered_min[gr->team * ng + st->c[gr->fac[f]].grade] += gr->minutes;
     for (int32_t i = 0; i < st->groups[g].nmembers; i++)
         if (st->groups[g].members[i] != IAPT_NONE)
             member_session(st, &st->groups[g], i);
@@ -306,36 +376,64 @@ void iapt_groups_session(state *st, int32_t g)
     st->groups[g].active = 0;
 }
 
+/* Facilitator slot f of gr gives back the minutes of the booked sessions
+ * not yet held. */
+static void give_back(state *st, group_rec *gr, int32_t f)
+{
+    for (int32_t k = gr->held; k < gr->booked; k++) {
+        int32_t d = session_day(st, gr, k);
+        if (is_taken(gr, f, d)) {
+            iapt_diary_give(st, gr->fac[f], d, (int32_t)gr->minutes);
+            mark_taken(gr, f, d, 0);
+        }
+    }
+}
+
+/* Facilitator slot f of gr is vacated: a replacement with room for every
+ * session left in the window takes the booked ones (later ones are booked
+ * as their days come), else the last slot moves into f. */
+static void replace_facilitator(state *st, group_rec *gr, int32_t f)
+{
+    int32_t c = gr->fac[f], every = group_every(mod_cfg(st, gr->step, gr->modality)), left = gr->total - gr->held;
+    int32_t next = session_day(st, gr, gr->held), repl = IAPT_NONE;
+    give_back(st, gr, f);
+    for (int32_t r = 0; r < st->nc && repl == IAPT_NONE; r++)
+        if (r != c && can_facilitate(st, r, gr->team, gr->step, 0, next, left, every, (int32_t)gr->minutes))
+            repl = r;
+    if (repl != IAPT_NONE) {
+        gr->fac[f] = repl;
+        for (int32_t k = gr->held; k < gr->booked; k++)
+            take_if_free(st, gr, f, session_day(st, gr, k));
+        return;
+    }
+    gr->nfac--;
+    gr->fac[f] = gr->fac[gr->nfac];
+    memcpy(gr->taken[f], gr->taken[gr->nfac], sizeof gr->taken[f]);
+    memset(gr->taken[gr->nfac], 0, sizeof gr->taken[gr->nfac]);
+    if (!gr->nfac)
+        iapt_rec(st, M_OVERBOOKED, G_ALL, 0, left);
+}
+
 void iapt_groups_facilitator_left(state *st, int32_t c)
 {
     for (int32_t g = 0; g < st->ngroups; g++) {
         group_rec *gr = &st->groups[g];
-        if (!gr->active)
-            continue;
-        for (int32_t f = 0; f < gr->nfac; f++) {
-            if (gr->fac[f] != c)
-                continue;
-            const iapt_modality_cfg *mc = mod_cfg(st, gr->step, gr->modality);
-            int32_t every = group_every(mc), left = gr->total - gr->held;
-            int32_t next = gr->first_day + gr->held * every;
-            int32_t repl = IAPT_NONE;
-            for (int32_t r = 0; r < st->nc && repl == IAPT_NONE; r++)
-                if (r != c && can_facilitate(st, r, gr->team, gr->step, 0, next, left, every, (int32_t)gr->minutes))
-                    repl = r;
-            for (int32_t k = 0; k < left; k++) {
-                int32_t day = next + k * every;
-                iapt_diary_give(st, c, day, (int32_t)gr->minutes);
-                if (repl != IAPT_NONE && day < st->today + IAPT_DIARY_DAYS && iapt_diary_capacity(st, repl, day) > 0)
-                    iapt_diary_take(st, repl, day, (int32_t)gr->minutes);
+        for (int32_t f = 0; gr->active && f < gr->nfac; f++)
+            if (gr->fac[f] == c) {
+                replace_facilitator(st, gr, f);
+                break;
             }
-            if (repl != IAPT_NONE) {
-                gr->fac[f] = repl;
-            } else {
-                gr->fac[f] = gr->fac[--gr->nfac];
-                if (!gr->nfac)
-                    iapt_rec(st, M_OVERBOOKED, G_ALL, 0, left);
+    }
+}
+
+void iapt_groups_diary_short(state *st, int32_t c, int32_t d)
+{
+    for (int32_t g = 0; g < st->ngroups && iapt_diary_free(st, c, d) < 0; g++) {
+        group_rec *gr = &st->groups[g];
+        for (int32_t f = 0; gr->active && f < gr->nfac; f++)
+            if (gr->fac[f] == c && is_taken(gr, f, d)) {
+                iapt_diary_give(st, c, d, (int32_t)gr->minutes);
+                mark_taken(gr, f, d, 0);
             }
-            break;
-        }
     }
 }

@@ -8,8 +8,12 @@
  * maximum number of people. A group's length is its own: the modality's
  * planned sessions, drawn once per group (a pathway's course_factor does
  * not apply to groups, which mix people). Group sessions hold no caseload places; they
- * take facilitators' diary time. Each member can miss sessions, drop out
- * between sessions, or finish with the group.
+ * take facilitators' diary time (and the room), each session booked as its
+ * day enters the diary window, so groups longer than the window are booked
+ * in full; a facilitator not working that day, or without the session's
+ * minutes free, is not booked for it and does not attend (never
+ * double-booked). Each member can miss sessions, drop out between
+ * sessions, or finish with the group.
  */
 #ifndef IAPT_GROUPS_H
 #define IAPT_GROUPS_H
@@ -27,9 +31,18 @@ void iapt_groups_try_all(state *st);
 void iapt_groups_remove(state *st, int32_t p);
 /* EV_GROUP: a session of group g. */
 void iapt_groups_session(state *st, int32_t g);
+/* Day start, after the diaries and room diaries open their new last day
+ * and before anything else is booked: books the sessions of running groups
+ * whose day is now within the window. O(active groups). */
+void iapt_groups_roll(state *st);
 /* Facilitator c leaves: replaced where someone has room, else the group
  * carries on with the others (or, with none left, on cover time counted as
  * overbooked). */
 void iapt_groups_facilitator_left(state *st, int32_t c);
+/* Clinician c's day d holds fewer minutes than booked after individual
+ * bookings were moved (their day was cut under a group session: a
+ * university or top-up day, more supervision): c is unbooked from group
+ * sessions that day until it fits, and does not attend them. O(groups). */
+void iapt_groups_diary_short(state *st, int32_t c, int32_t d);
 
 #endif

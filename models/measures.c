@@ -89,6 +89,10 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_SPLIT_HI_ONLY] = {"treated_hi_only", "%", GA, "of finished courses: high intensity only"},
     [M_IN_TREATMENT] = {"in_treatment", "people", GP, "in treatment at month end"},
     [M_GROUPS_STARTED] = {"groups_started", "groups", GA, "groups that started"},
+    [M_GROUP_UNSTAFFED] = {"group_sessions_unstaffed", "sessions", GA,
+                           "group sessions held with none of their facilitators booked (each was on leave, "
+                           "training, left with no replacement, or had too few minutes free that day: a "
+                           "facilitator is never booked beyond their day); held on cover time outside the diaries"},
     [M_CASELOAD_UTIL] = {"caseload_utilisation", "%", GA | G_GRADE, "people held / caseload places, month end"},
     [M_DIARY_UTIL] = {"diary_utilisation", "%", GA | G_GRADE, "booked / available clinic minutes"},
     [M_OVERBOOKED] = {"overbooked", "appointments", GA,

@@ -61,6 +61,7 @@ typedef enum iapt_measure {
     M_SPLIT_HI_ONLY,
     M_IN_TREATMENT,
     M_GROUPS_STARTED,
+    M_GROUP_UNSTAFFED,
     M_CASELOAD_UTIL,
     M_DIARY_UTIL,
     M_OVERBOOKED,

@@ -339,6 +339,8 @@ static void on_day(sim *s, const sim_ev *ev, void *ctx)
     if (d > 0) {
         iapt_diary_roll(st);
         iapt_rooms_roll(st);
+        iapt_groups_roll(st); /* the new last day of the window: running groups book it first */
+        iapt_rooms_learn(st);
         int y, m, dd;
         sim_date_to_ymd(st->sc->run.start + d, &y, &m, &dd);
         if (d == st->m->ndays) {

@@ -177,7 +177,7 @@ int iapt_rooms_fit_series(const state *st, int32_t s, int32_t d, int32_t n, int3
     for (int32_t k = 0; k < n; k++) {
         int32_t day = d + k * every;
         if (day >= st->today + IAPT_DIARY_DAYS)
-            break; /* beyond the window: cannot be checked or booked yet */
+            break; /* beyond the window: booked as its day enters it (models/groups.c) */
         if (!room_fits(st->rm, s, day, minutes))
             return 0;
     }
@@ -252,6 +252,15 @@ void iapt_rooms_roll(state *st)
             rm->booked_min[s] += used > 0 ? used : 0;
         }
         rm->cap[i] = rm->free[i] = capacity(st, s, opened);
+    }
+}
+
+void iapt_rooms_learn(state *st)
+{
+    rooms *rm = st->rm;
+    if (!rm)
+        return;
+    for (int32_t s = 0; s < rm->ns; s++) {
         /* The day now `notice` ahead: if its rooms differ from the day
          * before, the change is learnt now for it and every later day. */
         int32_t known = st->today + notice_days(st, s);

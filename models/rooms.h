@@ -76,10 +76,13 @@ void iapt_rooms_unwait(state *st, int32_t p);
 void iapt_rooms_give(state *st, int32_t s, int32_t d, int32_t minutes);
 
 /* Day start (after the clinicians' diaries roll): accounts the day that
- * ended, opens the new last day of every room diary, learns of changes in
- * rooms now `notice` away (moving appointments beyond the rooms left), and
- * tries to book everyone on the room waiting lists, in order. */
+ * ended and opens the new last day of every room diary. */
 void iapt_rooms_roll(state *st);
+/* Day start, after running groups have booked the new day
+ * (models/groups.h): learns of changes in rooms now `notice` away (moving
+ * appointments beyond the rooms left) and tries to book everyone on the
+ * room waiting lists, in order. */
+void iapt_rooms_learn(state *st);
 
 /* n appointments held or missed: in a room at site s, or needing no room
  * (s == IAPT_NONE). Nothing is recorded in a scenario without sites. */

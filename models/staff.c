@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "models/flow.h"
+#include "models/groups.h"
 #include "models/workforce.h"
 
 #define RING(d) ((d) & (IAPT_DIARY_DAYS - 1))
@@ -344,6 +345,8 @@ void iapt_diary_refresh(state *st, int32_t c, int32_t from)
         st->diary_cap[i] = cap;
         if (st->diary_free[i] < 0)
             iapt_flow_move_overbooked(st, c, d);
+        if (st->diary_free[i] < 0)
+            iapt_groups_diary_short(st, c, d);
     }
 }
 

@@ -83,7 +83,9 @@ int32_t iapt_diary_find(const state *st, int32_t c, int32_t from, int32_t minute
 void iapt_diary_take(state *st, int32_t c, int32_t d, int32_t minutes);
 void iapt_diary_give(state *st, int32_t c, int32_t d, int32_t minutes);
 /* Recomputes capacity for days >= from; appointments left beyond a day's
- * capacity are moved to later days. */
+ * capacity are moved to later days, and if the day still holds more than
+ * its capacity, c is unbooked from group sessions that day
+ * (iapt_groups_diary_short). */
 void iapt_diary_refresh(state *st, int32_t c, int32_t from);
 /* Day start: accounts the day that ended, opens the new last day of every
  * diary. */

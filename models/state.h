@@ -7,9 +7,11 @@
  * clinician's people, a free-place list) is intrusive, so joining and
  * leaving are O(1) and nothing is allocated per event once the arrays have
  * grown. Diaries are a ring of IAPT_DIARY_DAYS days per clinician holding
- * the clinic minutes available and still free each day; free minutes may go
- * negative only when capacity is withdrawn under existing bookings (which
- * are then moved).
+ * the clinic minutes available and still free each day; free minutes go
+ * negative only when an appointment is placed beyond a full diary (counted
+ * as overbooked), or for a moment when capacity is withdrawn under
+ * existing bookings (which are then moved, and group facilitators
+ * unbooked).
  *
  * Time is simulation days from the run's start date (time 0 = midnight).
  * Day numbers here are whole days from the start (day 0 is the start date).
@@ -161,12 +163,19 @@ typedef struct clinician {
     double *team_share;    /* per team, owned by the state */
 } clinician;
 
+/* A running group. Its sessions are booked (facilitators' diaries, the
+ * site's room) as their days enter the diary window: at the start for the
+ * days already in it, then one a day as the window reaches them
+ * (models/groups.c). */
 typedef struct group_rec {
     int32_t team, step, modality;
     int32_t members[64];   /* person ids; IAPT_NONE once gone */
     int32_t nmembers, active;
     int32_t fac[4], nfac;  /* facilitators */
+    uint64_t taken[4][IAPT_DIARY_DAYS / 64]; /* per facilitator: bit RING(day) set while their minutes on
+                                                that session day are taken in their diary */
     int32_t held, total;   /* sessions held / planned */
+    int32_t booked;        /* sessions booked so far (those whose day has entered the window) */
     int32_t first_day;
     int32_t site;          /* site whose room it meets in, IAPT_NONE if none */
     double minutes;
