@@ -334,6 +334,92 @@ Test(flow, groups_need_two_facilitators)
     run_free(&r);
 }
 
+/* Hours the two PWPs of groups_long*.yaml deliver in month m: 8 on each
+ * Monday from 6 April to 28 December 2026, less 4 for each PWP away on a
+ * Monday (away[] lists the days, one per PWP away). */
+static double long_group_hours(const run_result *r, int m, const sim_date *away, int naway)
+{
+    sim_date from = sim_date_add_months(r->sc.run.start, m), to = sim_date_add_months(from, 1);
+    double h = 0;
+    for (sim_date d = from; d < to; d++)
+        if (sim_date_weekday(d) == 0 && d >= sim_date_from_ymd(2026, 4, 6) && d <= sim_date_from_ymd(2026, 12, 28))
+            h += 8;
+    for (int i = 0; i < naway; i++)
+        if (away[i] >= from && away[i] < to)
+            h -= 4;
+    return h;
+}
+
+/* Hours delivered by the PWPs in month m, from clinical_hours_per_wte (per
+ * week per WTE in post: 2 WTE). */
+static double pwp_hours(const run_result *r, int m)
+{
+    sim_date from = sim_date_add_months(r->sc.run.start, m), to = sim_date_add_months(from, 1);
+    return val(r, 0, "clinical_hours_per_wte", "grade:pwp", m) * 2 * (double)(to - from) / 7;
+}
+
+/* Groups longer than the diary window (groups_long.yaml): each session is
+ * booked as its day enters the window, so one group runs at a time on the
+ * PWPs' only clinic time, and they deliver exactly their clinic hours. */
+static void check_long_groups(const char *file, const sim_date *away, int naway, double unstaffed)
+{
+    run_result r;
+    run_scenario(&r, file, 0, 1);
+    int last = r.m->layout.nmonths - 1;
+    cr_assert_eq(total(&r, "groups_started", "all"), 2, "one group at a time: 6 April, then 2 November");
+    cr_assert_eq(total(&r, "appointments", "all"), 3 * 30 + 5 * 9);
+    cr_assert_eq(total(&r, "finished_courses", "all"), 3);
+    cr_assert_eq(total(&r, "entered_treatment", "all"), 8);
+    cr_assert_eq(val(&r, 0, "in_treatment", "all", last), 5);
+    cr_assert_eq(val(&r, 0, "waiting", "stage:step2", last), 6);
+    cr_assert_eq(total(&r, "group_sessions_unstaffed", "all"), unstaffed);
+    cr_assert_eq(total(&r, "overbooked", "all"), 0);
+    for (int m = 0; m <= last; m++) {
+        double want = long_group_hours(&r, m, away, naway);
+        cr_assert_float_eq(pwp_hours(&r, m), want, 1e-9, "month %d: %g hours delivered, %g booked", m, pwp_hours(&r, m),
+                           want);
+        cr_assert_float_eq(val(&r, 0, "diary_utilisation", "grade:pwp", m), 100, 1e-9, "month %d", m);
+    }
+    run_free(&r);
+}
+
+Test(flow, groups_longer_than_the_diary_window_are_booked_in_full)
+{
+    check_long_groups(FLOW("groups_long.yaml"), NULL, 0, 0);
+}
+
+Test(flow, long_group_facilitators_away_are_not_booked)
+{
+    /* the second PWP on 14 September (cut under the booking), the first on
+     * 19 October (away when the day opened) */
+    sim_date away[] = {sim_date_from_ymd(2026, 9, 14), sim_date_from_ymd(2026, 10, 19)};
+    check_long_groups(FLOW("groups_long_topup.yaml"), away, 2, 0);
+    sim_date both[] = {sim_date_from_ymd(2026, 10, 19), sim_date_from_ymd(2026, 10, 19)};
+    check_long_groups(FLOW("groups_long_away.yaml"), both, 2, 1);
+}
+
+/* The audit's case: the default service with most of step 2 in groups of
+ * 30 weekly or 12 fortnightly sessions. Facilitators are never booked
+ * beyond their diaries, so the hours PWPs deliver per WTE in post never
+ * pass their 22 contracted clinical hours a week (a hard bound, not a
+ * tolerance: it failed at 25 to 33 hours when later sessions took no
+ * diary time), in every month of every replication. */
+Test(flow, long_groups_keep_pwps_within_their_hours, .timeout = 120)
+{
+    const char *files[] = {FLOW("default_long_groups.yaml"), FLOW("default_fortnightly_groups.yaml")};
+    for (int f = 0; f < 2; f++) {
+        run_result r;
+        run_scenario(&r, files[f], 0, 2);
+        cr_assert_gt(total(&r, "groups_started", "all"), 100 * (double)r.nrep);
+        for (size_t rep = 0; rep < r.nrep; rep++)
+            for (int m = 0; m < r.m->layout.nmonths; m++) {
+                double h = val(&r, rep, "clinical_hours_per_wte", "grade:pwp", m);
+                cr_assert_leq(h, 22, "%s rep %zu month %d: PWPs deliver %.2f hours a week per WTE", files[f], rep, m, h);
+            }
+        run_free(&r);
+    }
+}
+
 /* ---- missed appointments ------------------------------------------------------- */
 
 Test(flow, discharge_after_n_missed_appointments)

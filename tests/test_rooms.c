@@ -275,6 +275,25 @@ Test(rooms, groups_need_a_room_for_every_session)
     run_free(&none);
 }
 
+/* Fortnightly groups of 12 sessions (group_room_long.yaml) outlast the
+ * 128-day diary window: every session takes the room as its day enters the
+ * window, so the site's 156 hours on the 39 Mondays are each booked by
+ * exactly one session, in every month (booked = available, never more). */
+Test(rooms, groups_longer_than_the_window_take_the_room_every_session)
+{
+    run_result r;
+    run_scenario(&r, ROOMS("group_room_long.yaml"), 0, 1);
+    check_conservation(&r);
+    cr_assert_eq(total(&r, 0, "groups_started", "all"), 4);
+    cr_assert_eq(total(&r, 0, "room_hours_booked", "site:base"), 39 * 4, "12 + 12 + 8 + 7 sessions x 4 hours");
+    cr_assert_eq(total(&r, 0, "appointments_face_to_face", "site:base"), 3 * 12 + 3 * 12 + 5 * 8 + 3 * 7);
+    cr_assert_eq(total(&r, 0, "group_sessions_unstaffed", "all"), 0);
+    for (int m = 0; m < r.m->layout.nmonths; m++)
+        cr_assert_eq(val(&r, 0, "room_hours_booked", "site:base", m), val(&r, 0, "room_hours_available", "site:base", m),
+                     "month %d", m);
+    run_free(&r);
+}
+
 Test(rooms, same_seed_same_bits_any_threads_with_sites, .timeout = 60)
 {
     run_result a, b;
