@@ -141,11 +141,12 @@ static double inverse_hazard(const conf_list *h, double target)
     return INFINITY;
 }
 
-void iapt_flow_start_wait(state *st, int32_t p, double wait_start)
+/* The drop-out clock of p, waiting since wait_start, drawn from stream r. */
+static void start_clock(state *st, int32_t p, double wait_start, gsl_rng *r)
 {
     person *ps = &st->p[p];
     const conf_list *h = &st->sc->service.dropout_waiting;
-    double now = sim_now(st->s), e = gsl_ran_exponential(st->r_drop_wait, 1.0);
+    double now = sim_now(st->s), e = gsl_ran_exponential(r, 1.0);
     if (ps->drop)
         sim_cancel(st->s, ps->drop);
     ps->drop = 0;
@@ -155,6 +156,8 @@ void iapt_flow_start_wait(state *st, int32_t p, double wait_start)
     if (isfinite(w) && wait_start + w < st->end)
         ps->drop = sim_at(st->s, fmax(wait_start + w, now), PRIO_DROP, EV_DROP, (uint64_t)p);
 }
+
+void iapt_flow_start_wait(state *st, int32_t p, double wait_start) { start_clock(st, p, wait_start, st->r_drop_wait); }
 
 /* ---- booking ------------------------------------------------------------ */
 
@@ -535,10 +538,22 @@ static void allocate(state *st, int32_t p, int32_t k)
     ps->mem = k;
     iapt_clin_link(st, mb->clin, p);
     int first = ps->sessions == 0;
+    if (!first && ps->drop) {
+        sim_cancel(st->s, ps->drop); /* reallocated: the wait for a new clinician is over */
+        ps->drop = 0;
+    }
     iapt_people_set_state(st, p, first ? P_BOOKED_FIRST : P_IN_TREATMENT);
     double t = first ? sim_now(st->s) + sim_dist_sample(&st->sc->service.first_lead, st->r_cadence)
                      : fmax(sim_now(st->s), ps->resume);
     iapt_flow_book(st, p, mb->clin, t, iapt_flow_minutes(st, ps, 0, first));
+}
+
+/* The (team, step) list p waits on: for a first session, or part-way
+ * through a course for reallocation. */
+static plist *treat_list(state *st, const person *ps)
+{
+    tstep *t = ts_of(st, ps->team, ps->step);
+    return ps->sessions > 0 ? &t->realloc[ps->req] : &t->wait[ps->req];
 }
 
 /* Puts p (state already set) on its (team, step) list or straight onto a
@@ -550,7 +565,18 @@ static void seek_place(state *st, int32_t p)
     if (k != IAPT_NONE)
         allocate(st, p, k);
     else
-        iapt_plist_insert(st, &ts_of(st, ps->team, ps->step)->wait[ps->req], p);
+        iapt_plist_insert(st, treat_list(st, ps), p);
+}
+
+void iapt_flow_await_reallocation(state *st, int32_t p)
+{
+    person *ps = &st->p[p];
+    double now = sim_now(st->s);
+    assert(ps->sessions > 0 && ps->clin == IAPT_NONE && ps->mem == IAPT_NONE);
+    ps->joined = now;
+    iapt_people_set_state(st, p, P_WAIT_TREAT);
+    start_clock(st, p, now, st->r_drop_realloc);
+    seek_place(st, p);
 }
 
 static int pick_modality(const iapt_step_cfg *sc, double u)
@@ -604,6 +630,22 @@ void iapt_flow_join_step(state *st, int32_t p, int step)
     iapt_flow_wait_for_place(st, p);
 }
 
+/* Of the lists by requirement mask, the one a clinician with capabilities
+ * `caps` can take from whose first person has waited longest (ties to the
+ * lower person index), or NULL if none has anyone. */
+static plist *longest_waiting(state *st, plist *lists, uint8_t caps)
+{
+    plist *best = NULL;
+    for (int mask = 0; mask < NMASKS; mask++) {
+        int32_t h = lists[mask].head, b = best ? best->head : IAPT_NONE;
+        if ((mask & ~caps) || h == IAPT_NONE)
+            continue;
+        if (!best || st->p[h].joined < st->p[b].joined || (st->p[h].joined == st->p[b].joined && h < b))
+            best = &lists[mask];
+    }
+    return best;
+}
+
 void iapt_flow_offer_place(state *st, int32_t k)
 {
     if (st->mem[k].load >= st->mem[k].places && st->c[st->mem[k].clin].active) {
@@ -618,19 +660,14 @@ void iapt_flow_offer_place(state *st, int32_t k)
         if (!cl->active || mb->load >= mb->cap)
             return;
         tstep *t = ts_of(st, mb->team, mb->step);
-        int32_t best = IAPT_NONE;
-        int bm = 0;
-        for (int mask = 0; mask < NMASKS; mask++) {
-            int32_t h = t->wait[mask].head;
-            if ((mask & ~cl->caps) || h == IAPT_NONE)
-                continue;
-            if (best == IAPT_NONE || st->p[h].joined < st->p[best].joined ||
-                (st->p[h].joined == st->p[best].joined && h < best))
-                best = h, bm = mask;
-        }
-        if (best == IAPT_NONE)
+        /* People part-way through a course first, then new people. */
+        plist *l = longest_waiting(st, t->realloc, cl->caps);
+        if (!l)
+            l = longest_waiting(st, t->wait, cl->caps);
+        if (!l)
             return;
-        iapt_plist_remove(st, &t->wait[bm], best);
+        int32_t best = l->head;
+        iapt_plist_remove(st, l, best);
         allocate(st, best, k);
     }
 }
@@ -715,14 +752,16 @@ void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps)
         }
     }
     if (!moved) {
-        if (how == END_DROPOUT) {
+        if (how == END_DROPOUT || how == END_DROPOUT_REALLOC) {
             /* First to second treatment appointment of the episode (the
              * national measure), not of each course. */
-            int stage = ps->total_sessions <= 1 ? DROP_FIRST_SECOND : DROP_LATER;
+            int stage = how == END_DROPOUT_REALLOC ? DROP_WAIT_REALLOC
+                        : ps->total_sessions <= 1  ? DROP_FIRST_SECOND
+                                                   : DROP_LATER;
             iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
             iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, stage, 1);
         }
-        iapt_people_exit(st, p, how == END_DROPOUT);
+        iapt_people_exit(st, p, how == END_DROPOUT || how == END_DROPOUT_REALLOC);
     }
     if (k != IAPT_NONE)
         iapt_flow_offer_place(st, k);
@@ -841,8 +880,15 @@ void iapt_flow_drop_waiting(state *st, int32_t p)
 {
     person *ps = &st->p[p];
     int32_t k = IAPT_NONE;
-    int stage = ps->stock; /* the stage waited at: IAPT_STAGE_* */
+    int stage = ps->stock; /* the stage waited at: IAPT_STAGE_*, or a stock waiting for reallocation */
     ps->drop = 0;
+    if (stage >= IAPT_STOCK_REALLOC) {
+        /* Part-way through a course: it ends in drop-out, with an outcome
+         * as from a clinician meeting the pathway's skill rule. */
+        iapt_plist_remove(st, treat_list(st, ps), p);
+        iapt_flow_end_course(st, p, END_DROPOUT_REALLOC, (uint8_t)(ps->req & CAP_LTC));
+        return;
+    }
     assert(stage >= IAPT_STAGE_ASSESSMENT && stage <= IAPT_STAGE_STEP3);
     switch ((pstate)ps->state) {
     case P_WAIT_ASSESS: iapt_plist_remove(st, assess_list(st, ps), p); break;
@@ -850,7 +896,7 @@ void iapt_flow_drop_waiting(state *st, int32_t p)
         unbook(st, p);
         iapt_clin_unlink(st, ps->clin, p);
         break;
-    case P_WAIT_TREAT: iapt_plist_remove(st, &ts_of(st, ps->team, ps->step)->wait[ps->req], p); break;
+    case P_WAIT_TREAT: iapt_plist_remove(st, treat_list(st, ps), p); break;
     case P_WAIT_GROUP:
     case P_IN_GROUP: iapt_groups_remove(st, p); break;
     case P_BOOKED_FIRST:
@@ -908,11 +954,16 @@ void iapt_flow_release_clinician(state *st, int32_t c)
             iapt_plist_insert(st, assess_list(st, ps), p);
             continue;
         }
-        /* Caseload: back to the list at their original place; the course
-         * goes on with whoever takes them. */
-        int32_t k = release_place(st, p);
-        (void)k;
-        iapt_people_set_state(st, p, P_WAIT_TREAT);
-        seek_place(st, p);
+        /* Caseload: booked for a first session, back to the list at their
+         * original place; part-way through a course, waiting for
+         * reallocation (ahead of new people, with a drop-out clock). The
+         * course goes on with whoever takes them. */
+        release_place(st, p);
+        if (ps->sessions > 0) {
+            iapt_flow_await_reallocation(st, p);
+        } else {
+            iapt_people_set_state(st, p, P_WAIT_TREAT);
+            seek_place(st, p);
+        }
     }
 }

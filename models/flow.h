@@ -66,6 +66,13 @@ void iapt_flow_wait_for_place(state *st, int32_t p);
 /* Starts p's drop-out-while-waiting clock for a wait that began at
  * wait_start, conditional on p still waiting now. */
 void iapt_flow_start_wait(state *st, int32_t p, double wait_start);
+/* p, part-way through a course and holding no clinician (theirs left, or
+ * none had a place for a day-one caseload), waits for reallocation from
+ * now: on the (team, step) reallocation list, offered free places before
+ * anyone waiting for a first session (oldest wait first), with a drop-out
+ * clock at the service's waiting hazard from now (its own stream, one draw
+ * per call); a free place now takes them at once. */
+void iapt_flow_await_reallocation(state *st, int32_t p);
 
 /* Membership k has a free caseload place: give it to the longest-waiting
  * eligible person (if k still holds people beyond its places, the place
@@ -79,8 +86,9 @@ void iapt_flow_move_overbooked(state *st, int32_t c, int32_t d);
  * person records (models/rooms.h). */
 void iapt_flow_move_room_overbooked(state *st, int32_t s, int32_t d);
 /* Clinician c (already inactive) leaves: their assessments go back to the
- * list, their caseload back to the treatment lists at their original
- * places. */
+ * list, people booked for a first session back to the treatment lists at
+ * their original places, people part-way through a course wait for
+ * reallocation (iapt_flow_await_reallocation). */
 void iapt_flow_release_clinician(state *st, int32_t c);
 
 /* A missed appointment of p: counted (DNAs), and towards discharge under
@@ -90,8 +98,10 @@ void iapt_flow_release_clinician(state *st, int32_t c);
 int iapt_flow_missed(state *st, int32_t p);
 
 /* How a course ended (END_NONE: it goes on). END_ONE_SESSION: discharged
- * after the referral's first treatment session, not as a drop-out. */
-enum { END_NONE = -1, END_COMPLETED, END_DROPOUT, END_DNA, END_ONE_SESSION };
+ * after the referral's first treatment session, not as a drop-out.
+ * END_DROPOUT_REALLOC: dropped out while waiting for reallocation to a new
+ * clinician part-way through the course. */
+enum { END_NONE = -1, END_COMPLETED, END_DROPOUT, END_DNA, END_ONE_SESSION, END_DROPOUT_REALLOC };
 
 /* After p attended a session: how the course ends now, or END_NONE. `done`:
  * the planned sessions are held or the course is at its longest. Otherwise

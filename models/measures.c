@@ -62,7 +62,8 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_DROPOUTS] = {"dropouts", "people", GA | G_DROPSTAGE,
                     "drop-outs: while waiting for assessment, for step 2 or for step 3 (a first session at "
                     "the step), between the first and second treatment session of the referral, later in "
-                    "treatment"},
+                    "treatment, and while waiting for reallocation to a new clinician part-way through a "
+                    "course"},
     [M_FINISHED] = {"finished_courses", "people", GP | G_STEP,
                     "discharged after at least 2 treatment sessions (by step of the last course)"},
     [M_FINISHED_CASES] = {"finished_courses_cases", "people", GP | G_STEP,
@@ -87,7 +88,15 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_SPLIT_LI_ONLY] = {"treated_li_only", "%", GA, "of finished courses: low intensity only"},
     [M_SPLIT_LI_HI] = {"treated_li_and_hi", "%", GA, "of finished courses: low then high intensity"},
     [M_SPLIT_HI_ONLY] = {"treated_hi_only", "%", GA, "of finished courses: high intensity only"},
-    [M_IN_TREATMENT] = {"in_treatment", "people", GP, "in treatment at month end"},
+    [M_IN_TREATMENT] = {"in_treatment", "people", GP,
+                        "in treatment at month end: booked for a session with a clinician part-way through a course, "
+                        "or in a running group after its first session"},
+    [M_WAITING_REALLOC] = {"waiting_reallocation", "people", GP | G_STEP,
+                           "part-way through a course with no clinician at month end (theirs left, or none had a "
+                           "place for them on day one), waiting for one of their step with a free place: offered "
+                           "places before people waiting for a first session, and subject to the waiting drop-out "
+                           "hazard from the day they lost their clinician (dropouts stage:waiting_reallocation); "
+                           "not in in_treatment or waiting"},
     [M_GROUPS_STARTED] = {"groups_started", "groups", GA, "groups that started"},
     [M_GROUP_UNSTAFFED] = {"group_sessions_unstaffed", "sessions", GA,
                            "group sessions held with none of their facilitators booked (each was on leave, "
@@ -108,6 +117,9 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_RECOUNT_IN_TREATMENT] = {"check_in_treatment_recount", "people", GA,
                                 "check: people in treatment at month end, recounted the same way (equals "
                                 "`in_treatment`)"},
+    [M_RECOUNT_REALLOC] = {"check_reallocation_recount", "people", GA,
+                           "check: people waiting for reallocation at month end, recounted the same way (equals "
+                           "`waiting_reallocation`)"},
     [M_ESTABLISHMENT] = {"establishment_wte", "wte", GW, "funded qualified posts"},
     [M_HEADCOUNT] = {"headcount", "people", GW,
                      "qualified staff in post; by team, each person in their main team (the largest share of "
@@ -245,7 +257,7 @@ static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned 
 {
     static const char *const stages[] = {"assessment", "step2", "step3"};
     static const char *const drops[] = {"waiting_assessment", "waiting_step2", "waiting_step3", "first_to_second",
-                                        "in_treatment"};
+                                        "in_treatment", "waiting_reallocation"};
     static const char *const routes[] = {"step2", "step3", "step2_then_3", "signposted"};
     const conf_list *pw = &sc->pathways, *gr = &sc->workforce.grades, *tm = &sc->workforce.teams;
     int ng = (int)gr->n;

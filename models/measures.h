@@ -60,6 +60,7 @@ typedef enum iapt_measure {
     M_SPLIT_LI_HI,
     M_SPLIT_HI_ONLY,
     M_IN_TREATMENT,
+    M_WAITING_REALLOC,
     M_GROUPS_STARTED,
     M_GROUP_UNSTAFFED,
     M_CASELOAD_UTIL,
@@ -72,6 +73,7 @@ typedef enum iapt_measure {
     M_RECORDS_IN_USE,
     M_RECOUNT_WAITING,
     M_RECOUNT_IN_TREATMENT,
+    M_RECOUNT_REALLOC,
     /* workforce */
     M_ESTABLISHMENT,
     M_HEADCOUNT,
@@ -137,8 +139,10 @@ enum {
 
 /* Drop-out stages for G_DROPSTAGE: waiting at each stage (in the order of
  * iapt_stage), between the first and second treatment session of the
- * referral, later in treatment. */
-enum { DROP_WAIT_ASSESSMENT, DROP_WAIT_STEP2, DROP_WAIT_STEP3, DROP_FIRST_SECOND, DROP_LATER, NDROPSTAGES };
+ * referral, later in treatment, waiting for reallocation part-way through
+ * a course. */
+enum { DROP_WAIT_ASSESSMENT, DROP_WAIT_STEP2, DROP_WAIT_STEP3, DROP_FIRST_SECOND, DROP_LATER, DROP_WAIT_REALLOC,
+       NDROPSTAGES };
 
 /* Routes for G_ROUTE. */
 enum { ROUTE_STEP2, ROUTE_STEP3, ROUTE_STEP2_THEN_3, ROUTE_SIGNPOSTED, NROUTES };

@@ -241,18 +241,23 @@ static void record_stocks(state *st)
         set(st, M_WAITING, G_STAGE, s, st->waiting[s]);
     set(st, M_WAITING_18W, G_ALL, 0, over18);
     set(st, M_IN_TREATMENT, G_ALL, 0, st->treating);
+    set(st, M_WAITING_REALLOC, G_ALL, 0, st->realloc[IAPT_STEP2] + st->realloc[IAPT_STEP3]);
+    for (int s = 0; s < IAPT_NSTEPS; s++)
+        set(st, M_WAITING_REALLOC, G_STEP, s, st->realloc[s]);
     for (int p = 0; p < (int)st->sc->pathways.n; p++) {
         const int32_t *w = st->waiting_pw + 3 * p;
         set(st, M_WAITING, G_PATHWAY, p, w[0] + w[1] + w[2]);
         set(st, M_IN_TREATMENT, G_PATHWAY, p, st->treating_pw[p]);
+        set(st, M_WAITING_REALLOC, G_PATHWAY, p, st->realloc_pw[p]);
     }
-    double waiting[3], treating;
-    iapt_recount_finish(st, &rc, waiting, &treating);
+    double found[IAPT_NSTOCKS];
+    iapt_recount_finish(st, &rc, found);
     set(st, M_RECORDS_IN_USE, G_ALL, 0, rc.records);
-    set(st, M_RECOUNT_WAITING, G_ALL, 0, waiting[0] + waiting[1] + waiting[2]);
+    set(st, M_RECOUNT_WAITING, G_ALL, 0, found[0] + found[1] + found[2]);
     for (int s = 0; s < 3; s++)
-        set(st, M_RECOUNT_WAITING, G_STAGE, s, waiting[s]);
-    set(st, M_RECOUNT_IN_TREATMENT, G_ALL, 0, treating);
+        set(st, M_RECOUNT_WAITING, G_STAGE, s, found[s]);
+    set(st, M_RECOUNT_IN_TREATMENT, G_ALL, 0, found[IAPT_STOCK_TREATING]);
+    set(st, M_RECOUNT_REALLOC, G_ALL, 0, found[IAPT_STOCK_REALLOC] + found[IAPT_STOCK_REALLOC + 1]);
     set(st, M_STOCK_IN, G_ALL, 0, st->stock_in);
     set(st, M_CUM_DISCHARGED, G_ALL, 0, st->cum_discharged);
     set(st, M_CUM_DROPPED, G_ALL, 0, st->cum_dropped);
@@ -408,12 +413,12 @@ static int open_streams(state *st, uint64_t seed, uint64_t rep)
     gsl_rng **r[] = {&st->r_optin, &st->r_assess, &st->r_route, &st->r_course, &st->r_dna, &st->r_drop_wait,
                      &st->r_drop_treat, &st->r_outcome, &st->r_cadence, &st->r_turnover, &st->r_recruit,
                      &st->r_training, &st->r_start, &st->r_leave, &st->r_step_up, &st->r_group, &st->r_one_session,
-                     &st->r_complex, &st->r_site, &st->r_f2f};
+                     &st->r_complex, &st->r_site, &st->r_f2f, &st->r_drop_realloc};
     static const char *const names[] = {"referral", "assessment", "routing", "course", "dna",
                                         "dropout/waiting", "dropout/treatment", "outcome", "cadence",
                                         "turnover", "recruitment", "training", "start", "leave",
                                         "step_up", "group_length", "one_session", "complexity",
-                                        "site", "face_to_face"};
+                                        "site", "face_to_face", "dropout/reallocation"};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (!(*r[i] = stream(seed, rep, names[i])))
             return -1;
@@ -448,6 +453,7 @@ static int alloc_state(state *st)
     st->acc.case_pw = calloc(np + 1, sizeof(double));
     st->waiting_pw = calloc(3 * np + 1, sizeof(int32_t));
     st->treating_pw = calloc(np + 1, sizeof(int32_t));
+    st->realloc_pw = calloc(np + 1, sizeof(int32_t));
     st->acc.avail_min = calloc(ng + 1, sizeof(double));
     st->acc.used_min = calloc(ng + 1, sizeof(double));
     st->acc.delivered_min = calloc(nt * ng + 1, sizeof(double));
@@ -455,13 +461,13 @@ static int alloc_state(state *st)
     st->acc.contracted_min = calloc(nt * ng + 1, sizeof(double));
     if (!st->arr || !st->ts || !st->assess_wait || !st->group_wait || !st->assess_rr || !st->acc.wait_pw ||
         !st->acc.step_wait_pw || !st->group_len ||
-        !st->acc.case_pw || !st->waiting_pw || !st->treating_pw || !st->acc.avail_min || !st->acc.used_min || !st->acc.delivered_min ||
+        !st->acc.case_pw || !st->waiting_pw || !st->treating_pw || !st->realloc_pw || !st->acc.avail_min || !st->acc.used_min || !st->acc.delivered_min ||
         !st->acc.training_min || !st->acc.contracted_min)
         return -1;
     plist empty = {IAPT_NONE, IAPT_NONE, 0};
     for (size_t i = 0; i < nt * IAPT_NSTEPS; i++)
         for (int k = 0; k < NMASKS; k++) {
-            st->ts[i].wait[k] = empty;
+            st->ts[i].wait[k] = st->ts[i].realloc[k] = empty;
             st->ts[i].fhead[k] = st->ts[i].ftail[k] = IAPT_NONE;
         }
     for (size_t i = 0; i < nt * ng * NMASKS; i++)
@@ -481,7 +487,7 @@ static void free_state(state *st)
     gsl_rng *r[] = {st->r_optin, st->r_assess, st->r_route, st->r_course, st->r_dna, st->r_drop_wait,
                     st->r_drop_treat, st->r_outcome, st->r_cadence, st->r_turnover, st->r_recruit,
                     st->r_training, st->r_start, st->r_leave, st->r_step_up, st->r_group, st->r_one_session,
-                    st->r_complex, st->r_site, st->r_f2f};
+                    st->r_complex, st->r_site, st->r_f2f, st->r_drop_realloc};
     for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
         if (r[i])
             gsl_rng_free(r[i]);
@@ -505,7 +511,7 @@ static void free_state(state *st)
             sim_icount_free(&st->acc.step_wait_pw[i]);
     void *blocks[] = {st->arr, st->ts, st->assess_wait, st->group_wait, st->group_len, st->assess_rr,
                       st->acc.wait_pw, st->acc.step_wait_pw,
-                      st->acc.case_pw, st->waiting_pw, st->treating_pw, st->acc.avail_min, st->acc.used_min, st->acc.delivered_min,
+                      st->acc.case_pw, st->waiting_pw, st->treating_pw, st->realloc_pw, st->acc.avail_min, st->acc.used_min, st->acc.delivered_min,
                       st->acc.training_min, st->acc.contracted_min, st->p, st->c, st->mem, st->diary_cap,
                       st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)

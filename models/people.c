@@ -54,15 +54,15 @@ int iapt_people_stock(const person *ps)
     case P_ASSESS_BOOKED: return IAPT_STAGE_ASSESSMENT;
     case P_WAIT_TREAT:
         if (ps->sessions > 0)
-            return 3; /* mid-course, waiting for a new clinician */
+            return IAPT_STOCK_REALLOC + ps->step; /* part-way through a course, waiting for a new clinician */
         return ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3;
     case P_WAIT_GROUP:
     case P_BOOKED_FIRST: return ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3;
     case P_IN_GROUP:
         if (ps->sessions == 0)
             return ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3;
-        return 3;
-    case P_IN_TREATMENT: return 3;
+        return IAPT_STOCK_TREATING;
+    case P_IN_TREATMENT: return IAPT_STOCK_TREATING;
     case P_FREE: break;
     }
     return -1;
@@ -70,7 +70,10 @@ int iapt_people_stock(const person *ps)
 
 static void stock_add(state *st, int pathway, int stock, int delta)
 {
-    if (stock == 3) {
+    if (stock >= IAPT_STOCK_REALLOC) {
+        st->realloc[stock - IAPT_STOCK_REALLOC] += delta;
+        st->realloc_pw[pathway] += delta;
+    } else if (stock == IAPT_STOCK_TREATING) {
         st->treating += delta;
         st->treating_pw[pathway] += delta;
     } else if (stock >= 0) {
@@ -198,11 +201,13 @@ static int placed_on(const person *ps)
     }
 }
 
-/* Someone waiting for a first session at their step, or mid-course. */
-static int course_stage(const person *ps)
+/* Someone waiting for a first session at their step, or mid-course: with
+ * a clinician or in a group (in treatment), or on a list (waiting for
+ * reallocation). */
+static int course_stage(const person *ps, int on)
 {
     if (ps->sessions > 0)
-        return 3;
+        return on == IAPT_ON_TREAT_LIST ? IAPT_STOCK_REALLOC + ps->step : IAPT_STOCK_TREATING;
     return ps->step == IAPT_STEP2 ? IAPT_STAGE_STEP2 : IAPT_STAGE_STEP3;
 }
 
@@ -217,9 +222,9 @@ void iapt_recount_person(iapt_recount *rc, const person *ps)
     case IAPT_ON_NONE: return; /* found nowhere */
     case IAPT_ON_ASSESS_LIST: rc->found[IAPT_STAGE_ASSESSMENT]++; return;
     case IAPT_ON_CLINICIAN: /* an assessment booking holds no caseload place */
-        rc->found[ps->mem == IAPT_NONE ? IAPT_STAGE_ASSESSMENT : course_stage(ps)]++;
+        rc->found[ps->mem == IAPT_NONE ? IAPT_STAGE_ASSESSMENT : course_stage(ps, on)]++;
         return;
-    default: rc->found[course_stage(ps)]++; return;
+    default: rc->found[course_stage(ps, on)]++; return;
     }
 }
 
@@ -231,26 +236,22 @@ static double list_lengths(const plist *l, size_t n)
     return total;
 }
 
-void iapt_recount_finish(const state *st, const iapt_recount *rc, double waiting[3], double *treating)
+void iapt_recount_finish(const state *st, const iapt_recount *rc, double found[IAPT_NSTOCKS])
 {
     const iapt_scenario *sc = st->sc;
     size_t nt = sc->workforce.teams.n, ng = sc->workforce.grades.n;
     double listed[IAPT_NON] = {0};
     listed[IAPT_ON_ASSESS_LIST] = list_lengths(st->assess_wait, nt * ng * NMASKS);
     for (size_t i = 0; i < nt * IAPT_NSTEPS; i++)
-        listed[IAPT_ON_TREAT_LIST] += list_lengths(st->ts[i].wait, NMASKS);
+        listed[IAPT_ON_TREAT_LIST] += list_lengths(st->ts[i].wait, NMASKS) + list_lengths(st->ts[i].realloc, NMASKS);
     listed[IAPT_ON_GROUP_LIST] = list_lengths(st->group_wait, nt * IAPT_NSTEPS * (size_t)st->m->maxmod);
     listed[IAPT_ON_CLINICIAN] = st->clin_linked;
     for (int32_t g = 0; g < st->ngroups; g++)
         for (int32_t i = 0; st->groups[g].active && i < st->groups[g].nmembers; i++)
             listed[IAPT_ON_GROUP] += st->groups[g].members[i] != IAPT_NONE;
-    double found[4];
-    for (int s = 0; s < 4; s++)
+    for (int s = 0; s < IAPT_NSTOCKS; s++)
         found[s] = rc->found[s];
     found[IAPT_STAGE_ASSESSMENT] += listed[IAPT_ON_ASSESS_LIST] - rc->on[IAPT_ON_ASSESS_LIST];
     for (int k = IAPT_ON_TREAT_LIST; k < IAPT_NON; k++)
-        found[3] += listed[k] - rc->on[k];
-    for (int s = 0; s < 3; s++)
-        waiting[s] = found[s];
-    *treating = found[3];
+        found[IAPT_STOCK_TREATING] += listed[k] - rc->on[k];
 }

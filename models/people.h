@@ -70,8 +70,11 @@ static inline void iapt_alist_remove(state *st, int32_t *head, int32_t *tail, in
  * The caller has already released lists, bookings and places. */
 void iapt_people_exit(state *st, int32_t p, int dropped);
 
-/* The stock a state counts in: 0..2 waiting at a stage, 3 in treatment,
- * -1 none. */
+/* The stocks a person counts in: waiting at a stage (IAPT_STAGE_*, 0..2),
+ * in treatment, or part-way through a course waiting for reallocation to
+ * a new clinician at step 2 or 3 (IAPT_STOCK_REALLOC + step). */
+enum { IAPT_STOCK_TREATING = 3, IAPT_STOCK_REALLOC = 4, IAPT_NSTOCKS = IAPT_STOCK_REALLOC + IAPT_NSTEPS };
+/* The stock p's state counts in, or -1 for none. */
 int iapt_people_stock(const person *ps);
 
 /* The month-end recount for the conservation check, independent of the
@@ -93,15 +96,16 @@ enum { IAPT_ON_NONE, IAPT_ON_ASSESS_LIST, IAPT_ON_TREAT_LIST, IAPT_ON_GROUP_LIST
        IAPT_ON_GROUP, IAPT_NON };
 typedef struct iapt_recount {
     double records;
-    double on[IAPT_NON];  /* people the records place on each kind of list */
-    double found[4];      /* waiting by stage (0..2), in treatment (3) */
+    double on[IAPT_NON];         /* people the records place on each kind of list */
+    double found[IAPT_NSTOCKS];  /* by stock (iapt_people_stock's numbering) */
 } iapt_recount;
 
 /* Counts person record ps (free records are skipped) into rc, which starts
- * zeroed. */
+ * zeroed. Someone on a treatment list part-way through a course is found
+ * waiting for reallocation at their step. */
 void iapt_recount_person(iapt_recount *rc, const person *ps);
-/* Sets the lists' counts against rc's and gives what was found: waiting by
- * stage and in treatment. */
-void iapt_recount_finish(const state *st, const iapt_recount *rc, double waiting[3], double *treating);
+/* Sets the lists' counts against rc's and gives what was found, by stock
+ * (waiting by stage, in treatment, waiting for reallocation by step). */
+void iapt_recount_finish(const state *st, const iapt_recount *rc, double found[IAPT_NSTOCKS]);
 
 #endif

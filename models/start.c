@@ -131,7 +131,9 @@ static void place_treating_one(state *st, const iapt_treating_cfg *tc)
     ps->resume = gsl_rng_uniform(st->r_start) * sim_dist_mean(&mc->cadence);
     if (step == IAPT_STEP3)
         maybe_had_step2(st, p, tc->had_step2);
-    iapt_flow_wait_for_place(st, p);
+    /* A clinician of the step with a free place takes them; with none,
+     * they wait for reallocation from day one. */
+    iapt_flow_await_reallocation(st, p);
 }
 
 static void place_treating(state *st)

@@ -55,7 +55,8 @@ typedef enum pstate {
     P_FREE,          /* slot unused */
     P_WAIT_ASSESS,   /* on a team's assessment list */
     P_ASSESS_BOOKED, /* assessment booked with a clinician */
-    P_WAIT_TREAT,    /* on a treatment list for a step */
+    P_WAIT_TREAT,    /* on a treatment list for a step; part-way through a course (sessions > 0):
+                        waiting for reallocation to a new clinician (their own left, or none on day one) */
     P_WAIT_GROUP,    /* on a group's list */
     P_BOOKED_FIRST,  /* allocated; first session of this course booked */
     P_IN_TREATMENT,  /* attended at least one session of this course */
@@ -182,10 +183,12 @@ typedef struct group_rec {
     sim_handle ev;
 } group_rec;
 
-/* Per (team, step): waiting lists by requirement mask, free-place lists by
- * clinician capability mask. */
+/* Per (team, step): waiting lists by requirement mask (for a first
+ * session, and for reallocation part-way through a course, offered places
+ * first), free-place lists by clinician capability mask. */
 typedef struct tstep {
     plist wait[NMASKS];
+    plist realloc[NMASKS];
     int32_t fhead[NMASKS], ftail[NMASKS];
 } tstep;
 
@@ -227,7 +230,7 @@ typedef struct state {
     /* random streams, one per stochastic source */
     gsl_rng *r_optin, *r_assess, *r_route, *r_course, *r_dna, *r_drop_wait, *r_drop_treat,
         *r_outcome, *r_cadence, *r_turnover, *r_recruit, *r_training, *r_start, *r_leave, *r_step_up, *r_group, *r_one_session,
-        *r_complex, *r_site, *r_f2f;
+        *r_complex, *r_site, *r_f2f, *r_drop_realloc;
     uint64_t leave_key;    /* keys the leave-week draws (drawn once from r_leave) */
 
     person *p;
@@ -262,8 +265,10 @@ typedef struct state {
     double stock_in, cum_discharged, cum_dropped;
     int32_t waiting[3];    /* by stage */
     int32_t treating;      /* people in treatment */
+    int32_t realloc[IAPT_NSTEPS]; /* part-way through a course, waiting for reallocation, by step */
     int32_t *waiting_pw;   /* by pathway x stage */
     int32_t *treating_pw;  /* by pathway */
+    int32_t *realloc_pw;   /* by pathway */
     double fy_entered;     /* entered treatment since the last 1 April */
 
     month_acc acc;

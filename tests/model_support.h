@@ -70,7 +70,8 @@ static inline double val(const run_result *r, size_t rep, const char *measure, c
 /* People are conserved at every month end of every replication: the
  * starting lists plus referrals, less those discharged and dropped, equal
  * the person records in use and the people found on the lists, stage by
- * stage, which equal the stocks the model keeps. */
+ * stage (waiting, in treatment, waiting for reallocation), which equal the
+ * stocks the model keeps. */
 static inline void check_conservation(const run_result *r)
 {
     static const char *const stage[] = {"stage:assessment", "stage:step2", "stage:step3"};
@@ -79,16 +80,23 @@ static inline void check_conservation(const run_result *r)
         for (int m = 0; m < nm; m++) {
             double in = val(r, rep, "people_in", "all", m), dis = val(r, rep, "discharged_total", "all", m),
                    drop = val(r, rep, "dropped_total", "all", m), wait = val(r, rep, "waiting", "all", m),
-                   treat = val(r, rep, "in_treatment", "all", m);
+                   treat = val(r, rep, "in_treatment", "all", m), realloc = val(r, rep, "waiting_reallocation", "all", m);
             double inside = in - dis - drop, records = val(r, rep, "check_records_in_use", "all", m),
                    rwait = val(r, rep, "check_waiting_recount", "all", m),
-                   rtreat = val(r, rep, "check_in_treatment_recount", "all", m);
+                   rtreat = val(r, rep, "check_in_treatment_recount", "all", m),
+                   rrealloc = val(r, rep, "check_reallocation_recount", "all", m);
             cr_assert_eq(inside, records, "rep %zu month %d: people in %.0f - discharged %.0f - dropped %.0f = %.0f, "
                          "but %.0f person records are in use", rep, m, in, dis, drop, inside, records);
-            cr_assert_eq(inside, rwait + rtreat, "rep %zu month %d: %.0f inside, but %.0f waiting + %.0f in "
-                         "treatment found on the lists", rep, m, inside, rwait, rtreat);
+            cr_assert_eq(inside, rwait + rtreat + rrealloc, "rep %zu month %d: %.0f inside, but %.0f waiting + %.0f in "
+                         "treatment + %.0f waiting for reallocation found on the lists", rep, m, inside, rwait, rtreat,
+                         rrealloc);
             cr_assert_eq(rtreat, treat, "rep %zu month %d: in treatment kept %.0f, recounted %.0f", rep, m, treat,
                          rtreat);
+            cr_assert_eq(rrealloc, realloc, "rep %zu month %d: waiting for reallocation kept %.0f, recounted %.0f", rep,
+                         m, realloc, rrealloc);
+            cr_assert_eq(realloc, val(r, rep, "waiting_reallocation", "step:2", m) +
+                                      val(r, rep, "waiting_reallocation", "step:3", m),
+                         "rep %zu month %d: waiting for reallocation by step", rep, m);
             cr_assert_eq(rwait, wait, "rep %zu month %d: waiting kept %.0f, recounted %.0f", rep, m, wait, rwait);
             double stages = 0;
             for (int s = 0; s < 3; s++) {

@@ -622,6 +622,35 @@ Test(flow, discharged_after_the_first_session, .timeout = 60)
     run_free(&r);
 }
 
+/* ---- reallocation ------------------------------------------------------------------ */
+
+/* People part-way through a course whose clinician leaves wait for
+ * reallocation, counted apart from those in treatment, and take free
+ * places before people waiting for a first session (reallocation.yaml). */
+Test(flow, reallocation_part_way_through_a_course_comes_first)
+{
+    run_result r;
+    run_scenario(&r, FLOW("reallocation.yaml"), 0, 1);
+    check_conservation(&r);
+    cr_assert_eq(total(&r, "seconded", "grade:pwp"), 1);
+    for (int m = 0; m < 5; m++) {
+        cr_assert_eq(val(&r, 0, "waiting_reallocation", "all", m), 0, "month %d", m);
+        cr_assert_eq(val(&r, 0, "in_treatment", "all", m), 10, "month %d", m);
+    }
+    cr_assert_eq(val(&r, 0, "waiting_reallocation", "step:2", 5), 5, "September: the secondee's 5");
+    cr_assert_eq(val(&r, 0, "in_treatment", "all", 5), 5, "September: the other PWP's 5");
+    cr_assert_eq(val(&r, 0, "waiting", "stage:step2", 5), 5);
+    cr_assert_eq(val(&r, 0, "waiting_reallocation", "all", 6), 0, "October: reallocated");
+    cr_assert_eq(val(&r, 0, "waiting", "stage:step2", 6), 5, "October: the new people still wait");
+    for (int m = 0; m < 7; m++)
+        cr_assert_eq(val(&r, 0, "entered_treatment", "all", m), 0, "month %d: nobody new before November", m);
+    cr_assert_eq(total(&r, "entered_treatment", "all"), 5);
+    cr_assert_eq(total(&r, "finished_courses", "all"), 10);
+    cr_assert_eq(val(&r, 0, "in_treatment", "all", r.m->layout.nmonths - 1), 5, "the new 5, part-way through");
+    cr_assert_eq(total(&r, "dropouts", "all"), 0);
+    run_free(&r);
+}
+
 /* ---- LTC top-up rule ------------------------------------------------------------------ */
 
 Test(flow, ltc_people_only_with_top_up_trained_clinicians)

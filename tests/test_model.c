@@ -84,28 +84,53 @@ Test(model, zero_demand, .timeout = 60)
     run_free(&r);
 }
 
+/* Survival to day t of someone waiting from day 0 at the default
+ * scenario's drop-out hazard: 0.5% a week to 6 weeks, 1.5% to 18 weeks,
+ * 3% after. */
+static double default_survival(double t)
+{
+    double h = 0.005 / 7 * fmin(t, 42) + 0.015 / 7 * fmax(0, fmin(t, 126) - 42) + 0.03 / 7 * fmax(0, t - 126);
+    return exp(-h);
+}
+
 Test(model, zero_staff, .timeout = 60)
 {
     run_result r;
-    run_scenario(&r, DATA("tests/data/model/zero_staff.yaml"), 2, 2);
+    run_scenario(&r, DATA("tests/data/model/zero_staff.yaml"), 4, 2);
     check_conservation(&r);
     int nm = r.m->layout.nmonths;
+    double left = 0;
     for (size_t rep = 0; rep < r.nrep; rep++) {
-        double referred = 0, dropped = 0, out = 0;
+        double referred = 0, dropped = 0, out = 0, realloc_dropped = 0;
         for (int m = 0; m < nm; m++) {
             cr_assert_eq(val(&r, rep, "entered_treatment", "all", m), 0, "nobody can be treated");
             cr_assert_eq(val(&r, rep, "assessed", "all", m), 0, "nobody can be assessed");
+            cr_assert_eq(val(&r, rep, "in_treatment", "all", m), 0, "month %d: nobody has a clinician", m);
             referred += val(&r, rep, "referrals", "all", m);
             dropped += val(&r, rep, "dropouts", "stage:waiting_assessment", m);
-            cr_assert_eq(val(&r, rep, "dropouts", "all", m), val(&r, rep, "dropouts", "stage:waiting_assessment", m),
-                         "with nobody assessed, every drop-out is while waiting for assessment");
+            realloc_dropped += val(&r, rep, "dropouts", "stage:waiting_reallocation", m);
+            cr_assert_eq(val(&r, rep, "dropouts", "all", m),
+                         val(&r, rep, "dropouts", "stage:waiting_assessment", m) +
+                             val(&r, rep, "dropouts", "stage:waiting_reallocation", m),
+                         "with nobody assessed, every drop-out is while waiting for assessment or reallocation");
             out += val(&r, rep, "not_opted_in", "all", m);
+            /* The day-one caseload waits for reallocation or has dropped out. */
+            cr_assert_eq(val(&r, rep, "waiting_reallocation", "all", m), 600 - realloc_dropped, "month %d", m);
         }
         /* Everyone who opted in is still waiting for assessment or dropped out. */
         cr_assert_eq(val(&r, rep, "waiting", "stage:assessment", nm - 1), referred - out - dropped);
         cr_assert_gt(dropped, 0, "long waits lead to drop-out");
         cr_assert_eq(val(&r, rep, "wte_qualified", "all", nm - 1), 0);
+        left += val(&r, rep, "waiting_reallocation", "all", nm - 1);
     }
+    /* Each of the 600 x 4 people still waits on 31 March 2027 (365 days in)
+     * with probability default_survival(365) = 0.291, independently: the
+     * count must lie within 3.29 binomial standard deviations (99.9%). */
+    double n = 600.0 * (double)r.nrep, p = default_survival(365), sd = sqrt(n * p * (1 - p));
+    fprintf(stderr, "waiting for reallocation at the end: %.0f of %.0f, expected %.1f +- %.1f\n", left, n, n * p,
+            3.29 * sd);
+    cr_assert(fabs(left - n * p) <= 3.29 * sd, "%.0f of %.0f still waiting for reallocation, expected %.1f +- %.1f", left,
+              n, n * p, 3.29 * sd);
     run_free(&r);
 }
 
