@@ -158,6 +158,11 @@ void iapt_staff_set_caps(state *st, int32_t c, uint8_t caps)
     cl->caps = caps;
     cl->active = active;
     iapt_staff_recap(st, c);
+    /* A new capability (LTC skill, complex cases on qualifying) makes
+     * waiting people eligible for the free places c already had. */
+    for (int32_t k = cl->mem0; k < cl->mem0 + cl->nmem; k++)
+        if (st->mem[k].load < st->mem[k].cap)
+            iapt_flow_offer_place(st, k);
 }
 
 void iapt_staff_recap(state *st, int32_t c)

@@ -61,7 +61,8 @@ int32_t iapt_staff_add(state *st, const iapt_staff_spec *spec);
  * lists in step, and offers new free places to waiting people. */
 void iapt_staff_recap(state *st, int32_t c);
 
-/* Changes c's capability bits, keeping the free lists keyed correctly. */
+/* Changes c's capability bits, keeping the free lists keyed correctly, and
+ * offers c's free places to the people the change makes eligible. */
 void iapt_staff_set_caps(state *st, int32_t c, uint8_t caps);
 
 /* Which steps a grade treats at: bit s set for step s. */
