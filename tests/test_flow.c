@@ -622,6 +622,89 @@ Test(flow, discharged_after_the_first_session, .timeout = 60)
     run_free(&r);
 }
 
+/* ---- the measures planners read, on known answers ------------------------------------ */
+
+/* Asserts measure/group in month m equals `want` (NAN: undefined). */
+static void expect_value(const run_result *r, const char *measure, const char *group, int m, double want)
+{
+    double got = val(r, 0, measure, group, m);
+    if (isnan(want))
+        cr_assert(isnan(got), "%s %s month %d: %g, expected undefined", measure, group, m, got);
+    else
+        cr_assert(fabs(got - want) <= 1e-9 * fmax(1, fabs(want)), "%s %s month %d: %.12g, expected %.12g", measure,
+                  group, m, got, want);
+}
+
+/* measures.yaml works each value out by hand (its comment). The May waits
+ * also check that a clinician gaining the LTC skill takes the LTC people
+ * waiting at once (they waited for another place to free before). */
+Test(flow, waits_access_step_up_hidden_wait_and_diary_use_on_known_answers)
+{
+    run_result r;
+    run_scenario(&r, FLOW("measures.yaml"), 0, 1);
+    check_conservation(&r);
+    /* April: 10 enter with waits 11 x 4, 42 x 3, 43 x 2, 131 */
+    expect_value(&r, "entered_treatment", "all", 0, 10);
+    expect_value(&r, "within_6_weeks", "all", 0, 70);
+    expect_value(&r, "within_18_weeks", "all", 0, 90);
+    expect_value(&r, "wait_mean", "all", 0, 38.7);
+    expect_value(&r, "wait_median", "all", 0, 42);
+    expect_value(&r, "wait_p90", "all", 0, 43 + 0.1 * (131 - 43));
+    expect_value(&r, "within_6_weeks", "pathway:late", 0, 100);
+    expect_value(&r, "within_6_weeks", "pathway:later", 0, 0);
+    expect_value(&r, "within_18_weeks", "pathway:long", 0, 0);
+    expect_value(&r, "wait_p90", "pathway:core", 0, 11);
+    expect_value(&r, "hidden_wait_median", "all", 0, 7);
+    expect_value(&r, "hidden_wait_mean", "all", 0, 7.7);
+    expect_value(&r, "access_annualised", "all", 0, 100 * 10 * 365.25 / 30 / 10000);
+    expect_value(&r, "access_fy", "all", 0, 0.1);
+    expect_value(&r, "step_up_share", "all", 0, 100.0 * 3 / 9);
+    expect_value(&r, "diary_utilisation", "grade:pwp", 0, 100.0 * 540 / (20 * 22 * 264));
+    expect_value(&r, "diary_utilisation", "grade:hit", 0, 100.0 * 90 / (20 * 22 * 264));
+    expect_value(&r, "diary_utilisation", "all", 0, 100.0 * (540 + 90) / (40 * 22 * 264));
+    /* May: the 2 LTC people, 40 days */
+    expect_value(&r, "entered_treatment", "all", 1, 2);
+    expect_value(&r, "within_6_weeks", "all", 1, 100);
+    expect_value(&r, "wait_median", "all", 1, 40);
+    expect_value(&r, "wait_p90", "all", 1, 40);
+    expect_value(&r, "hidden_wait_median", "all", 1, 14);
+    expect_value(&r, "access_annualised", "all", 1, 100 * 2 * 365.25 / 31 / 10000);
+    expect_value(&r, "access_fy", "all", 1, 0.12);
+    expect_value(&r, "step_up_share", "all", 1, NAN);
+    expect_value(&r, "diary_utilisation", "grade:pwp", 1, 0);
+    /* nobody enters later: undefined waits, the year's access carried to
+     * March, and a new financial year from April 2027 */
+    for (int m = 2; m < r.m->layout.nmonths; m++) {
+        expect_value(&r, "within_6_weeks", "all", m, NAN);
+        expect_value(&r, "wait_p90", "all", m, NAN);
+        expect_value(&r, "access_annualised", "all", m, 0);
+        expect_value(&r, "access_fy", "all", m, m < 12 ? 0.12 : 0);
+    }
+    run_free(&r);
+}
+
+/* A pathway's course_factor lengthens one-to-one courses and its
+ * session_factor lengthens sessions (factors.yaml): 60 sessions and 30
+ * hours of PWP time, against 40 and 10 with both at 100%. */
+Test(flow, course_and_session_factors_scale_courses_and_minutes)
+{
+    const char *files[] = {FLOW("factors.yaml"), FLOW("factors_none.yaml")};
+    const double sessions[] = {60, 40}, hours[] = {30, 10};
+    for (int f = 0; f < 2; f++) {
+        run_result r;
+        run_scenario(&r, files[f], 0, 1);
+        double h = 0;
+        for (int m = 0; m < r.m->layout.nmonths; m++) {
+            sim_date from = sim_date_add_months(r.sc.run.start, m), to = sim_date_add_months(from, 1);
+            h += val(&r, 0, "clinical_hours_per_wte", "grade:pwp", m) * 20 * (double)(to - from) / 7;
+        }
+        cr_assert_eq(total(&r, "appointments", "all"), sessions[f], "%s", files[f]);
+        cr_assert_eq(total(&r, "finished_courses", "all"), 10, "%s", files[f]);
+        cr_assert_float_eq(h, hours[f], 1e-9, "%s: %g hours of PWP time", files[f], h);
+        run_free(&r);
+    }
+}
+
 /* ---- reallocation ------------------------------------------------------------------ */
 
 /* People part-way through a course whose clinician leaves wait for

@@ -16,7 +16,12 @@
  *    must lie in the 99.9% Student-t interval of the replication means (a
  *    correct model fails with probability 0.001; seeds are fixed). Waits are
  *    whole days (date differences), unbiased for the continuous wait because
- *    referral times are uniform within their days.
+ *    referral times are uniform within their days;
+ *  - reduced to a single clinician whose diary holds one session a day
+ *    (tests/data/model/diary.yaml), the mean wait must match the slotted
+ *    queue's 2.0 days and the diary be 80% used, each theory value inside
+ *    the 99.9% interval, and that interval no wider than +-5% of the theory
+ *    (so a noisy run cannot pass by being vague).
  */
 #include <math.h>
 #include <string.h>
@@ -136,8 +141,11 @@ Test(model, zero_staff, .timeout = 60)
 
 
 /* Mean wait to first treatment of each replication over the months after
- * warm-up, weighted by people entering treatment; checked against theory. */
-static void check_wait(const run_result *r, int warm_months, double theory)
+ * warm-up, weighted by people entering treatment (a plain mean of monthly
+ * means would be biased low: busy months have longer waits); checked
+ * against theory. With max_rel > 0 the interval's half-width must also be
+ * at most max_rel x theory. */
+static void check_wait_within(const run_result *r, int warm_months, double theory, double max_rel)
 {
     double *w = malloc(r->nrep * sizeof *w);
     for (size_t rep = 0; rep < r->nrep; rep++) {
@@ -153,7 +161,15 @@ static void check_wait(const run_result *r, int warm_months, double theory)
     fprintf(stderr, "mean wait %.3f, 99.9%% CI [%.3f, %.3f], theory %.3f\n", c.mean, c.lo, c.hi, theory);
     cr_assert(c.lo <= theory && theory <= c.hi, "mean wait: theory %.3f outside 99.9%% CI [%.3f, %.3f]", theory, c.lo,
               c.hi);
+    if (max_rel > 0)
+        cr_assert_leq((c.hi - c.lo) / 2, max_rel * theory, "mean wait: 99.9%% CI [%.3f, %.3f] wider than +-%.0f%% of %.3f",
+                      c.lo, c.hi, 100 * max_rel, theory);
     free(w);
+}
+
+static void check_wait(const run_result *r, int warm_months, double theory)
+{
+    check_wait_within(r, warm_months, theory, 0);
 }
 
 Test(model, reduces_to_mm3, .timeout = 300)
@@ -162,6 +178,32 @@ Test(model, reduces_to_mm3, .timeout = 300)
     run_scenario(&r, DATA("tests/data/model/mmc.yaml"), 0, 2);
     double lambda = 0.24, mu = 0.1, wq = erlang_c(3, lambda / mu) / (3 * mu - lambda);
     check_wait(&r, 24, wq + 1.0);
+    run_free(&r);
+}
+
+/* One clinician, one 60-minute session a day, Poisson referrals at 0.8 a
+ * day (diary.yaml works out the theory): mean wait 0.8^2 / (2 x 0.2) +
+ * 0.8 / 2 = 2.0 days, diary 80% used (its months' mean after warm-up, each
+ * replication's a mean of 336 months, so the t interval applies). */
+Test(model, diary_bound_queue, .timeout = 300)
+{
+    run_result r;
+    run_scenario(&r, DATA("tests/data/model/diary.yaml"), 0, 2);
+    cr_assert_eq(val(&r, 0, "overbooked", "all", 12), 0);
+    check_wait_within(&r, 24, 0.8 * 0.8 / (2 * 0.2) + 0.8 / 2, 0.05);
+    double *u = malloc(r.nrep * sizeof *u);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        double sum = 0;
+        int n = 0;
+        for (int m = 24; m < r.m->layout.nmonths; m++, n++)
+            sum += val(&r, rep, "diary_utilisation", "all", m);
+        u[rep] = sum / n;
+    }
+    sim_ci c = sim_ci_column(u, r.nrep, 1, 0, 0.999);
+    fprintf(stderr, "diary use %.3f%%, 99.9%% CI [%.3f, %.3f], theory 80%%\n", c.mean, c.lo, c.hi);
+    cr_assert(c.lo <= 80 && 80 <= c.hi, "diary use: 80%% outside 99.9%% CI [%.3f, %.3f]", c.lo, c.hi);
+    cr_assert_leq((c.hi - c.lo) / 2, 0.05 * 80);
+    free(u);
     run_free(&r);
 }
 

@@ -80,6 +80,20 @@ Test(rooms, one_room_sets_the_sessions_held_each_week)
     run_free(&r);
 }
 
+/* Every series of b is the same in a, bit for bit. */
+static void same_bits(const run_result *a, const run_result *b)
+{
+    const iapt_layout *lb = &b->m->layout;
+    for (size_t s = 0; s < lb->nseries; s++) {
+        const char *name = iapt_measure_catalogue[lb->series[s].measure].name;
+        for (int m = 0; m < lb->nmonths; m++) {
+            double x = val(a, 0, name, lb->series[s].group, m), y = val(b, 0, name, lb->series[s].group, m);
+            cr_assert(memcmp(&x, &y, sizeof x) == 0, "%s/%s month %d: %.17g and %.17g", name, lb->series[s].group, m,
+                      x, y);
+        }
+    }
+}
+
 /* Remote courses need no room: everything the no-site twin reports is the
  * same bit for bit, and the sessions are not held back. */
 Test(rooms, remote_courses_are_unaffected)
@@ -87,16 +101,8 @@ Test(rooms, remote_courses_are_unaffected)
     run_result a, b;
     run_scenario(&a, ROOMS("remote.yaml"), 0, 1);
     run_scenario(&b, ROOMS("no_sites.yaml"), 0, 1);
-    const iapt_layout *lb = &b.m->layout;
-    cr_assert_eq(iapt_series_find(lb, "room_hours_booked", "all"), -1, "no room series without sites");
-    for (size_t s = 0; s < lb->nseries; s++) {
-        const char *name = iapt_measure_catalogue[lb->series[s].measure].name;
-        for (int m = 0; m < lb->nmonths; m++) {
-            double x = val(&a, 0, name, lb->series[s].group, m), y = val(&b, 0, name, lb->series[s].group, m);
-            cr_assert(memcmp(&x, &y, sizeof x) == 0, "%s/%s month %d: %.17g with a site, %.17g without", name,
-                      lb->series[s].group, m, x, y);
-        }
-    }
+    cr_assert_eq(iapt_series_find(&b.m->layout, "room_hours_booked", "all"), -1, "no room series without sites");
+    same_bits(&a, &b);
     cr_assert_eq(total(&a, 0, "appointments", "all"), 160);
     cr_assert_eq(total(&a, 0, "appointments_remote", "all"), 160);
     cr_assert_eq(total(&a, 0, "appointments_face_to_face", "all"), 0);
@@ -104,6 +110,28 @@ Test(rooms, remote_courses_are_unaffected)
     cr_assert_eq(total(&a, 0, "room_delayed", "all"), 0);
     run_free(&a);
     run_free(&b);
+}
+
+/* A modality's kind sets where its courses are held unless it says: a
+ * one-to-one course is face to face (by_kind.yaml runs as one_room.yaml,
+ * which says 100%), a digital one remote (digital.yaml runs as remote.yaml,
+ * which says 0%): its 160 sessions need no room. */
+Test(rooms, digital_courses_are_remote_by_default)
+{
+    run_result ind, f2f, dig, rem;
+    run_scenario(&ind, ROOMS("by_kind.yaml"), 0, 1);
+    run_scenario(&f2f, ROOMS("one_room.yaml"), 0, 1);
+    run_scenario(&dig, ROOMS("digital.yaml"), 0, 1);
+    run_scenario(&rem, ROOMS("remote.yaml"), 0, 1);
+    same_bits(&ind, &f2f);
+    same_bits(&dig, &rem);
+    cr_assert_eq(total(&ind, 0, "room_hours_booked", "all"), 156);
+    cr_assert_eq(total(&dig, 0, "appointments_remote", "all"), 160);
+    cr_assert_eq(total(&dig, 0, "room_hours_booked", "all"), 0);
+    run_free(&ind);
+    run_free(&f2f);
+    run_free(&dig);
+    run_free(&rem);
 }
 
 /* A room secured from 1 July: nothing face to face before it, whether the
