@@ -753,11 +753,14 @@ void iapt_flow_end_course(state *st, int32_t p, int how, uint8_t clin_caps)
     }
     if (!moved) {
         if (how == END_DROPOUT || how == END_DROPOUT_REALLOC) {
-            /* First to second treatment appointment of the episode (the
-             * national measure), not of each course. */
+            /* As the drop-out was drawn (iapt_flow_after_session): after
+             * a course's first session at dropout_first_to_second, apart
+             * for the referral's first session (the national first to
+             * second measure) and a later course's; else per session. */
             int stage = how == END_DROPOUT_REALLOC ? DROP_WAIT_REALLOC
+                        : ps->sessions > 1         ? DROP_LATER
                         : ps->total_sessions <= 1  ? DROP_FIRST_SECOND
-                                                   : DROP_LATER;
+                                                   : DROP_FIRST_SECOND_STEPPED;
             iapt_rec(st, M_DROPOUTS, G_ALL, 0, 1);
             iapt_rec(st, M_DROPOUTS, G_DROPSTAGE, stage, 1);
         }

@@ -60,10 +60,14 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                        "discharged after the referral's first treatment session (discharged_after_first), by "
                        "the step of that session"},
     [M_DROPOUTS] = {"dropouts", "people", GA | G_DROPSTAGE,
-                    "drop-outs: while waiting for assessment, for step 2 or for step 3 (a first session at "
-                    "the step), between the first and second treatment session of the referral, later in "
-                    "treatment, and while waiting for reallocation to a new clinician part-way through a "
-                    "course"},
+                    "drop-outs by stage: waiting_assessment, waiting_step2, waiting_step3 (waiting for a first "
+                    "session at the step); after the first session of a course, where the step's "
+                    "dropout_first_to_second applies (each course's): first_to_second when it was the referral's "
+                    "first treatment session (the national first-to-second measure), "
+                    "first_to_second_after_step_up when it was the first session of a step 3 course after step 2 "
+                    "(stepped up, or had_step2 on day one); in_treatment after a later session "
+                    "(dropout_per_session); waiting_reallocation (part-way through a course, for a new "
+                    "clinician)"},
     [M_FINISHED] = {"finished_courses", "people", GP | G_STEP,
                     "discharged after at least 2 treatment sessions (by step of the last course)"},
     [M_FINISHED_CASES] = {"finished_courses_cases", "people", GP | G_STEP,
@@ -256,8 +260,9 @@ static int months_of_run(const iapt_scenario *sc, sim_date *first)
 static void group_label(const iapt_scenario *sc, const iapt_layout *l, unsigned k, int i, char *buf, size_t n)
 {
     static const char *const stages[] = {"assessment", "step2", "step3"};
-    static const char *const drops[] = {"waiting_assessment", "waiting_step2", "waiting_step3", "first_to_second",
-                                        "in_treatment", "waiting_reallocation"};
+    static const char *const drops[] = {"waiting_assessment", "waiting_step2",  "waiting_step3",
+                                        "first_to_second",    "first_to_second_after_step_up",
+                                        "in_treatment",       "waiting_reallocation"};
     static const char *const routes[] = {"step2", "step3", "step2_then_3", "signposted"};
     const conf_list *pw = &sc->pathways, *gr = &sc->workforce.grades, *tm = &sc->workforce.teams;
     int ng = (int)gr->n;

@@ -138,11 +138,12 @@ enum {
 };
 
 /* Drop-out stages for G_DROPSTAGE: waiting at each stage (in the order of
- * iapt_stage), between the first and second treatment session of the
- * referral, later in treatment, waiting for reallocation part-way through
- * a course. */
-enum { DROP_WAIT_ASSESSMENT, DROP_WAIT_STEP2, DROP_WAIT_STEP3, DROP_FIRST_SECOND, DROP_LATER, DROP_WAIT_REALLOC,
-       NDROPSTAGES };
+ * iapt_stage); between the first and second session of a course: the
+ * referral's first (the national measure) or a later one (after step-up),
+ * as dropout_first_to_second applies to each course; later in a course;
+ * waiting for reallocation part-way through a course. */
+enum { DROP_WAIT_ASSESSMENT, DROP_WAIT_STEP2, DROP_WAIT_STEP3, DROP_FIRST_SECOND, DROP_FIRST_SECOND_STEPPED,
+       DROP_LATER, DROP_WAIT_REALLOC, NDROPSTAGES };
 
 /* Routes for G_ROUTE. */
 enum { ROUTE_STEP2, ROUTE_STEP3, ROUTE_STEP2_THEN_3, ROUTE_SIGNPOSTED, NROUTES };

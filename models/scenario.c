@@ -567,7 +567,9 @@ static const conf_field step_fields[] = {
     REFLIST(iapt_step_cfg, "grades", grades, "workforce.grades", "[]", "[pwp]", "grades that treat at this step"),
     LIST(iapt_step_cfg, "modalities", modalities, modality_schema, REQ | CONF_F_NONEMPTY, "ways of delivering the step"),
     PCT(iapt_step_cfg, "dropout_first_to_second", dropout_first, "10%", "12%",
-        "drop-out between first and second session (about 100,000 a year nationally: domain brief s.4)"),
+        "drop-out between the first and second session of each course at the step (a stepped-up person's step 3 "
+        "course too: dropouts stage:first_to_second_after_step_up; the referral's first: stage:first_to_second, "
+        "about 100,000 a year nationally: domain brief s.4)"),
     PCT(iapt_step_cfg, "dropout_per_session", dropout_later, "3%", "4%",
         "drop-out after each later session (assumption)"),
     PCT(iapt_step_cfg, "discharged_after_first", discharged_after_first, "0%", "30%",

@@ -573,6 +573,23 @@ Test(flow, not_recovered_planned_for_step3_are_all_stepped_up)
     run_free(&r);
 }
 
+/* dropout_first_to_second applies to each course, and its drop-outs are
+ * reported by whose first session it followed (stepup_dropout.yaml). */
+Test(flow, drop_out_after_a_stepped_up_course_s_first_session)
+{
+    run_result r;
+    run_scenario(&r, FLOW("stepup_dropout.yaml"), 0, 1);
+    double n = total(&r, "referrals", "all");
+    cr_assert_gt(n, 400);
+    cr_assert_eq(total(&r, "stepped_up", "all"), n);
+    cr_assert_eq(total(&r, "dropouts", "stage:first_to_second_after_step_up"), n);
+    cr_assert_eq(total(&r, "dropouts", "stage:first_to_second"), 0, "the referral's first session was at step 2");
+    cr_assert_eq(total(&r, "dropouts", "stage:in_treatment"), 0);
+    cr_assert_eq(total(&r, "dropouts", "all"), n);
+    cr_assert_eq(total(&r, "finished_courses", "step:3"), n, "5 sessions in the referral");
+    run_free(&r);
+}
+
 Test(flow, step_up_share_of_those_not_recovered, .timeout = 60)
 {
     run_result r;
