@@ -495,7 +495,12 @@ static double value(const iapt_results *r, size_t rep, long s, int m)
     return r->x[rep * iapt_model_nout(r->m) + (size_t)s * (size_t)nmonths(r) + (size_t)m];
 }
 
-typedef enum agg { SUM, LAST, WEIGHTED, RATIO, MAX } agg;
+/* How a row sums a year's months: their total, the last month's value,
+ * the monthly values weighted by a count measure, a ratio of two totals,
+ * the largest, the mean of the months with a value (month-end stocks),
+ * or the monthly rates weighted by the days simulated in each month
+ * (annualised rates). */
+typedef enum agg { SUM, LAST, WEIGHTED, RATIO, MAX, MEAN, DAYS } agg;
 
 typedef struct row {
     const char *label;
@@ -507,7 +512,20 @@ typedef struct row {
     int dec;
     const char *name;  /* the measure column of years.csv */
     double cap;        /* RATIO: top of the range (100: a share of a whole in %), 0: none; others: the measure's */
+    const char *group; /* the row's own group (NULL: the group the row is added for) */
 } row;
+
+/* Days of month m that the run simulates. */
+static double month_days(const iapt_results *r, int m)
+{
+    const iapt_scenario *sc = r->m->sc;
+    sim_date from = sim_date_add_months(r->m->layout.first_month, m), to = sim_date_add_months(from, 1);
+    if (from < sc->run.start)
+        from = sc->run.start;
+    if (to > sc->run.end + 1)
+        to = sc->run.end + 1;
+    return (double)(to - from);
+}
 
 /* The year's value of a row in one replication, from series s (its
  * measure for its group) and sw (the weight or denominator, for the same
@@ -534,6 +552,14 @@ static double year_value(const iapt_results *r, size_t rep, const row *w, long s
             num += v;
             den += value(r, rep, sw, m);
             break;
+        case MEAN:
+            if (!isnan(v))
+                num += v, den += 1;
+            break;
+        case DAYS:
+            if (!isnan(v))
+                num += v * month_days(r, m), den += month_days(r, m);
+            break;
         }
     }
     if (w->how == RATIO)
@@ -542,70 +568,109 @@ static double year_value(const iapt_results *r, size_t rep, const row *w, long s
 }
 
 static const row year_rows[] = {
-    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0, "referrals", 0},
-    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0},
-    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1, "access_fy", 0},
-    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0},
-    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1, "within_18_weeks", 0},
-    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "wait_mean", 0},
-    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0, "waiting_year_end", 0},
-    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0, "finished_courses", 0},
-    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1, "recovery_rate", 0},
+    {"referrals", M_REFERRALS, SUM, 0, 0, -1, 0, "referrals", 0, NULL},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0, NULL},
+    {"access (% of prevalence)", M_ACCESS_FY, LAST, 0, 0, -2, 1, "access_fy", 0, NULL},
+    {"access, annualised (%)", M_ACCESS_ANNUALISED, DAYS, 0, 0, -6, 1, "access_annualised", 0, NULL},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0, NULL},
+    {"within 18 weeks (%)", M_WITHIN_18W, WEIGHTED, M_ENTERED, 0, -4, 1, "within_18_weeks", 0, NULL},
+    {"mean wait to first treatment (days)", M_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "wait_mean", 0, NULL},
+    {"waiting list at year end", M_WAITING, LAST, 0, 0, -1, 0, "waiting_year_end", 0, NULL},
+    {"waiting for reallocation at year end", M_WAITING_REALLOC, LAST, 0, 0, -1, 0, "waiting_reallocation_year_end",
+     0, NULL},
+    {"finished courses", M_FINISHED, SUM, 0, 0, -1, 0, "finished_courses", 0, NULL},
+    {"recovery (%)", M_RECOVERY, WEIGHTED, M_FINISHED_CASES, 0, -5, 1, "recovery_rate", 0, NULL},
     {"reliable improvement (%)", M_RELIABLE_IMPROVEMENT, WEIGHTED, M_FINISHED, 0, -1, 1, "reliable_improvement_rate",
-     0},
+     0, NULL},
     {"finished courses per person treated (%)", M_FINISHED, RATIO, M_TREATED_EXITS, 100, -1, 1,
-     "finished_per_person_treated", 100},
-    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_only", 0},
-    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_and_hi", 0},
-    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_hi_only", 0},
-    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1, "dna_rate", 100},
-    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0},
-    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end", 0},
-    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end", 0},
-    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end", 0},
-    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0, "staff_cost", 0},
-    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0, "cost_per_finished_course", 0},
-    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0, "cost_per_entered_treatment", 0},
+     "finished_per_person_treated", 100, NULL},
+    {"finished: low intensity only (%)", M_SPLIT_LI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_only", 0, NULL},
+    {"finished: low then high (%)", M_SPLIT_LI_HI, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_li_and_hi", 0, NULL},
+    {"finished: high intensity only (%)", M_SPLIT_HI_ONLY, WEIGHTED, M_FINISHED, 0, -1, 1, "treated_hi_only", 0, NULL},
+    {"DNA rate (%)", M_DNAS, RATIO, M_APPOINTMENTS, 100, -1, 1, "dna_rate", 100, NULL},
+    {"missed appointments (DNAs)", M_DNAS, SUM, 0, 0, -1, 0, "dnas", 0, NULL},
+    {"discharged after missed appointments", M_DNA_DISCHARGED, SUM, 0, 0, -1, 0, "dna_discharges", 0, NULL},
+    {"drop-outs", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, NULL},
+    {"  waiting for assessment", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:waiting_assessment"},
+    {"  waiting for step 2", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:waiting_step2"},
+    {"  waiting for step 3", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:waiting_step3"},
+    {"  first to second session", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:first_to_second"},
+    {"  first to second, after step-up", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0,
+     "stage:first_to_second_after_step_up"},
+    {"  later in treatment", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:in_treatment"},
+    {"  waiting for reallocation", M_DROPOUTS, SUM, 0, 0, -1, 0, "dropouts", 0, "stage:waiting_reallocation"},
+    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end", 0, NULL},
+    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end", 0, NULL},
+    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end", 0, NULL},
+    {"staff cost (GBP thousands)", M_STAFF_COST, SUM, 0, 0.001, -1, 0, "staff_cost", 0, NULL},
+    {"staff cost / finished course (GBP)", M_STAFF_COST, RATIO, M_FINISHED, 1, -1, 0, "cost_per_finished_course", 0,
+     NULL},
+    {"staff cost / entered treatment (GBP)", M_STAFF_COST, RATIO, M_ENTERED, 1, -1, 0, "cost_per_entered_treatment",
+     0, NULL},
+};
+
+/* Rows in years.csv only (the summary shows them by month): step-up, the
+ * tail of the wait and the hidden wait of the financial year (from the
+ * model's counts since 1 April, so exact quantiles of the year, not means
+ * of monthly ones), and utilisation (diaries: hours booked / available;
+ * caseloads: the mean of the month ends), for the service and by grade
+ * (util_rows). */
+static const row csv_rows[] = {
+    {"step-up (% of step 2 completions)", M_STEPPED_UP, RATIO, M_STEP2_COMPLETED, 100, -1, 1, "step_up_share", 100,
+     NULL},
+    {"wait p90 (days)", M_WAIT_P90_FY, LAST, 0, 0, -1, 1, "wait_p90", 0, NULL},
+    {"hidden wait median (days)", M_HIDDEN_MEDIAN_FY, LAST, 0, 0, -1, 1, "hidden_wait_median", 0, NULL},
+    {"hidden wait mean (days)", M_HIDDEN_MEAN_FY, LAST, 0, 0, -1, 1, "hidden_wait_mean", 0, NULL},
+};
+static const row util_rows[] = {
+    {"diary utilisation (%)", M_DIARY_HOURS_BOOKED, RATIO, M_DIARY_HOURS_AVAILABLE, 100, -1, 1, "diary_utilisation",
+     0, NULL},
+    {"caseload utilisation (%), mean of month ends", M_CASELOAD_UTIL, MEAN, 0, 0, -1, 1, "caseload_utilisation", 0,
+     NULL},
 };
 
 /* Each pathway's own rows, when there is more than one (label after the
  * pathway's name; group "pathway:NAME", or "pathway:NAME/step:3"). */
 static const row pathway_rows[] = {
-    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0},
-    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0},
-    {"step 3 mean wait (days)", M_STEP_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "step_wait_mean", 0},
+    {"entered treatment", M_ENTERED, SUM, 0, 0, -1, 0, "entered_treatment", 0, NULL},
+    {"within 6 weeks (%)", M_WITHIN_6W, WEIGHTED, M_ENTERED, 0, -3, 1, "within_6_weeks", 0, NULL},
+    {"step 3 mean wait (days)", M_STEP_WAIT_MEAN, WEIGHTED, M_ENTERED, 0, -1, 1, "step_wait_mean", 0, NULL},
 };
 
 /* Staff flows per financial year (the workforce section of the summary). */
 static const row workforce_rows[] = {
-    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1, "starters", 0},
-    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1, "recruits_withdrawn", 0},
-    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1, "leavers", 0},
-    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1, "seconded", 0},
-    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1, "transfers_in", 0},
-    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1, "trainees_started", 0},
-    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1, "trainees_qualified", 0},
-    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1, "trainees_left_attrition", 0},
-    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1, "trainees_left_not_retained", 0},
-    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1, "trainees_left_no_post", 0},
-    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1, "frozen_vacancies_wte_year_end", 0},
+    {"recruits starting", M_STARTERS, SUM, 0, 0, -1, 1, "starters", 0, NULL},
+    {"recruits withdrawn (post cut/frozen)", M_RECRUITS_WITHDRAWN, SUM, 0, 0, -1, 1, "recruits_withdrawn", 0, NULL},
+    {"qualified staff leaving", M_LEAVERS, SUM, 0, 0, -1, 1, "leavers", 0, NULL},
+    {"seconded to training", M_SECONDED, SUM, 0, 0, -1, 1, "seconded", 0, NULL},
+    {"moved team (transfers)", M_TRANSFERS_IN, SUM, 0, 0, -1, 1, "transfers_in", 0, NULL},
+    {"trainees starting", M_TRAINEES_STARTED, SUM, 0, 0, -1, 1, "trainees_started", 0, NULL},
+    {"trainees qualifying into posts", M_TRAINEES_QUALIFIED, SUM, 0, 0, -1, 1, "trainees_qualified", 0, NULL},
+    {"trainees leaving during training", M_TRAINEES_ATTRITION, SUM, 0, 0, -1, 1, "trainees_left_attrition", 0, NULL},
+    {"trainees qualifying, not retained", M_TRAINEES_NOT_RETAINED, SUM, 0, 0, -1, 1, "trainees_left_not_retained", 0,
+     NULL},
+    {"trainees qualifying, no post free", M_TRAINEES_NO_POST, SUM, 0, 0, -1, 1, "trainees_left_no_post", 0, NULL},
+    {"frozen vacancies (WTE) at year end", M_FROZEN_VACANCIES, LAST, 0, 0, -1, 1, "frozen_vacancies_wte_year_end", 0,
+     NULL},
     {"supervision short (h/week), year end", M_SUPERVISION_SHORTFALL, LAST, 0, 0, -1, 1,
-     "supervision_shortfall_year_end", 0},
-    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost", 0},
+     "supervision_shortfall_year_end", 0, NULL},
+    {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost", 0, NULL},
 };
 
 /* Rooms per financial year, for each site and for all sites together. */
 static const row room_rows[] = {
-    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available", 0},
-    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0, "room_hours_booked", 0},
-    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation", 0},
-    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost", 0},
-    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed", 0},
+    {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available", 0, NULL},
+    {"room hours booked", M_ROOM_HOURS_BOOKED, SUM, 0, 0, -1, 0, "room_hours_booked", 0, NULL},
+    {"room utilisation (%)", M_ROOM_HOURS_BOOKED, RATIO, M_ROOM_HOURS_AVAILABLE, 100, -1, 1, "room_utilisation", 0,
+     NULL},
+    {"room cost (GBP)", M_ROOM_COST, SUM, 0, 0, -1, 0, "room_cost", 0, NULL},
+    {"bookings delayed for want of a room", M_ROOM_DELAYED, SUM, 0, 0, -1, 0, "room_delayed", 0, NULL},
     {"delayed bookings: mean delay (days)", M_ROOM_DELAY_MEAN, WEIGHTED, M_ROOM_DELAYED, 0, -1, 1, "room_delay_mean",
-     0},
-    {"most waiting for a room at a month end", M_ROOM_WAITING, MAX, 0, 0, -1, 0, "room_waiting_max", 0},
-    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face", 0},
-    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote", 0}, /* all sites only */
+     0, NULL},
+    {"most waiting for a room at a month end", M_ROOM_WAITING, MAX, 0, 0, -1, 0, "room_waiting_max", 0, NULL},
+    {"face-to-face appointments", M_APPTS_F2F, SUM, 0, 0, -1, 0, "appointments_face_to_face", 0, NULL},
+    /* all sites only */
+    {"remote appointments (no room)", M_APPTS_REMOTE, SUM, 0, 0, -1, 0, "appointments_remote", 0, NULL},
 };
 #define MAX_ROOM_SITES 8 /* sites shown one by one in the summary; all sites are always summed */
 #define LABEL_WIDTH 38   /* columns of the yearly tables' labels, unless a name makes one longer */
@@ -622,6 +687,7 @@ static double row_target(const iapt_results *r, const row *w, const year *y)
     case -3: return 100 * sv->standard_6_weeks;
     case -4: return 100 * sv->standard_18_weeks;
     case -5: return 100 * sv->recovery_target;
+    case -6: return 100 * sv->access_target;
     default: return NAN;
     }
 }
@@ -681,7 +747,7 @@ static void add_line(const iapt_results *r, ytable *t, const row *w, const char 
     snprintf(l->label, sizeof l->label, "%s", label);
     snprintf(l->group, sizeof l->group, "%s", group);
     l->w.label = l->label;
-    if (text_width(l->label) > t->label_width)
+    if (t->open && text_width(l->label) > t->label_width) /* printed lines only */
         t->label_width = text_width(l->label);
     const iapt_layout *lay = &r->m->layout;
     l->s = iapt_series_find(lay, iapt_measure_catalogue[w->measure].name, group);
@@ -737,7 +803,22 @@ static int ytable_summarise(const iapt_results *r, ytable *t)
 static void add_rows(const iapt_results *r, ytable *t, const row *rows, size_t n, const char *group)
 {
     for (size_t i = 0; i < n; i++)
-        add_line(r, t, &rows[i], rows[i].label, group);
+        add_line(r, t, &rows[i], rows[i].label, rows[i].group ? rows[i].group : group);
+}
+
+/* The years.csv-only lines: csv_rows for the service, util_rows for the
+ * service and each grade. */
+static void add_csv_lines(const iapt_results *r, ytable *t)
+{
+    const conf_list *gr = &r->m->sc->workforce.grades;
+    add_section(t, NULL);
+    add_rows(r, t, csv_rows, NROWS(csv_rows), "all");
+    add_rows(r, t, util_rows, NROWS(util_rows), "all");
+    for (size_t g = 0; g < gr->n; g++) {
+        char group[160];
+        snprintf(group, sizeof group, "grade:%s", IAPT_ITEM(*gr, iapt_grade_cfg, g)->name);
+        add_rows(r, t, util_rows, NROWS(util_rows), group);
+    }
 }
 
 static void add_pathway_lines(const iapt_results *r, ytable *t)
@@ -757,7 +838,8 @@ static void add_pathway_lines(const iapt_results *r, ytable *t)
 
 /* With wait responses: the referrals lost, in all and for each responding
  * source. */
-static const row lost_row = {"referrals lost to long waits", M_REFERRALS_LOST, SUM, 0, 0, -1, 0, "referrals_lost", 0};
+static const row lost_row = {"referrals lost to long waits", M_REFERRALS_LOST, SUM, 0, 0, -1, 0, "referrals_lost", 0,
+                              NULL};
 
 static void add_lost_lines(const iapt_results *r, ytable *t)
 {
@@ -799,10 +881,12 @@ static void add_room_lines(const iapt_results *r, ytable *t)
 static int ytable_build(const iapt_results *r, ytable *t)
 {
     size_t npw = r->m->sc->pathways.n > 1 ? r->m->sc->pathways.n : 0, nsites = r->m->sc->sites.n;
+    size_t ng = r->m->sc->workforce.grades.n;
     memset(t, 0, sizeof *t);
     t->label_width = LABEL_WIDTH;
     t->ny = financial_years(r, t->y, 64);
     t->lines = calloc(NROWS(year_rows) + 1 + (size_t)r->m->layout.nsources + npw * NROWS(pathway_rows) +
+                          NROWS(csv_rows) + (ng + 1) * NROWS(util_rows) +
                           NROWS(workforce_rows) + nsites * NROWS(room_rows) + NROWS(room_rows),
                       sizeof *t->lines);
     if (!t->lines)
@@ -812,6 +896,7 @@ static int ytable_build(const iapt_results *r, ytable *t)
     add_lost_lines(r, t);
     add_rows(r, t, year_rows + 1, NROWS(year_rows) - 1, "all");
     add_pathway_lines(r, t);
+    add_csv_lines(r, t);
     add_section(t, "workforce flows");
     add_rows(r, t, workforce_rows, NROWS(workforce_rows), "all");
     add_room_lines(r, t);
@@ -876,7 +961,11 @@ static void yearly_tables(const iapt_results *r, FILE *out)
     for (int i = 0; i < t->nsec; i++) {
         print_years(r, t, &t->sec[i], out);
         if (i == 0) {
-            fprintf(out, "  access target %.0f%% a year (pro rata for part years); standards as above\n",
+            fprintf(out,
+                    "  access target %.0f%% a year (pro rata for part years; annualised: the year's rate, against\n"
+                    "  the whole target); standards as above\n"
+                    "  drop-outs between first and second session: of the referral (the national measure), or of\n"
+                    "  a step 3 course after step 2\n",
                     100 * r->m->sc->service.access_target);
             fputs("  staff cost: salaries and on-costs of staff in post, trainees included (no overheads or rooms);\n"
                   "  per finished course (discharged after 2 or more treatment sessions) and per person entering\n"

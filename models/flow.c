@@ -804,6 +804,8 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
         long wait = iapt_day_of(now) - iapt_day_of(ps->referral);
         sim_icount_add(&st->acc.wait_all, wait > 0 ? wait : 0);
         sim_icount_add(&st->acc.wait_pw[ps->pathway], wait > 0 ? wait : 0);
+        sim_icount_add(&st->fy_wait, wait > 0 ? wait : 0);
+        sim_icount_add(&st->fy_wait_pw[ps->pathway], wait > 0 ? wait : 0);
         iapt_rec(st, M_ENTERED, G_ALL, 0, 1);
         iapt_rec(st, M_ENTERED, G_PATHWAY, ps->pathway, 1);
         iapt_demand_entered(st, ps->pathway, wait > 0 ? wait : 0);
@@ -811,6 +813,7 @@ void iapt_flow_attended(state *st, int32_t p, int32_t c, double minutes)
     } else if (ps->total_sessions == 2) {
         long hidden = iapt_day_of(now) - iapt_day_of(ps->first_session);
         sim_icount_add(&st->acc.hidden, hidden > 0 ? hidden : 0);
+        sim_icount_add(&st->fy_hidden, hidden > 0 ? hidden : 0);
     }
 }
 

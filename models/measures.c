@@ -39,6 +39,9 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                        "not yet in treatment at month end and referred more than standard_18_weeks_limit ago"},
     [M_WAIT_MEDIAN] = {"wait_median", "days", GP, "median referral to first treatment, by month entered"},
     [M_WAIT_P90] = {"wait_p90", "days", GP, "90th percentile referral to first treatment"},
+    [M_WAIT_P90_FY] = {"wait_p90_fy", "days", GP,
+                       "90th percentile referral to first treatment of the people entering treatment since 1 April "
+                       "(or the run's start): the financial year's so far (its last month's is the year's)"},
     [M_WAIT_MEAN] = {"wait_mean", "days", GP, "mean referral to first treatment"},
     [M_WITHIN_6W] = {"within_6_weeks", "%", GP,
                      "entering treatment within standard_6_weeks_limit of referral (against standard_6_weeks)"},
@@ -50,6 +53,12 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_STEP_WAIT_MEAN] = {"step_wait_mean", "days", G_STEP | G_PATHWAY_STEP, "mean wait for a step (as above)"},
     [M_HIDDEN_MEDIAN] = {"hidden_wait_median", "days", GA, "median first to second treatment session"},
     [M_HIDDEN_MEAN] = {"hidden_wait_mean", "days", GA, "mean first to second treatment session"},
+    [M_HIDDEN_MEDIAN_FY] = {"hidden_wait_median_fy", "days", GA,
+                            "median first to second treatment session, of second sessions since 1 April (or the "
+                            "run's start)"},
+    [M_HIDDEN_MEAN_FY] = {"hidden_wait_mean_fy", "days", GA,
+                          "mean first to second treatment session, of second sessions since 1 April (or the run's "
+                          "start)"},
     [M_APPOINTMENTS] = {"appointments", "appointments", GA, "assessments and sessions held or missed"},
     [M_DNAS] = {"dnas", "appointments", GA, "booked appointments missed"},
     [M_DNA_RATE] = {"dna_rate", "%", GA, "missed / booked appointments held in the month"},
@@ -86,6 +95,8 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_STEPPED_UP] = {"stepped_up", "people", GA, "moved from step 2 to the step 3 list"},
     [M_STEP_UP_SHARE] = {"step_up_share", "%", GA,
                          "stepped up / step 2 courses ended by completion (recovered people are never stepped up)"},
+    [M_STEP2_COMPLETED] = {"step2_completions", "people", GA,
+                           "step 2 courses ended by completion (the base of step_up_share)"},
     [M_TREATED_EXITS] = {"discharged_after_treatment", "people", GA,
                          "people leaving after at least one treatment session (finished_courses / this: the "
                          "share of people treated who finish a course)"},
@@ -108,6 +119,10 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                            "facilitator is never booked beyond their day); held on cover time outside the diaries"},
     [M_CASELOAD_UTIL] = {"caseload_utilisation", "%", GA | G_GRADE, "people held / caseload places, month end"},
     [M_DIARY_UTIL] = {"diary_utilisation", "%", GA | G_GRADE, "booked / available clinic minutes"},
+    [M_DIARY_HOURS_AVAILABLE] = {"diary_hours_available", "hours", GA | G_GRADE,
+                                 "clinic hours in diaries on days worked (the base of diary_utilisation)"},
+    [M_DIARY_HOURS_BOOKED] = {"diary_hours_booked", "hours", GA | G_GRADE,
+                              "clinic hours booked on those days: appointments and group sessions"},
     [M_OVERBOOKED] = {"overbooked", "appointments", GA,
                       "appointments placed beyond a full diary (no free day within 128 days)"},
     [M_STOCK_IN] = {"people_in", "people", GA, "starting waiting list and caseload plus referrals so far"},

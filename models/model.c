@@ -154,11 +154,12 @@ static void to_rate(state *st, int m, unsigned kind, int i, double denom)
     *c = denom > 0 ? 100 * *c / denom : NAN;
 }
 
-static void record_waits(state *st, const sim_icount *w, unsigned kind, int i)
+static void record_waits(state *st, const sim_icount *w, const sim_icount *fy, unsigned kind, int i)
 {
     const iapt_service_cfg *sv = &st->sc->service;
     set(st, M_WAIT_MEDIAN, kind, i, sim_icount_quantile(w, 0.5));
     set(st, M_WAIT_P90, kind, i, sim_icount_quantile(w, 0.9));
+    set(st, M_WAIT_P90_FY, kind, i, sim_icount_quantile(fy, 0.9));
     set(st, M_WAIT_MEAN, kind, i, sim_icount_mean(w));
     /* Waits are whole days; the limits are whole days in practice (weeks). */
     set(st, M_WITHIN_6W, kind, i, 100 * sim_icount_share_le(w, (long)floor(sv->limit_6_weeks)));
@@ -202,6 +203,7 @@ static void record_rates(state *st)
     to_rate(st, M_SPLIT_LI_ONLY, G_ALL, 0, finished);
     to_rate(st, M_SPLIT_LI_HI, G_ALL, 0, finished);
     to_rate(st, M_SPLIT_HI_ONLY, G_ALL, 0, finished);
+    set(st, M_STEP2_COMPLETED, G_ALL, 0, a->step2_completions);
     set(st, M_STEP_UP_SHARE, G_ALL, 0,
         a->step2_completions > 0 ? 100 * *iapt_cell(st, M_STEPPED_UP, G_ALL, 0) / a->step2_completions : NAN);
     set(st, M_DNA_RATE, G_ALL, 0, a->appts > 0 ? 100 * *iapt_cell(st, M_DNAS, G_ALL, 0) / a->appts : NAN);
@@ -219,10 +221,14 @@ static void record_utilisation(state *st)
         set(st, M_CASELOAD_UTIL, G_GRADE, g, gc > 0 ? 100 * gl / gc : NAN);
         set(st, M_DIARY_UTIL, G_GRADE, g,
             st->acc.avail_min[g] > 0 ? 100 * st->acc.used_min[g] / st->acc.avail_min[g] : NAN);
+        set(st, M_DIARY_HOURS_AVAILABLE, G_GRADE, g, st->acc.avail_min[g] / 60);
+        set(st, M_DIARY_HOURS_BOOKED, G_GRADE, g, st->acc.used_min[g] / 60);
         load += gl, cap += gc, used += st->acc.used_min[g], avail += st->acc.avail_min[g];
     }
     set(st, M_CASELOAD_UTIL, G_ALL, 0, cap > 0 ? 100 * load / cap : NAN);
     set(st, M_DIARY_UTIL, G_ALL, 0, avail > 0 ? 100 * used / avail : NAN);
+    set(st, M_DIARY_HOURS_AVAILABLE, G_ALL, 0, avail / 60);
+    set(st, M_DIARY_HOURS_BOOKED, G_ALL, 0, used / 60);
 }
 
 static void record_stocks(state *st)
@@ -304,12 +310,14 @@ static void record_month(state *st)
 {
     double days = days_in_month(st);
     record_stocks(st);
-    record_waits(st, &st->acc.wait_all, G_ALL, 0);
+    record_waits(st, &st->acc.wait_all, &st->fy_wait, G_ALL, 0);
     record_step_waits(st);
     for (int p = 0; p < (int)st->sc->pathways.n; p++)
-        record_waits(st, &st->acc.wait_pw[p], G_PATHWAY, p);
+        record_waits(st, &st->acc.wait_pw[p], &st->fy_wait_pw[p], G_PATHWAY, p);
     set(st, M_HIDDEN_MEDIAN, G_ALL, 0, sim_icount_quantile(&st->acc.hidden, 0.5));
     set(st, M_HIDDEN_MEAN, G_ALL, 0, sim_icount_mean(&st->acc.hidden));
+    set(st, M_HIDDEN_MEDIAN_FY, G_ALL, 0, sim_icount_quantile(&st->fy_hidden, 0.5));
+    set(st, M_HIDDEN_MEAN_FY, G_ALL, 0, sim_icount_mean(&st->fy_hidden));
     double prevalence = st->sc->service.prevalence;
     set(st, M_ACCESS_ANNUALISED, G_ALL, 0,
         prevalence > 0 ? 100 * *iapt_cell(st, M_ENTERED, G_ALL, 0) * SIM_DAYS_PER_YEAR / days / prevalence : NAN);
@@ -329,8 +337,13 @@ static void next_month(state *st)
     reset_month(st);
     int y, m, d;
     sim_date_to_ymd(sim_date_add_months(st->m->layout.first_month, st->month), &y, &m, &d);
-    if (m == 4)
-        st->fy_entered = 0; /* the financial year starts on 1 April */
+    if (m == 4) { /* the financial year starts on 1 April */
+        st->fy_entered = 0;
+        sim_icount_clear(&st->fy_wait);
+        sim_icount_clear(&st->fy_hidden);
+        for (size_t p = 0; p < st->sc->pathways.n; p++)
+            sim_icount_clear(&st->fy_wait_pw[p]);
+    }
     iapt_workforce_month_start(st);
 }
 
@@ -448,6 +461,7 @@ static int alloc_state(state *st)
     st->group_wait = malloc((nt + 1) * IAPT_NSTEPS * (size_t)(st->m->maxmod + 1) * sizeof *st->group_wait);
     st->assess_rr = calloc(nt + 1, sizeof *st->assess_rr);
     st->acc.wait_pw = calloc(np + 1, sizeof *st->acc.wait_pw);
+    st->fy_wait_pw = calloc(np + 1, sizeof *st->fy_wait_pw);
     st->acc.step_wait_pw = calloc(np * IAPT_NSTEPS + 1, sizeof *st->acc.step_wait_pw);
     st->group_len = malloc((nt + 1) * IAPT_NSTEPS * (size_t)(st->m->maxmod + 1) * sizeof *st->group_len);
     st->acc.case_pw = calloc(np + 1, sizeof(double));
@@ -459,7 +473,7 @@ static int alloc_state(state *st)
     st->acc.delivered_min = calloc(nt * ng + 1, sizeof(double));
     st->acc.training_min = calloc(nt * ng + 1, sizeof(double));
     st->acc.contracted_min = calloc(nt * ng + 1, sizeof(double));
-    if (!st->arr || !st->ts || !st->assess_wait || !st->group_wait || !st->assess_rr || !st->acc.wait_pw ||
+    if (!st->arr || !st->ts || !st->assess_wait || !st->group_wait || !st->assess_rr || !st->acc.wait_pw || !st->fy_wait_pw ||
         !st->acc.step_wait_pw || !st->group_len ||
         !st->acc.case_pw || !st->waiting_pw || !st->treating_pw || !st->realloc_pw || !st->acc.avail_min || !st->acc.used_min || !st->acc.delivered_min ||
         !st->acc.training_min || !st->acc.contracted_min)
@@ -499,18 +513,23 @@ static void free_state(state *st)
     iapt_demand_free(st);
     for (int32_t c = 0; c < st->nc; c++)
         free(st->c[c].team_share);
-    if (st->acc.wait_pw)
-        for (size_t p = 0; p < st->sc->pathways.n; p++)
+    for (size_t p = 0; p < st->sc->pathways.n; p++) {
+        if (st->acc.wait_pw)
             sim_icount_free(&st->acc.wait_pw[p]);
+        if (st->fy_wait_pw)
+            sim_icount_free(&st->fy_wait_pw[p]);
+    }
     sim_icount_free(&st->acc.wait_all);
     sim_icount_free(&st->acc.hidden);
+    sim_icount_free(&st->fy_wait);
+    sim_icount_free(&st->fy_hidden);
     for (int s = 0; s < IAPT_NSTEPS; s++)
         sim_icount_free(&st->acc.step_wait[s]);
     if (st->acc.step_wait_pw)
         for (size_t i = 0; i < st->sc->pathways.n * IAPT_NSTEPS; i++)
             sim_icount_free(&st->acc.step_wait_pw[i]);
     void *blocks[] = {st->arr, st->ts, st->assess_wait, st->group_wait, st->group_len, st->assess_rr,
-                      st->acc.wait_pw, st->acc.step_wait_pw,
+                      st->acc.wait_pw, st->fy_wait_pw, st->acc.step_wait_pw,
                       st->acc.case_pw, st->waiting_pw, st->treating_pw, st->realloc_pw, st->acc.avail_min, st->acc.used_min, st->acc.delivered_min,
                       st->acc.training_min, st->acc.contracted_min, st->p, st->c, st->mem, st->diary_cap,
                       st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};

@@ -269,7 +269,9 @@ typedef struct state {
     int32_t *waiting_pw;   /* by pathway x stage */
     int32_t *treating_pw;  /* by pathway */
     int32_t *realloc_pw;   /* by pathway */
-    double fy_entered;     /* entered treatment since the last 1 April */
+    double fy_entered;     /* entered treatment since the last 1 April (or the run's start) */
+    sim_icount fy_wait, *fy_wait_pw; /* since then: days to first treatment, all and by pathway */
+    sim_icount fy_hidden;  /* since then: days first to second session */
 
     month_acc acc;
     struct workforce *wf;  /* models/workforce.c */

@@ -309,7 +309,12 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
                           "\n2027/28,12,training_days_lost,all,0,0,0,2\n",
                           "\n2026/27,12,referrals,all,", "\n2026/27,12,referrals_lost,all,",
                           "\n2027/28,12,referrals_lost,source:gp,",
-                          "\n2028/29,6,referrals_lost,source:physical_health,"};
+                          "\n2028/29,6,referrals_lost,source:physical_health,", "\n2026/27,12,access_annualised,all,",
+                          "\n2026/27,12,step_up_share,all,", "\n2026/27,12,wait_p90,all,",
+                          "\n2026/27,12,hidden_wait_median,all,", "\n2026/27,12,hidden_wait_mean,all,",
+                          "\n2026/27,12,diary_utilisation,grade:pwp,", "\n2026/27,12,caseload_utilisation,all,",
+                          "\n2026/27,12,dropouts,stage:first_to_second_after_step_up,",
+                          "\n2026/27,12,dropouts,stage:waiting_reallocation,", "\n2026/27,12,dnas,all,"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
     free(years);
@@ -322,6 +327,12 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     cr_assert(strstr(summary, "\nreferrals                         ") &&
               strstr(summary, "\nreferrals lost to long waits      ") && strstr(summary, "\n  gp: referrals lost    ") &&
               strstr(summary, "\n  physical_health: referrals lost "));
+    const char *lines[] = {"\naccess, annualised (%) ", "\nmissed appointments (DNAs) ", "\n  waiting for assessment ",
+                           "\n  first to second session ", "\n  first to second, after step-up ",
+                           "\n  waiting for reallocation "};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        cr_assert(strstr(summary, lines[i]), "the financial-year table has no line starting%s", lines[i]);
+    cr_assert(!strstr(summary, "\nwait p90 (days) "), "years.csv only");
     free(summary);
 
     snprintf(args, sizeof args, "run tests/data/model/zero_staff.yaml -o %s/none -r 1 -q", tmp);

@@ -28,6 +28,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "app/report.h"
 #include "model_support.h"
 #include "models/demand.h"
 
@@ -697,6 +698,84 @@ Test(flow, waits_access_step_up_hidden_wait_and_diary_use_on_known_answers)
         expect_value(&r, "access_annualised", "all", m, 0);
         expect_value(&r, "access_fy", "all", m, m < 12 ? 0.12 : 0);
     }
+    run_free(&r);
+}
+
+/* The mean of (measure, group) in `year` of the years.csv that r's
+ * replications give (NAN for NA; asserted present). */
+static double year_mean(const run_result *r, const char *year, const char *measure, const char *group)
+{
+    iapt_results res = {.m = r->m, .nrep = r->nrep, .level = 0.95, .target_met = -1};
+    res.x = malloc(r->nrep * r->nout * sizeof *res.x);
+    memcpy(res.x, r->x, r->nrep * r->nout * sizeof *res.x);
+    cr_assert_eq(iapt_results_summarise(&res), 0);
+    char *buf = NULL, key[256];
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    cr_assert_eq(iapt_report_years_csv(&res, f), 0);
+    fclose(f);
+    snprintf(key, sizeof key, "\n%s,", year);
+    double v = 0;
+    int found = 0;
+    for (char *at = strstr(buf, key); at && !found; at = strstr(at + 1, key)) {
+        char y[16], mname[64], g[160], mean[32];
+        if (sscanf(at + 1, "%15[^,],%*d,%63[^,],%159[^,],%31[^,]", y, mname, g, mean) == 4 && !strcmp(mname, measure) &&
+            !strcmp(g, group)) {
+            v = strcmp(mean, "NA") ? strtod(mean, NULL) : NAN;
+            found = 1;
+        }
+    }
+    cr_assert(found, "years.csv has no %s %s %s", year, measure, group);
+    free(buf);
+    iapt_results_free(&res);
+    return v;
+}
+
+/* Weekdays from a to b inclusive. */
+static double weekdays(sim_date a, sim_date b)
+{
+    double n = 0;
+    for (sim_date d = a; d <= b; d++)
+        n += sim_date_weekday(d) < 5;
+    return n;
+}
+
+/* The financial year's measures in years.csv, on measures.yaml (2026/27:
+ * April 2026 to March 2027, all 12 people who enter treatment); years.csv
+ * holds 10 significant digits. */
+Test(flow, yearly_measures_on_known_answers)
+{
+    run_result r;
+    run_scenario(&r, FLOW("measures.yaml"), 0, 1);
+    const char *y = "2026/27";
+    /* 12 entering, over 365 days */
+    cr_assert_float_eq(year_mean(&r, y, "access_annualised", "all"), 100 * 12 * 365.25 / 365 / 10000, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "access_fy", "all"), 0.12, 1e-7);
+    /* waits 11 x 4, 40 x 2, 42 x 3, 43 x 2, 131: the 90th percentile is
+     * 0.9 of the way from the 10th to the 11th of 12 (43 and 43); hidden
+     * waits 7 x 9, 14 x 3: median 7, mean 105 / 12 */
+    cr_assert_float_eq(year_mean(&r, y, "wait_p90", "all"), 43, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "hidden_wait_median", "all"), 7, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "hidden_wait_mean", "all"), 105.0 / 12, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "step_up_share", "all"), 100.0 * 3 / 9, 1e-7);
+    /* 540 minutes of the PWPs' year: 20 x weekdays x 264 minutes */
+    double pwp_min = 20 * weekdays(sim_date_from_ymd(2026, 4, 1), sim_date_from_ymd(2027, 3, 31)) * 264;
+    cr_assert_float_eq(year_mean(&r, y, "diary_utilisation", "grade:pwp"), 100 * 540 / pwp_min, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "caseload_utilisation", "grade:pwp"), 0, 1e-7, "nobody held at month ends");
+    /* held at month ends: 4 in April (long, 3 stepped up), 5 in May (3
+     * stepped up, 2 LTC) of 40 x 100 places; none later */
+    cr_assert_float_eq(year_mean(&r, y, "caseload_utilisation", "all"), (100.0 * 4 / 4000 + 100.0 * 5 / 4000) / 12, 1e-7);
+    for (int i = 0; i < 7; i++) {
+        static const char *const stages[] = {"waiting_assessment", "waiting_step2", "waiting_step3", "first_to_second",
+                                             "first_to_second_after_step_up", "in_treatment", "waiting_reallocation"};
+        char g[64];
+        snprintf(g, sizeof g, "stage:%s", stages[i]);
+        cr_assert_eq(year_mean(&r, y, "dropouts", g), 0, "%s", g);
+    }
+    cr_assert_eq(year_mean(&r, y, "dnas", "all"), 0);
+    /* April 2027: a new year with nobody entering */
+    cr_assert(isnan(year_mean(&r, "2027/28", "wait_p90", "all")));
+    cr_assert_eq(year_mean(&r, "2027/28", "access_annualised", "all"), 0);
     run_free(&r);
 }
 
