@@ -18,12 +18,15 @@
  *     take complex cases); the person waits on the (team, step) list until
  *     a place is free, then the first session is booked in that clinician's
  *     diary. Groups start when enough people wait (models/groups.h).
+ *     People part-way through a course with no clinician (theirs left, or
+ *     none had a place on day one) wait for reallocation, ahead of people
+ *     waiting for a first session, with a drop-out clock.
  *  5. Sessions recur at the modality's cadence with the same clinician; each
- *     can be missed (discharge after repeated DNAs); after the first and
- *     each later session the person may drop out, and after the referral's
- *     first session may be discharged (one-session care, not suitable,
- *     referred on). The course ends when the planned sessions are done or
- *     the maximum course length is reached.
+ *     can be missed (discharge after repeated DNAs); after the first (of
+ *     each course) and each later session the person may drop out, and
+ *     after the referral's first session may be discharged (one-session
+ *     care, not suitable, referred on). The course ends when the planned
+ *     sessions are done or the maximum course length is reached.
  *  6. At the end of a course with a session at its step an outcome is
  *     drawn (recovered, reliably improved), replacing any earlier course's:
  *     the referral's outcome is its last course's. A step 2 completer who

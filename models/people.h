@@ -84,10 +84,11 @@ int iapt_people_stock(const person *ps);
  * clinician, a running group when it names one, else the assessment,
  * treatment or group waiting list of its state; none otherwise) and
  * classified by that and its course fields: waiting for assessment, for
- * step 2 or step 3, or in treatment. The lists' own counts of the people on
- * them, kept as people join and leave, are then set against these: where
- * the lists of a kind hold more or fewer people than the records place on
- * them, the difference is added to what is found (as waiting for
+ * step 2 or step 3, in treatment, or waiting for reallocation. The lists'
+ * own counts of the people on them, kept as people join and leave, are
+ * then set against these: where the lists of a kind hold more or fewer
+ * people than the records place on them, the difference is added to what
+ * is found (as waiting for
  * assessment for assessment lists, in treatment for the others). So a
  * person on two lists, or on none, makes the found total differ from
  * `records`. O(1) a person, counted in the caller's pass over the person
