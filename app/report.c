@@ -339,7 +339,8 @@ static void column_table(const iapt_results *r, FILE *out, const char *title, co
         fputs(partial_note, out);
 }
 
-/* Lists by stage, the tail of the wait, the hidden wait and step-up. */
+/* Lists by stage, the tail of the wait, the hidden wait, people in
+ * treatment and waiting for reallocation, and step-up. */
 static void flow_table(const iapt_results *r, FILE *out)
 {
     column c[MAX_COLUMNS];
@@ -353,6 +354,7 @@ static void flow_table(const iapt_results *r, FILE *out)
     add_column(c, &n, M_WAIT_P90, "all", "wait p90", "days", 0);
     add_column(c, &n, M_HIDDEN_MEDIAN, "all", "hidden wait", "median days", 0);
     add_column(c, &n, M_IN_TREATMENT, "all", "in", "treatment", 0);
+    add_column(c, &n, M_WAITING_REALLOC, "all", "mid-course", "unallocated", 0);
     add_column(c, &n, M_STEP_UP_SHARE, "all", "step-up %", "of step 2", 1);
     column_table(r, out, "waiting lists at month end, waits of people entering treatment, step-up", c, n);
 }
