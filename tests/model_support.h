@@ -80,7 +80,8 @@ static inline void check_conservation(const run_result *r)
         for (int m = 0; m < nm; m++) {
             double in = val(r, rep, "people_in", "all", m), dis = val(r, rep, "discharged_total", "all", m),
                    drop = val(r, rep, "dropped_total", "all", m), wait = val(r, rep, "waiting", "all", m),
-                   treat = val(r, rep, "in_treatment", "all", m), realloc = val(r, rep, "waiting_reallocation", "all", m);
+                   treat = val(r, rep, "in_treatment", "all", m),
+                   realloc = val(r, rep, "waiting_reallocation", "all", m);
             double inside = in - dis - drop, records = val(r, rep, "check_records_in_use", "all", m),
                    rwait = val(r, rep, "check_waiting_recount", "all", m),
                    rtreat = val(r, rep, "check_in_treatment_recount", "all", m),

@@ -415,7 +415,8 @@ Test(flow, long_groups_keep_pwps_within_their_hours, .timeout = 120)
         for (size_t rep = 0; rep < r.nrep; rep++)
             for (int m = 0; m < r.m->layout.nmonths; m++) {
                 double h = val(&r, rep, "clinical_hours_per_wte", "grade:pwp", m);
-                cr_assert_leq(h, 22, "%s rep %zu month %d: PWPs deliver %.2f hours a week per WTE", files[f], rep, m, h);
+                cr_assert_leq(h, 22, "%s rep %zu month %d: PWPs deliver %.2f hours a week per WTE", files[f], rep, m,
+                              h);
             }
         run_free(&r);
     }
@@ -764,7 +765,8 @@ Test(flow, yearly_measures_on_known_answers)
     cr_assert_float_eq(year_mean(&r, y, "caseload_utilisation", "grade:pwp"), 0, 1e-7, "nobody held at month ends");
     /* held at month ends: 4 in April (long, 3 stepped up), 5 in May (3
      * stepped up, 2 LTC) of 40 x 100 places; none later */
-    cr_assert_float_eq(year_mean(&r, y, "caseload_utilisation", "all"), (100.0 * 4 / 4000 + 100.0 * 5 / 4000) / 12, 1e-7);
+    cr_assert_float_eq(year_mean(&r, y, "caseload_utilisation", "all"), (100.0 * 4 / 4000 + 100.0 * 5 / 4000) / 12,
+                       1e-7);
     for (int i = 0; i < 7; i++) {
         static const char *const stages[] = {"waiting_assessment", "waiting_step2", "waiting_step3", "first_to_second",
                                              "first_to_second_after_step_up", "in_treatment", "waiting_reallocation"};

@@ -134,8 +134,8 @@ Test(model, zero_staff, .timeout = 60)
     double n = 600.0 * (double)r.nrep, p = default_survival(365), sd = sqrt(n * p * (1 - p));
     fprintf(stderr, "waiting for reallocation at the end: %.0f of %.0f, expected %.1f +- %.1f\n", left, n, n * p,
             3.29 * sd);
-    cr_assert(fabs(left - n * p) <= 3.29 * sd, "%.0f of %.0f still waiting for reallocation, expected %.1f +- %.1f", left,
-              n, n * p, 3.29 * sd);
+    cr_assert(fabs(left - n * p) <= 3.29 * sd, "%.0f of %.0f still waiting for reallocation, expected %.1f +- %.1f",
+              left, n, n * p, 3.29 * sd);
     run_free(&r);
 }
 
@@ -162,8 +162,9 @@ static void check_wait_within(const run_result *r, int warm_months, double theor
     cr_assert(c.lo <= theory && theory <= c.hi, "mean wait: theory %.3f outside 99.9%% CI [%.3f, %.3f]", theory, c.lo,
               c.hi);
     if (max_rel > 0)
-        cr_assert_leq((c.hi - c.lo) / 2, max_rel * theory, "mean wait: 99.9%% CI [%.3f, %.3f] wider than +-%.0f%% of %.3f",
-                      c.lo, c.hi, 100 * max_rel, theory);
+        cr_assert_leq((c.hi - c.lo) / 2, max_rel * theory,
+                      "mean wait: 99.9%% CI [%.3f, %.3f] wider than +-%.0f%% of %.3f", c.lo, c.hi, 100 * max_rel,
+                      theory);
     free(w);
 }
 

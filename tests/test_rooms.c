@@ -317,8 +317,8 @@ Test(rooms, groups_longer_than_the_window_take_the_room_every_session)
     cr_assert_eq(total(&r, 0, "appointments_face_to_face", "site:base"), 3 * 12 + 3 * 12 + 5 * 8 + 3 * 7);
     cr_assert_eq(total(&r, 0, "group_sessions_unstaffed", "all"), 0);
     for (int m = 0; m < r.m->layout.nmonths; m++)
-        cr_assert_eq(val(&r, 0, "room_hours_booked", "site:base", m), val(&r, 0, "room_hours_available", "site:base", m),
-                     "month %d", m);
+        cr_assert_eq(val(&r, 0, "room_hours_booked", "site:base", m),
+                     val(&r, 0, "room_hours_available", "site:base", m), "month %d", m);
     run_free(&r);
 }
 
