@@ -623,7 +623,9 @@ static const conf_field grade_fields[] = {
         "vacancies are advertised as posts of this WTE, the remainder as one smaller post (ASSUMPTION: "
         "full-time posts)"),
     NUM(iapt_grade_cfg, "supervision_capacity", supervision_capacity, CONF_U_HOURS_PER_WEEK, 0, 40,
-        "0 hours per week", "2 hours per week", "hours per week per WTE this grade can give to supervising trainees"),
+        "0 hours per week", "2 hours per week",
+        "hours per week per WTE this grade can give to supervising trainees, at most their clinical hours; given "
+        "only on the days they work, so leave, sickness and course days take it away with their clinic time"),
 };
 static const conf_schema grade_schema = SCHEMA("grade", iapt_grade_cfg, grade_fields, NULL,
                                                "A staff grade: hours, caseload, leave, pay, turnover, recruitment.");

@@ -137,6 +137,7 @@ int32_t iapt_staff_add(state *st, const iapt_staff_spec *spec)
     cl->cap_factor = spec->cap_factor;
     cl->start = spec->start;
     cl->qualify = -INFINITY;
+    cl->work_month = IAPT_NONE;
     cl->active = 1;
     cl->caps = spec->caps;
     cl->people = IAPT_NONE;
@@ -284,15 +285,20 @@ int iapt_staff_on_leave(const state *st, int32_t c, int32_t d)
     return (double)(x >> 11) * 0x1.0p-53 < leave;
 }
 
-int32_t iapt_diary_capacity(const state *st, int32_t c, int32_t d)
+int iapt_staff_works(const state *st, int32_t c, int32_t d)
 {
     const clinician *cl = &st->c[c];
     if (!cl->active || (double)d < floor(cl->start) || !iapt_clinic_day(st, d))
         return 0;
-    if (iapt_staff_on_leave(st, c, d) || iapt_workforce_away(st, c, d))
-        return 0;
-    double m = cl->day_min - cl->supervising_min;
-    return m > 0 ? (int32_t)floor(m + 0.5) : 0;
+    return !iapt_staff_on_leave(st, c, d) && !iapt_workforce_away(st, c, d);
+}
+
+int32_t iapt_diary_minutes(double m) { return m > 0 ? (int32_t)floor(m + 0.5) : 0; }
+
+int32_t iapt_diary_capacity(const state *st, int32_t c, int32_t d)
+{
+    const clinician *cl = &st->c[c];
+    return iapt_staff_works(st, c, d) ? iapt_diary_minutes(cl->day_min - cl->supervising_min) : 0;
 }
 
 int32_t iapt_diary_free(const state *st, int32_t c, int32_t d)

@@ -23,8 +23,8 @@
  * clinical hours x WTE / clinic days per week; leave and sickness take whole
  * weeks out (a share `leave` of weeks). Availability is recomputed from the
  * clinician's state (in post, clinic day, leave week, university day,
- * top-up course day, supervision given), so changes take effect on every
- * future day at once.
+ * top-up course day, supervision given on the days they work), so changes
+ * take effect on every future day at once.
  */
 #ifndef IAPT_STAFF_H
 #define IAPT_STAFF_H
@@ -70,8 +70,16 @@ unsigned iapt_grade_steps(const state *st, int32_t grade);
 
 /* Whether day d falls in one of clinician c's leave weeks. */
 int iapt_staff_on_leave(const state *st, int32_t c, int32_t d);
-/* Clinic minutes clinician c has on day d (0 when not working). */
+/* Whether clinician c works on day d: in post, a clinic day, not on leave,
+ * not away at university or on a course. Supervisors give supervision on
+ * these days only (models/supervision.h). */
+int iapt_staff_works(const state *st, int32_t c, int32_t d);
+/* Clinic minutes clinician c has on day d: 0 when not working, else their
+ * clinic minutes less those given to supervision, to the nearest minute
+ * (iapt_diary_minutes). */
 int32_t iapt_diary_capacity(const state *st, int32_t c, int32_t d);
+/* Minutes m to the nearest whole minute, at least 0: as diaries hold them. */
+int32_t iapt_diary_minutes(double m);
 /* Free minutes on day d (d within the diary window), or INT32_MIN outside. */
 int32_t iapt_diary_free(const state *st, int32_t c, int32_t d);
 /* Clinic minutes clinician c's diary holds for day d (within the window),

@@ -143,7 +143,9 @@ typedef struct clinician {
     int32_t cohort;
     double wte;
     double day_min;        /* clinic minutes on an ordinary clinic day */
-    double supervising_min;/* minutes per clinic day given to supervising trainees */
+    double supervising_min;/* minutes per day worked given to supervising trainees */
+    double work_share;     /* share of this month's clinic days worked (models/supervision.c's cache, */
+    int32_t work_month, work_topups; /* valid for month work_month and work_topups top-up courses booked) */
     double caseload;       /* caseload places per WTE (before the factor) */
     double leave;          /* share of weeks on leave or sick */
     double cap_factor;     /* caseload factor: trainee factor times supervision cover */

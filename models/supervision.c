@@ -39,6 +39,38 @@ static double grade_capacity(const state *st, int32_t g)
     return IAPT_ITEM(st->sc->workforce.grades, iapt_grade_cfg, g)->supervision_capacity;
 }
 
+/* Share of the current month's simulated clinic days that clinician c
+ * works (iapt_staff_works: in post, not on leave, not on a course); 1 in
+ * a month part with no clinic day. Cached per month and number of top-up
+ * courses booked (the only change to the days someone works once they are
+ * in post); O(days in the month) when recomputed. */
+static double work_share(state *st, int32_t c)
+{
+    clinician *cl = &st->c[c];
+    if (cl->work_month == st->month && cl->work_topups == cl->ntopup)
+        return cl->work_share;
+    sim_date first = sim_date_add_months(st->m->layout.first_month, st->month);
+    int32_t from = (int32_t)(first - st->sc->run.start), to = (int32_t)(sim_date_add_months(first, 1) - st->sc->run.start);
+    int32_t days = 0, worked = 0;
+    for (int32_t d = from > 0 ? from : 0; d < to && d < st->m->ndays; d++)
+        if (iapt_clinic_day(st, d))
+            days++, worked += iapt_staff_works(st, c, d);
+    cl->work_share = days > 0 ? (double)worked / days : 1;
+    cl->work_month = st->month;
+    cl->work_topups = cl->ntopup;
+    return cl->work_share;
+}
+
+/* Hours a week supervisor c can give this month over all their teams: the
+ * grade's supervision capacity (at most their own clinical hours) x WTE,
+ * times the share of the month's clinic days they work. */
+static double supervisor_hours(state *st, int32_t c)
+{
+    const clinician *cl = &st->c[c];
+    double clinical = cl->day_min * st->m->clinic_days_per_week / 60; /* hours a week, WTE included */
+    return fmin(grade_capacity(st, cl->grade) * cl->wte, clinical) * work_share(st, c);
+}
+
 int iapt_supervision_init(state *st)
 {
     supervision *sv = calloc(1, sizeof *sv);
@@ -105,12 +137,13 @@ static int totals(state *st, int32_t *trainees)
         int trainee = cl->programme != IAPT_NONE, supervisor = !trainee && ((sv->any >> cl->grade) & 1u);
         any |= trainee || cl->supervising_min > 0;
         *trainees += trainee;
+        double hours = supervisor ? supervisor_hours(st, c) : 0;
         for (int32_t t = 0; t < sv->nt && (trainee || supervisor); t++) {
             double sh = cl->team_share[t];
             if (sh > 0 && trainee)
                 sv->required[t * sv->np + cl->programme] += prog(st, cl->programme)->supervision * sh;
             else if (sh > 0)
-                sv->capacity[t * sv->ng + cl->grade] += grade_capacity(st, cl->grade) * cl->wte * sh;
+                sv->capacity[t * sv->ng + cl->grade] += hours * sh;
         }
     }
     return any;
@@ -260,18 +293,28 @@ static double cover_of(const state *st, const clinician *cl)
     return cover;
 }
 
-/* Hours per week supervisor c gives: their share of what their grade
- * gives in each team. */
-static double given_by(const state *st, const clinician *cl)
+/* Hours per week supervisor c gives this month: their share of what their
+ * grade gives in each team (in proportion to the hours they can give). */
+static double given_by(state *st, int32_t c)
 {
     const supervision *sv = st->sv;
-    double give = 0;
+    const clinician *cl = &st->c[c];
+    double give = 0, hours = supervisor_hours(st, c);
     for (int32_t t = 0; t < sv->nt; t++) {
         int32_t i = t * sv->ng + cl->grade;
         if (cl->team_share[t] > 0 && sv->capacity[i] > 0)
-            give += sv->used[i] * grade_capacity(st, cl->grade) * cl->wte * cl->team_share[t] / sv->capacity[i];
+            give += sv->used[i] * hours * cl->team_share[t] / sv->capacity[i];
     }
     return give;
+}
+
+/* Minutes supervisor c gives on each day they work: the hours a week they
+ * give this month spread over the days they work, so that what they give
+ * in the month is what leaves their diaries (to the minute). */
+static double minutes_per_day_worked(state *st, int32_t c)
+{
+    double share = work_share(st, c);
+    return share > 0 ? given_by(st, c) * 60 / st->m->clinic_days_per_week / share : 0;
 }
 
 void iapt_supervision_update(state *st, int32_t trainees)
@@ -304,7 +347,7 @@ void iapt_supervision_update(state *st, int32_t trainees)
             }
             continue;
         }
-        double minutes = given_by(st, cl) * 60 / st->m->clinic_days_per_week;
+        double minutes = (sv->any >> cl->grade) & 1u ? minutes_per_day_worked(st, c) : 0;
         if (fabs(minutes - cl->supervising_min) > 1e-9) {
             cl->supervising_min = minutes;
             iapt_diary_refresh(st, c, st->today);

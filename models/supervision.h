@@ -3,8 +3,16 @@
  *
  * Each trainee needs their programme's hours of supervision a week, from
  * qualified staff of that programme's supervising grades in the trainee's
- * own team(s); each qualified clinician of a supervising grade can give
- * their grade's supervision capacity x WTE x team share. Where grades
+ * own team(s). Supervision is given only on the days a supervisor works
+ * (models/staff.h iapt_staff_works: not on leave or sick, not away on a
+ * course), so in a month a qualified clinician of a supervising grade can
+ * give their grade's supervision capacity (at most their own clinical
+ * hours) x WTE x team share, times the share of the month's clinic days
+ * they work; on each of those days the hours a week they give, spread over
+ * the days they work, leave their diary. So what they give in a month is
+ * the clinic time they lose (to the minute a diary holds), and a month of
+ * leave or courses is a month of less supervision for their trainees
+ * (recomputed at each month start and when staff come and go). Where grades
  * supervise several programmes, cover (the share of a programme's required
  * hours given) is made as equal as the grades allow (max-min fair), and no
  * hour that could be given is left short. A programme's trainees' caseload
@@ -15,7 +23,8 @@
  * time in proportion to their capacity.
  *
  * Cost per update: O(1) with no trainee in post and nobody supervising;
- * else O(clinicians x teams) plus, per team, O(P 2^P x grades)
+ * else O(clinicians x teams) (plus O(days in the month) per supervisor the
+ * first time in a month) plus, per team, O(P 2^P x grades)
  * for the cover and O(n^3) or so for the flow, n = programmes + grades.
  */
 #ifndef IAPT_SUPERVISION_H

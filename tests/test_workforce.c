@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "model_support.h"
+#include "sim/calendar.h"
 
 #define WF(f) DATA("tests/data/workforce/" f)
 
@@ -149,6 +150,92 @@ Test(workforce, university_days_and_supervision_shortfall)
     /* Caseload capped by the shortfall: floor(18 x 40% x 50%) = 3 places. */
     cr_assert_eq(val(&r, 0, "caseload_per_wte", "team:school/grade:hit", m), 3);
     cr_assert_eq(val(&r, 0, "supervision_shortfall", "team:school", mo(2027, 10)), 0, "qualified in September 2027");
+    run_free(&r);
+}
+
+/* Clinic days (Monday to Friday, base.yaml's working days) in month m. */
+static int clinic_days(int m)
+{
+    sim_date from = sim_date_add_months(sim_date_from_ymd(2026, 4, 1), m), to = sim_date_add_months(from, 1);
+    int n = 0;
+    for (sim_date d = from; d < to; d++)
+        n += sim_date_weekday(d) < 5;
+    return n;
+}
+
+/* Days in month m. */
+static int month_days(int m)
+{
+    sim_date from = sim_date_add_months(sim_date_from_ymd(2026, 4, 1), m);
+    return sim_date_add_months(from, 1) - from;
+}
+
+/* Supervision comes out of the supervisor's clinic time, hour for hour:
+ * the senior of supervisor_diary.yaml (every diary hour an attended
+ * assessment) gives 5 hours a week to the trainees from September 2026,
+ * 60 minutes of each clinic day, and so assesses 3 people a day against 4
+ * without trainees (supervisor_none.yaml): their clinical hours fall by
+ * exactly the 5 hours a week they give. */
+Test(workforce, supervisors_clinic_time_falls_by_what_they_give)
+{
+    const char *senior = "team:school/grade:senior";
+    run_result with, without;
+    run_scenario(&with, WF("supervisor_diary.yaml"), 0, 2);
+    run_scenario(&without, WF("supervisor_none.yaml"), 0, 2);
+    for (size_t rep = 0; rep < with.nrep; rep++) {
+        int m = mo(2026, 8);
+        cr_assert_eq(val(&with, rep, "assessed", "pathway:school", m), 4 * clinic_days(m), "before the intake");
+        for (m = mo(2026, 9); m <= mo(2027, 7); m++) {
+            int days = clinic_days(m);
+            cr_assert_eq(val(&without, rep, "assessed", "pathway:school", m), 4 * days, "month %d", m);
+            cr_assert_eq(val(&with, rep, "assessed", "pathway:school", m), 3 * days, "month %d", m);
+            cr_assert_eq(val(&with, rep, "supervision_available", "team:school", m), 5, "month %d", m);
+            cr_assert_eq(val(&with, rep, "supervision_shortfall", "team:school", m), 7, "month %d", m);
+            /* Hours a week lost x weeks in the month = 5 hours a week given
+             * x the month's clinic weeks (clinic days / 5). */
+            double lost = val(&without, rep, "clinical_hours_per_wte", senior, m) -
+                          val(&with, rep, "clinical_hours_per_wte", senior, m);
+            cr_assert_float_eq(lost * month_days(m) / 7, 5.0 * days / 5, 1e-9, "month %d", m);
+        }
+    }
+    run_free(&with);
+    run_free(&without);
+}
+
+/* Supervisors give supervision only on the days they work. On leave half
+ * their weeks (supervisor_leave.yaml), the senior can give 5 hours a week
+ * times the share w of the month's clinic days they work, the trainees
+ * get that and no more, and the senior assesses 3 people on each day
+ * worked: supervision available and clinic time lost come from the same
+ * days. On a top-up course every Monday (supervisor_course.yaml) the
+ * senior works 17 of January 2027's 21 clinic days and 16 of February's
+ * 20. */
+Test(workforce, supervision_comes_from_the_days_supervisors_work)
+{
+    run_result r;
+    run_scenario(&r, WF("supervisor_leave.yaml"), 0, 2);
+    int partial = 0;
+    for (size_t rep = 0; rep < r.nrep; rep++)
+        for (int m = mo(2026, 9); m <= mo(2027, 7); m++) {
+            double avail = val(&r, rep, "supervision_available", "team:school", m), worked = avail / 5 * clinic_days(m);
+            cr_assert_float_eq(worked, round(worked), 1e-9, "month %d: %g days worked", m, worked);
+            cr_assert_float_eq(val(&r, rep, "assessed", "pathway:school", m), 3 * round(worked), 1e-9, "month %d", m);
+            cr_assert_float_eq(val(&r, rep, "supervision_shortfall", "team:school", m), 12 - avail, 1e-9, "month %d",
+                               m);
+            partial += avail > 0 && avail < 5;
+        }
+    cr_assert_gt(partial, 0, "some months have leave in them");
+    run_free(&r);
+    run_scenario(&r, WF("supervisor_course.yaml"), 0, 2);
+    for (size_t rep = 0; rep < r.nrep; rep++) {
+        int jan = mo(2027, 1), feb = mo(2027, 2);
+        cr_assert_float_eq(val(&r, rep, "supervision_available", "team:school", jan), 5.0 * 17 / 21, 1e-9);
+        cr_assert_eq(val(&r, rep, "assessed", "pathway:school", jan), 3 * 17);
+        cr_assert_float_eq(val(&r, rep, "supervision_available", "team:school", feb), 4, 1e-9);
+        cr_assert_float_eq(val(&r, rep, "supervision_shortfall", "team:school", feb), 8, 1e-9);
+        cr_assert_eq(val(&r, rep, "assessed", "pathway:school", feb), 3 * 16);
+        cr_assert_eq(val(&r, rep, "supervision_available", "team:school", mo(2027, 4)), 5, "the course is over");
+    }
     run_free(&r);
 }
 
