@@ -12,6 +12,7 @@
 #define GP (G_ALL | G_PATHWAY)
 #define GW (G_ALL | G_GRADE | G_TEAM_GRADE)
 #define GS (G_SITES_ALL | G_SITE)
+#define GSUP (GW | G_TEAM | G_PROGRAMME)
 
 const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
     [M_REFERRALS] = {"referrals", "people", GP | G_SOURCE, "referrals received in the month"},
@@ -175,14 +176,24 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                         "starters + trainees_qualified + transfers_in - transfers_out - leavers - seconded = "
                         "change in headcount"},
     [M_TRANSFERS_OUT] = {"transfers_out", "people", GW, "qualified staff whose main team a transfer moved elsewhere"},
-    [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
-                                "trainee supervision required, month end"},
-    [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
-                                 "supervision qualified staff of the supervising grades can give, month end (by "
-                                 "programme: its supervisors' capacity, shared with other programmes they supervise)"},
-    [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", G_ALL | G_TEAM | G_PROGRAMME,
+    [M_SUPERVISION_REQUIRED] = {"supervision_required", "hours/week", GSUP,
+                                "trainee supervision required, hours a week at month end; by grade and team/grade: "
+                                "of the trainees training for that grade (as `trainees`)"},
+    [M_SUPERVISION_AVAILABLE] = {"supervision_available", "hours/week", GSUP,
+                                 "supervision qualified staff of the supervising grades can give this month, hours a "
+                                 "week at month end: each one's grade's supervision_capacity (at most their clinical "
+                                 "hours) x WTE x the share of the month's clinic days they work (leave, sickness and "
+                                 "course days give none); by grade and team/grade: of the supervisors of that grade; "
+                                 "by programme: its supervisors' capacity, shared with other programmes they "
+                                 "supervise"},
+    [M_SUPERVISION_GIVEN] = {"supervision_given", "hours/week", GSUP,
+                             "supervision given this month, hours a week at month end, taken out of the supervisors' "
+                             "clinic time on the days they work (supervision_time_share); by grade and team/grade: "
+                             "who gives it, the supervisors of that grade; by programme: its trainees get it"},
+    [M_SUPERVISION_SHORTFALL] = {"supervision_shortfall", "hours/week", GSUP,
                                  "required minus given (only the programme's own supervising grades in the "
-                                 "trainees' team give it); its trainees' caseloads are capped in proportion"},
+                                 "trainees' team give it); its trainees' caseloads are capped in proportion; by "
+                                 "grade and team/grade: of the trainees training for that grade"},
     [M_TRAINING_DAYS_LOST] = {"training_days_lost", "days", GW | G_PROGRAMME,
                               "days of training not counted towards qualifying for want of supervision: a "
                               "trainee-day with cover c (share of the supervision needed that is given) below the "
@@ -200,7 +211,17 @@ const iapt_measure_info iapt_measure_catalogue[IAPT_NMEASURES] = {
                     "one (continuity of care), or a supervision shortfall; new people never take a place "
                     "beyond the cap, and the clinician takes new work elsewhere only as these courses end"},
     [M_TRAINING_TIME_SHARE] = {"training_time_share", "%", GW,
-                               "clinic time lost to university days and top-up courses"},
+                               "clinic time lost to university days and top-up courses / clinic_hours_contracted "
+                               "(supervising trainees is not in it: supervision_time_share; the two add up to the "
+                               "time away from clinic for training and supervision)"},
+    [M_SUPERVISION_TIME_SHARE] = {"supervision_time_share", "%", GW,
+                                  "clinic time given to supervising trainees: the minutes taken out of the "
+                                  "supervisors' diaries on the days they work / clinic_hours_contracted (time away "
+                                  "from clinic besides training_time_share)"},
+    [M_CONTRACTED_HOURS] = {"clinic_hours_contracted", "hours", GW,
+                            "clinic hours in the month before leave, training and supervision: clinical hours a week "
+                            "per WTE x WTE on every clinic day in post, trainees included (the base of "
+                            "training_time_share and supervision_time_share)"},
     [M_STAFF_COST] = {"staff_cost", "GBP", GW | G_TEAM,
                       "salaries and on-costs of staff in post (trainees under the grade they train for)"},
     [M_COST_PER_COURSE] = {"cost_per_finished_course", "GBP", GA | G_TEAM,

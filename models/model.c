@@ -290,6 +290,7 @@ static void reset_month(state *st)
     memset(a->delivered_min, 0, (size_t)tg * sizeof(double));
     memset(a->training_min, 0, (size_t)tg * sizeof(double));
     memset(a->contracted_min, 0, (size_t)tg * sizeof(double));
+    memset(a->supervising_min, 0, (size_t)tg * sizeof(double));
     a->appts = a->case_all = a->treated_exits = a->step2_completions = 0;
     a->case_step[0] = a->case_step[1] = 0;
 }
@@ -473,12 +474,13 @@ static int alloc_state(state *st)
     st->acc.delivered_min = calloc(nt * ng + 1, sizeof(double));
     st->acc.training_min = calloc(nt * ng + 1, sizeof(double));
     st->acc.contracted_min = calloc(nt * ng + 1, sizeof(double));
+    st->acc.supervising_min = calloc(nt * ng + 1, sizeof(double));
     if (!st->arr || !st->ts || !st->assess_wait || !st->group_wait || !st->assess_rr || !st->acc.wait_pw ||
         !st->fy_wait_pw ||
         !st->acc.step_wait_pw || !st->group_len ||
         !st->acc.case_pw || !st->waiting_pw || !st->treating_pw || !st->realloc_pw || !st->acc.avail_min ||
         !st->acc.used_min || !st->acc.delivered_min ||
-        !st->acc.training_min || !st->acc.contracted_min)
+        !st->acc.training_min || !st->acc.contracted_min || !st->acc.supervising_min)
         return -1;
     plist empty = {IAPT_NONE, IAPT_NONE, 0};
     for (size_t i = 0; i < nt * IAPT_NSTEPS; i++)
@@ -534,7 +536,8 @@ static void free_state(state *st)
                       st->acc.wait_pw, st->fy_wait_pw, st->acc.step_wait_pw,
                       st->acc.case_pw, st->waiting_pw, st->treating_pw, st->realloc_pw, st->acc.avail_min,
                       st->acc.used_min, st->acc.delivered_min,
-                      st->acc.training_min, st->acc.contracted_min, st->p, st->c, st->mem, st->diary_cap,
+                      st->acc.training_min, st->acc.contracted_min, st->acc.supervising_min, st->p, st->c, st->mem,
+                      st->diary_cap,
                       st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
         free(blocks[i]);

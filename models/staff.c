@@ -372,7 +372,7 @@ void iapt_diary_roll(state *st)
             continue;
         size_t i = (size_t)c * IAPT_DIARY_DAYS + (size_t)RING(ended);
         if (ended >= 0) {
-            iapt_workforce_account_day(st, c, ended);
+            iapt_workforce_account_day(st, c, ended, st->diary_cap[i]);
             if (st->diary_cap[i] > 0) {
                 int32_t used = st->diary_cap[i] - st->diary_free[i];
                 st->acc.avail_min[st->c[c].grade] += st->diary_cap[i];

@@ -211,6 +211,7 @@ typedef struct month_acc {
     double *delivered_min;         /* per team x grade: attended assessment and session minutes */
     double *training_min;          /* per team x grade: minutes lost to training */
     double *contracted_min;        /* per team x grade: clinic minutes before training losses */
+    double *supervising_min;       /* per team x grade: clinic minutes given to supervising trainees */
     double appts;                  /* appointments held (attended or missed) */
     /* denominators of the month's rates (numerators are recorded as counts
      * in their series and divided at month end) */

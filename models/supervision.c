@@ -258,7 +258,9 @@ static double max_flow(supervision *sv, int32_t t, double use)
 /* Which supervisors give team t's hours: spread as evenly as the grades
  * allow, i.e. the smallest share `use` of every grade's capacity that
  * still gives every programme its hours (bisection to 2^-30, each step a
- * maximum flow). */
+ * maximum flow, counted as giving it all within rounding). The grades'
+ * hours are then scaled to what is given, so they give exactly what the
+ * programmes get. */
 static void grade_use(supervision *sv, int32_t t)
 {
     double want = 0, lo = 0, hi = 1;
@@ -266,9 +268,13 @@ static void grade_use(supervision *sv, int32_t t)
         want += sv->given[t * sv->np + p];
     for (int i = 0; i < 30 && want > EPS; i++) {
         double mid = (lo + hi) / 2;
-        *(max_flow(sv, t, mid) >= want - 1e-7 ? &hi : &lo) = mid;
+        *(max_flow(sv, t, mid) >= want * (1 - 1e-12) ? &hi : &lo) = mid;
     }
-    max_flow(sv, t, hi);
+    double total = max_flow(sv, t, hi);
+    for (int32_t g = 0; g < sv->ng && want > EPS && total > EPS; g++) {
+        int32_t i = t * sv->ng + g;
+        sv->used[i] = fmin(sv->capacity[i], sv->used[i] * want / total);
+    }
 }
 
 /* Shares each team's supervisors out over its programmes. */
@@ -357,6 +363,16 @@ void iapt_supervision_update(state *st, int32_t trainees)
     sv->supervising = supervising;
 }
 
+/* Records v for team t and grade g, and adds it into the grade's, the
+ * team's and the service's values. */
+static void rec_team_grade(state *st, int m, int32_t t, int32_t g, double v)
+{
+    iapt_rec(st, m, G_TEAM_GRADE, t * st->sv->ng + g, v);
+    iapt_rec(st, m, G_GRADE, g, v);
+    iapt_rec(st, m, G_TEAM, t, v);
+    iapt_rec(st, m, G_ALL, 0, v);
+}
+
 void iapt_supervision_record(state *st)
 {
     supervision *sv = st->sv;
@@ -366,31 +382,23 @@ void iapt_supervision_record(state *st)
         assert(trainees == 0);
         sv->stale = 0;
     }
-    double all_req = 0, all_avail = 0, all_given = 0;
     for (int32_t t = 0; t < sv->nt; t++) {
-        double req = 0, avail = 0, given = 0;
-        for (int32_t p = 0; p < sv->np; p++)
-            req += sv->required[t * sv->np + p], given += sv->given[t * sv->np + p];
-        for (int32_t g = 0; g < sv->ng; g++)
-            avail += sv->capacity[t * sv->ng + g];
-        iapt_rec(st, M_SUPERVISION_REQUIRED, G_TEAM, t, req);
-        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_TEAM, t, avail);
-        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_TEAM, t, req - given);
-        all_req += req, all_avail += avail, all_given += given;
-    }
-    iapt_rec(st, M_SUPERVISION_REQUIRED, G_ALL, 0, all_req);
-    iapt_rec(st, M_SUPERVISION_AVAILABLE, G_ALL, 0, all_avail);
-    iapt_rec(st, M_SUPERVISION_SHORTFALL, G_ALL, 0, all_req - all_given);
-    for (int32_t p = 0; p < sv->np; p++) {
-        double req = 0, avail = 0, given = 0;
-        for (int32_t t = 0; t < sv->nt; t++) {
-            req += sv->required[t * sv->np + p], given += sv->given[t * sv->np + p];
-            for (int32_t g = 0; g < sv->ng; g++)
-                if ((sv->grades[p] >> g) & 1u)
-                    avail += sv->capacity[t * sv->ng + g];
+        for (int32_t p = 0; p < sv->np; p++) {
+            double req = sv->required[t * sv->np + p], given = sv->given[t * sv->np + p], avail = 0;
+            int32_t g = prog(st, p)->grade.index; /* the grade the trainees train for */
+            rec_team_grade(st, M_SUPERVISION_REQUIRED, t, g, req);
+            rec_team_grade(st, M_SUPERVISION_SHORTFALL, t, g, req - given);
+            for (int32_t s = 0; s < sv->ng; s++)
+                if ((sv->grades[p] >> s) & 1u)
+                    avail += sv->capacity[t * sv->ng + s];
+            iapt_rec(st, M_SUPERVISION_REQUIRED, G_PROGRAMME, p, req);
+            iapt_rec(st, M_SUPERVISION_AVAILABLE, G_PROGRAMME, p, avail);
+            iapt_rec(st, M_SUPERVISION_GIVEN, G_PROGRAMME, p, given);
+            iapt_rec(st, M_SUPERVISION_SHORTFALL, G_PROGRAMME, p, req - given);
         }
-        iapt_rec(st, M_SUPERVISION_REQUIRED, G_PROGRAMME, p, req);
-        iapt_rec(st, M_SUPERVISION_AVAILABLE, G_PROGRAMME, p, avail);
-        iapt_rec(st, M_SUPERVISION_SHORTFALL, G_PROGRAMME, p, req - given);
+        for (int32_t g = 0; g < sv->ng; g++) { /* the supervisors' grade */
+            rec_team_grade(st, M_SUPERVISION_AVAILABLE, t, g, sv->capacity[t * sv->ng + g]);
+            rec_team_grade(st, M_SUPERVISION_GIVEN, t, g, sv->used[t * sv->ng + g]);
+        }
     }
 }

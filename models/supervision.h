@@ -47,8 +47,9 @@ void iapt_supervision_free(state *st);
  * and nothing is walked (the capacity reported is summed when recorded). */
 void iapt_supervision_update(state *st, int32_t trainees);
 
-/* Month end: records supervision required, available and shortfall by
- * team, by programme and for the service. */
+/* Month end: records supervision required and short (by the trainees'
+ * grade), available and given (by the supervisors' grade), by team and
+ * grade, grade, team, programme and for the service. */
 void iapt_supervision_record(state *st);
 
 #endif

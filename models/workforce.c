@@ -702,7 +702,7 @@ int iapt_workforce_away(const state *st, int32_t c, int32_t d)
     return 0;
 }
 
-void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
+void iapt_workforce_account_day(state *st, int32_t c, int32_t d, int32_t open)
 {
     const clinician *cl = &st->c[c];
     workforce *wf = st->wf;
@@ -711,6 +711,9 @@ void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
     double salary = cl->programme != IAPT_NONE ? prog_cfg(st, cl->programme)->salary : grade_cfg(st, cl->grade)->salary;
     double cost = salary * cl->wte * (1 + st->sc->service.on_costs) / SIM_DAYS_PER_YEAR;
     int clinic = iapt_clinic_day(st, d), away = clinic && iapt_workforce_away(st, c, d);
+    double supervising = 0; /* clinic minutes the diary lost to supervision on a day worked */
+    if (cl->supervising_min > 0 && iapt_staff_works(st, c, d))
+        supervising = iapt_diary_minutes(cl->day_min) - open;
     for (int32_t t = 0; t < wf->nt; t++) {
         double sh = cl->team_share[t];
         if (sh <= 0)
@@ -720,6 +723,7 @@ void iapt_workforce_account_day(state *st, int32_t c, int32_t d)
             st->acc.contracted_min[t * wf->ng + cl->grade] += cl->day_min * sh;
             if (away)
                 st->acc.training_min[t * wf->ng + cl->grade] += cl->day_min * sh;
+            st->acc.supervising_min[t * wf->ng + cl->grade] += supervising * sh;
         }
     }
 }
@@ -765,7 +769,8 @@ static void stock_of(const state *st, int32_t t, int32_t g, wf_stock *k)
 }
 
 /* Records one group's stocks and flows; `flows` are the group's delivered,
- * training and contracted minutes and its staff cost this month. */
+ * training and contracted minutes, its staff cost and its minutes given to
+ * supervision this month. */
 static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, const double *flows, double weeks)
 {
     double wte = k->qual + k->trainee;
@@ -780,6 +785,8 @@ static void record_stock(state *st, unsigned kind, int i, const wf_stock *k, con
     iapt_rec(st, M_CASELOAD_PER_WTE, kind, i, wte > 0 ? k->load / wte : NAN);
     iapt_rec(st, M_CLINICAL_HOURS_PER_WTE, kind, i, wte > 0 ? flows[0] / 60 / wte / weeks : NAN);
     iapt_rec(st, M_TRAINING_TIME_SHARE, kind, i, flows[2] > 0 ? 100 * flows[1] / flows[2] : NAN);
+    iapt_rec(st, M_SUPERVISION_TIME_SHARE, kind, i, flows[2] > 0 ? 100 * flows[4] / flows[2] : NAN);
+    iapt_rec(st, M_CONTRACTED_HOURS, kind, i, flows[2] / 60);
     iapt_rec(st, M_STAFF_COST, kind, i, flows[3]);
 }
 
@@ -802,7 +809,7 @@ static void add_stock(wf_stock *sum, const wf_stock *k)
     sum->vacancies += k->vacancies, sum->frozen += k->frozen;
 }
 
-enum { NFLOWS = 4 };
+enum { NFLOWS = 5 };
 
 /* Stocks and flows by team and grade, by grade, and for the service. */
 static void record_stocks(state *st, double weeks)
@@ -817,7 +824,7 @@ static void record_stocks(state *st, double weeks)
             wf_stock k;
             size_t i = (size_t)(t * wf->ng + g);
             double flows[NFLOWS] = {st->acc.delivered_min[i], st->acc.training_min[i], st->acc.contracted_min[i],
-                                    wf->cost[i]};
+                                    wf->cost[i], st->acc.supervising_min[i]};
             stock_of(st, t, g, &k);
             record_stock(st, G_TEAM_GRADE, (int)i, &k, flows, weeks);
             add_stock(&grade, &k);

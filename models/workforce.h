@@ -56,9 +56,11 @@ void iapt_workforce_event(state *st, const sim_ev *ev);
  * (university day, top-up course day). */
 int iapt_workforce_away(const state *st, int32_t c, int32_t d);
 
-/* Daily accounting for clinician c on a day that ended: cost, clinic time,
- * time lost to training. */
-void iapt_workforce_account_day(state *st, int32_t c, int32_t d);
+/* Daily accounting for clinician c on a day that ended, whose diary held
+ * `open` clinic minutes: cost, clinic time, time lost to training, and
+ * time given to supervision (on a day they worked, the minutes their diary
+ * would have held without it less `open`). */
+void iapt_workforce_account_day(state *st, int32_t c, int32_t d, int32_t open);
 
 /* Month start: re-examines vacancies and supervision. */
 void iapt_workforce_month_start(state *st);

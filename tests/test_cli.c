@@ -306,7 +306,7 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     const char *rows[] = {"\n2026/27,12,within_6_weeks,pathway:core,",
                           "\n2027/28,12,step_wait_mean,pathway:core/step:3,",
                           "\n2028/29,6,staff_cost,all,", "\n2026/27,12,entered_treatment,pathway:diabetes,",
-                          "\n2027/28,12,training_days_lost,all,0,0,0,2\n",
+                          "\n2026/27,12,training_days_lost,all,0,0,0,2\n",
                           "\n2026/27,12,referrals,all,", "\n2026/27,12,referrals_lost,all,",
                           "\n2027/28,12,referrals_lost,source:gp,",
                           "\n2028/29,6,referrals_lost,source:physical_health,", "\n2026/27,12,access_annualised,all,",

@@ -191,11 +191,19 @@ Test(workforce, supervisors_clinic_time_falls_by_what_they_give)
             cr_assert_eq(val(&with, rep, "assessed", "pathway:school", m), 3 * days, "month %d", m);
             cr_assert_eq(val(&with, rep, "supervision_available", "team:school", m), 5, "month %d", m);
             cr_assert_eq(val(&with, rep, "supervision_shortfall", "team:school", m), 7, "month %d", m);
+            cr_assert_eq(val(&with, rep, "supervision_given", senior, m), 5, "month %d", m);
+            cr_assert_eq(val(&without, rep, "supervision_given", senior, m), 0, "month %d", m);
             /* Hours a week lost x weeks in the month = 5 hours a week given
-             * x the month's clinic weeks (clinic days / 5). */
+             * x the month's clinic weeks (clinic days / 5); the time share
+             * is the same hours over the 4 contracted a clinic day. */
             double lost = val(&without, rep, "clinical_hours_per_wte", senior, m) -
                           val(&with, rep, "clinical_hours_per_wte", senior, m);
             cr_assert_float_eq(lost * month_days(m) / 7, 5.0 * days / 5, 1e-9, "month %d", m);
+            cr_assert_float_eq(val(&with, rep, "supervision_time_share", senior, m) / 100 *
+                                   val(&with, rep, "clinic_hours_contracted", senior, m),
+                               5.0 * days / 5, 1e-9, "month %d", m);
+            cr_assert_eq(val(&with, rep, "supervision_time_share", senior, m), 25, "month %d", m);
+            cr_assert_eq(val(&with, rep, "training_time_share", senior, m), 0, "month %d", m);
         }
     }
     run_free(&with);
@@ -222,6 +230,10 @@ Test(workforce, supervision_comes_from_the_days_supervisors_work)
             cr_assert_float_eq(val(&r, rep, "assessed", "pathway:school", m), 3 * round(worked), 1e-9, "month %d", m);
             cr_assert_float_eq(val(&r, rep, "supervision_shortfall", "team:school", m), 12 - avail, 1e-9, "month %d",
                                m);
+            cr_assert_float_eq(val(&r, rep, "supervision_given", "team:school/grade:senior", m), avail, 1e-9,
+                               "month %d", m);
+            cr_assert_float_eq(val(&r, rep, "supervision_time_share", "team:school/grade:senior", m), 25 * avail / 5,
+                               1e-9, "month %d: 60 of 240 minutes on each day worked", m);
             partial += avail > 0 && avail < 5;
         }
     cr_assert_gt(partial, 0, "some months have leave in them");
@@ -668,7 +680,34 @@ Test(workforce, supervision_from_each_programmes_own_grades)
                            want[i].group);
         cr_assert_float_eq(val(&r, 0, "supervision_shortfall", want[i].group, m), want[i].shortfall, 1e-9, "%s",
                            want[i].group);
+        cr_assert_float_eq(val(&r, 0, "supervision_given", want[i].group, m), want[i].required - want[i].shortfall,
+                           1e-9, "%s", want[i].group);
     }
+    /* By grade: required and short by the grade trainees train for,
+     * available and given by the supervisors' grade (who gives how much):
+     * the senior gives all 6 hours to the PWP trainees, the HITs 6 of their
+     * 10 to the HIT trainees. */
+    struct {
+        const char *measure, *group;
+        double want;
+    } by_grade[] = {
+        {"supervision_required", "team:core/grade:pwp", 8},   {"supervision_required", "grade:hit", 6},
+        {"supervision_shortfall", "team:core/grade:pwp", 2},  {"supervision_shortfall", "team:core/grade:hit", 0},
+        {"supervision_available", "team:core/grade:hit", 10}, {"supervision_available", "grade:senior", 6},
+        {"supervision_given", "team:core/grade:hit", 6},      {"supervision_given", "team:core/grade:senior", 6},
+        {"supervision_given", "grade:pwp", 0},
+    };
+    for (size_t i = 0; i < sizeof by_grade / sizeof by_grade[0]; i++)
+        cr_assert_float_eq(val(&r, 0, by_grade[i].measure, by_grade[i].group, m), by_grade[i].want, 1e-9, "%s %s",
+                           by_grade[i].measure, by_grade[i].group);
+    /* 6 of the senior's 22 clinical hours a week go to supervision (the
+     * share of contracted clinic time, every clinic day of the month). Each
+     * of the 10 HITs gives 0.6 hours a week, 7.2 minutes of a 264-minute
+     * clinic day, and their diaries hold whole minutes: 257 are left, 7 go;
+     * the 2 HIT trainees' contracted time counts in the grade's base. */
+    cr_assert_float_eq(val(&r, 0, "supervision_time_share", "team:core/grade:senior", m), 100.0 * 6 / 22, 1e-9);
+    cr_assert_float_eq(val(&r, 0, "supervision_time_share", "team:core/grade:hit", m), 100.0 * 10 * 7 / (12 * 264),
+                       1e-9);
     run_free(&r);
 }
 
