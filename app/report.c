@@ -659,6 +659,33 @@ static const row workforce_rows[] = {
     {"training days lost (short supervision)", M_TRAINING_DAYS_LOST, SUM, 0, 0, -1, 1, "training_days_lost", 0, NULL},
 };
 
+/* The workforce per financial year by team and grade (and by grade, and
+ * for the service, where year_rows do not already give them): in
+ * years.csv, and the team and grade ones in the summary's workforce table.
+ * Stocks at year end; clinical hours per WTE (a monthly rate) weighted by
+ * the days of each month; caseload per WTE and supervision hours a week
+ * (month-end values) as the mean of the month ends; time shares over the
+ * year's contracted clinic time. */
+static const row staff_rows[] = {
+    {"funded WTE at year end", M_ESTABLISHMENT, LAST, 0, 0, -1, 1, "establishment_wte_year_end", 0, NULL},
+    {"headcount at year end", M_HEADCOUNT, LAST, 0, 0, -1, 0, "headcount_year_end", 0, NULL},
+    {"qualified WTE at year end", M_WTE_QUALIFIED, LAST, 0, 0, -1, 1, "wte_qualified_year_end", 0, NULL},
+    {"trainee WTE at year end", M_WTE_TRAINEE, LAST, 0, 0, -1, 1, "wte_trainee_year_end", 0, NULL},
+    {"vacancies (WTE) at year end", M_VACANCIES, LAST, 0, 0, -1, 1, "vacancies_wte_year_end", 0, NULL},
+    {"clinical hours a week per WTE", M_CLINICAL_HOURS_PER_WTE, DAYS, 0, 0, -1, 1, "clinical_hours_per_wte", 0,
+     NULL},
+    {"caseload per WTE", M_CASELOAD_PER_WTE, MEAN, 0, 0, -1, 1, "caseload_per_wte", 0, NULL},
+    {"training time (% of clinic time)", M_TRAINING_TIME_SHARE, WEIGHTED, M_CONTRACTED_HOURS, 0, -1, 1,
+     "training_time_share", 0, NULL},
+    {"supervising time (% of clinic time)", M_SUPERVISION_TIME_SHARE, WEIGHTED, M_CONTRACTED_HOURS, 0, -1, 1,
+     "supervision_time_share", 0, NULL},
+    {"supervision required (h/week)", M_SUPERVISION_REQUIRED, MEAN, 0, 0, -1, 1, "supervision_required", 0, NULL},
+    {"supervision available (h/week)", M_SUPERVISION_AVAILABLE, MEAN, 0, 0, -1, 1, "supervision_available", 0, NULL},
+    {"supervision given (h/week)", M_SUPERVISION_GIVEN, MEAN, 0, 0, -1, 1, "supervision_given", 0, NULL},
+};
+/* The staff_rows the summary's workforce table shows, in its order. */
+static const int staff_shown[] = {0, 2, 3, 4, 5, 6, 7, 8};
+
 /* Rooms per financial year, for each site and for all sites together. */
 static const row room_rows[] = {
     {"room hours available", M_ROOM_HOURS_AVAILABLE, SUM, 0, 0, -1, 0, "room_hours_available", 0, NULL},
@@ -723,6 +750,7 @@ struct iapt_years {
     size_t n;
     ysection sec[3 + MAX_ROOM_SITES];
     int nsec, open; /* open: the last section takes the lines being added */
+    size_t staff_from; /* first team and grade line: staff_rows for each team and grade in turn */
     int label_width; /* columns of the label column: the widest label or title, at least LABEL_WIDTH */
 };
 typedef struct iapt_years ytable;
@@ -880,16 +908,49 @@ static void add_room_lines(const iapt_results *r, ytable *t)
     add_section(t, NULL);
 }
 
+/* Whether t has a line of the years.csv measure `name` for `group`. */
+static int has_line(const ytable *t, const char *name, const char *group)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->lines[i].w.name, name) == 0 && strcmp(t->lines[i].group, group) == 0)
+            return 1;
+    return 0;
+}
+
+/* Lines of staff_rows (not printed as a section): for the service (those
+ * it has no line of yet), each grade, and each team and grade, these last
+ * from t->staff_from in the layout's order (team-major). */
+static void add_staff_lines(const iapt_results *r, ytable *t)
+{
+    const conf_list *gr = &r->m->sc->workforce.grades, *tm = &r->m->sc->workforce.teams;
+    char group[160];
+    add_section(t, NULL);
+    for (size_t i = 0; i < NROWS(staff_rows); i++)
+        if (!has_line(t, staff_rows[i].name, "all"))
+            add_line(r, t, &staff_rows[i], staff_rows[i].label, "all");
+    for (size_t g = 0; g < gr->n; g++) {
+        snprintf(group, sizeof group, "grade:%s", IAPT_ITEM(*gr, iapt_grade_cfg, g)->name);
+        add_rows(r, t, staff_rows, NROWS(staff_rows), group);
+    }
+    t->staff_from = t->n;
+    for (size_t k = 0; k < tm->n; k++)
+        for (size_t g = 0; g < gr->n; g++) {
+            snprintf(group, sizeof group, "team:%s/grade:%s", IAPT_ITEM(*tm, iapt_team_cfg, k)->name,
+                     IAPT_ITEM(*gr, iapt_grade_cfg, g)->name);
+            add_rows(r, t, staff_rows, NROWS(staff_rows), group);
+        }
+}
+
 static int ytable_build(const iapt_results *r, ytable *t)
 {
     size_t npw = r->m->sc->pathways.n > 1 ? r->m->sc->pathways.n : 0, nsites = r->m->sc->sites.n;
-    size_t ng = r->m->sc->workforce.grades.n;
+    size_t ng = r->m->sc->workforce.grades.n, ngroups = 1 + ng + r->m->sc->workforce.teams.n * ng;
     memset(t, 0, sizeof *t);
     t->label_width = LABEL_WIDTH;
     t->ny = financial_years(r, t->y, 64);
     t->lines = calloc(NROWS(year_rows) + 1 + (size_t)r->m->layout.nsources + npw * NROWS(pathway_rows) +
-                          NROWS(csv_rows) + (ng + 1) * NROWS(util_rows) +
-                          NROWS(workforce_rows) + nsites * NROWS(room_rows) + NROWS(room_rows),
+                          NROWS(csv_rows) + (ng + 1) * NROWS(util_rows) + NROWS(workforce_rows) +
+                          ngroups * NROWS(staff_rows) + nsites * NROWS(room_rows) + NROWS(room_rows),
                       sizeof *t->lines);
     if (!t->lines)
         return -1;
@@ -901,6 +962,7 @@ static int ytable_build(const iapt_results *r, ytable *t)
     add_csv_lines(r, t);
     add_section(t, "workforce flows");
     add_rows(r, t, workforce_rows, NROWS(workforce_rows), "all");
+    add_staff_lines(r, t);
     add_room_lines(r, t);
     if (ytable_summarise(r, t)) {
         ytable_free(t);
@@ -994,54 +1056,93 @@ int iapt_report_years_csv(const iapt_results *r, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-/* Whether team and grade group g has posts, staff or trainees in month m. */
-static int workforce_row_shown(const iapt_results *r, const char *g, int m)
+/* Whether team and grade k (lines from `first`, staff_rows order) had
+ * posts, staff or trainees at the end of year y, or anyone in post at a
+ * month end in it. */
+static int staff_shown_in(const ytable *t, size_t first, int y)
 {
-    const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, m), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, m),
-                 *t = iapt_results_get(r, M_WTE_TRAINEE, g, m);
-    return (est && est->mean != 0) || (q && q->mean != 0) || (t && t->mean != 0);
+    for (int i = 0; i <= 6; i++) {
+        const sim_ci *c = &t->lines[first + (size_t)i].ci[y];
+        if (i == 1 || i == 5)
+            continue; /* headcount follows WTE; clinical hours: caseload per WTE says whether anyone was in post */
+        if (c->n > 0 && !isnan(c->mean) && (i == 6 || c->mean != 0))
+            return 1;
+    }
+    return 0;
 }
 
-/* The team and grade groups shown at the last month, one row each: the
- * header's label column is as wide as the widest (at least 34 columns). */
-static void workforce_table(const iapt_results *r, FILE *out)
+/* The title of the workforce table of year y. */
+static void staff_title(const ytable *t, int y, char *buf, size_t n)
 {
-    const iapt_layout *l = &r->m->layout;
-    int last = nmonths(r) - 1, rows = 0, width = 34, partial = 0;
-    char ml[8], head[64];
-    month_label(r, last, ml);
-    for (size_t s = 0; s < l->nseries; s++)
-        if (l->series[s].measure == M_ESTABLISHMENT && strncmp(l->series[s].group, "team:", 5) == 0 &&
-            workforce_row_shown(r, l->series[s].group, last) && text_width(l->series[s].group) > width)
-            width = text_width(l->series[s].group);
-    for (size_t s = 0; s < l->nseries; s++) {
-        if (l->series[s].measure != M_ESTABLISHMENT || strncmp(l->series[s].group, "team:", 5) != 0)
-            continue;
-        const char *g = l->series[s].group;
-        if (!workforce_row_shown(r, g, last))
-            continue;
-        if (rows++ == 0) {
-            snprintf(head, sizeof head, "workforce at %s", ml);
-            fputc('\n', out);
-            put_left(out, head, width + 2);
-            fprintf(out, " %14s %14s %14s %14s %14s\n", "funded WTE", "qualified WTE", "trainee WTE", "vacancies WTE",
-                    "caseload/WTE");
+    const year *yy = &t->y[y];
+    snprintf(buf, n, "workforce by team and grade, %s%s", yy->label, yy->last - yy->first + 1 < 12 ? " (part)" : "");
+}
+
+/* The head of the workforce table of year y: its label column `width`
+ * wide. */
+static void staff_head(FILE *out, const ytable *t, int y, int width)
+{
+    static const char *const heads[2][NROWS(staff_shown)] = {
+        {"funded", "qualified", "trainee", "vacancies", "clinical h", "caseload", "training", "supervising"},
+        {"WTE", "WTE", "WTE", "WTE", "/wk per WTE", "per WTE", "time %", "time %"}};
+    char title[96];
+    staff_title(t, y, title, sizeof title);
+    fputc('\n', out);
+    for (int line = 0; line < 2; line++) {
+        put_left(out, line ? "" : title, width + 2);
+        for (size_t k = 0; k < NROWS(staff_shown); k++) {
+            fputc(' ', out);
+            put_right(out, heads[line][k], HEAD_WIDTH);
         }
-        const sim_ci *est = iapt_results_get(r, M_ESTABLISHMENT, g, last), *q = iapt_results_get(r, M_WTE_QUALIFIED, g, last),
-                     *t = iapt_results_get(r, M_WTE_TRAINEE, g, last);
-        fputs("  ", out);
-        put_left(out, g, width);
-        partial |= cell(out, r, est, 14, 1);
-        partial |= cell(out, r, q, 14, 1);
-        partial |= cell(out, r, t, 14, 1);
-        partial |= cell(out, r, iapt_results_get(r, M_VACANCIES, g, last), 14, 1);
-        partial |= cell(out, r, iapt_results_get(r, M_CASELOAD_PER_WTE, g, last), 14, 1);
         fputc('\n', out);
     }
-    if (partial)
-        fputs(partial_note, out);
-    if (!rows)
-        fprintf(out, "\nworkforce at %s: no funded posts, staff or trainees\n", ml);
+}
+
+/* The workforce by team and grade, one table per financial year: stocks at
+ * the year's end, clinical hours and caseload per WTE (means of its
+ * months), and the shares of clinic time spent training and supervising;
+ * a team and grade is shown in a year it had posts, staff or trainees.
+ * Reads the yearly lines (add_staff_lines), as years.csv does. */
+static void workforce_table(const iapt_results *r, FILE *out)
+{
+    const ytable *t = r->years;
+    size_t ntg = (t->n - t->staff_from) / NROWS(staff_rows);
+    int width = 34, rows = 0, partial = 0;
+    char title[96];
+    for (size_t k = 0; k < ntg; k++)
+        if (text_width(t->lines[t->staff_from + k * NROWS(staff_rows)].group) > width)
+            width = text_width(t->lines[t->staff_from + k * NROWS(staff_rows)].group);
+    for (int y = 0; y < t->ny; y++) {
+        staff_title(t, y, title, sizeof title);
+        if (text_width(title) - 2 > width)
+            width = text_width(title) - 2;
+    }
+    for (int y = 0; y < t->ny; y++) {
+        int shown = 0;
+        for (size_t k = 0; k < ntg; k++) {
+            size_t first = t->staff_from + k * NROWS(staff_rows);
+            if (!staff_shown_in(t, first, y))
+                continue;
+            if (shown++ == 0)
+                staff_head(out, t, y, width);
+            fputs("  ", out);
+            put_left(out, t->lines[first].group, width);
+            for (size_t i = 0; i < NROWS(staff_shown); i++)
+                partial |= cell(out, r, &t->lines[first + (size_t)staff_shown[i]].ci[y], HEAD_WIDTH, 1);
+            fputc('\n', out);
+        }
+        rows += shown;
+    }
+    if (rows) {
+        fputs("  WTE at the year's end; clinical hours a week and caseload per WTE: means over the year;\n"
+              "  training (university, top-up courses) and supervising trainees: % of contracted clinic time;\n"
+              "  by team and grade, with supervision hours, in years.csv\n",
+              out);
+        if (partial)
+            fputs(partial_note, out);
+    } else {
+        fputs("\nworkforce by team and grade: no funded posts, staff or trainees\n", out);
+    }
 }
 
 void iapt_report_table(const iapt_results *r, const char *scenario_path, FILE *out)

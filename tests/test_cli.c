@@ -314,7 +314,10 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
                           "\n2026/27,12,hidden_wait_median,all,", "\n2026/27,12,hidden_wait_mean,all,",
                           "\n2026/27,12,diary_utilisation,grade:pwp,", "\n2026/27,12,caseload_utilisation,all,",
                           "\n2026/27,12,dropouts,stage:first_to_second_after_step_up,",
-                          "\n2026/27,12,dropouts,stage:waiting_reallocation,", "\n2026/27,12,dnas,all,"};
+                          "\n2026/27,12,dropouts,stage:waiting_reallocation,", "\n2026/27,12,dnas,all,",
+                          "\n2027/28,12,headcount_year_end,team:ltc/grade:hit,",
+                          "\n2026/27,12,supervision_time_share,team:core/grade:senior,",
+                          "\n2028/29,6,supervision_given,grade:senior,", "\n2026/27,12,caseload_per_wte,all,"};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
         cr_assert(strstr(years, rows[i]), "years.csv has no line starting %s", rows[i] + 1);
     free(years);
@@ -333,6 +336,9 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
         cr_assert(strstr(summary, lines[i]), "the financial-year table has no line starting%s", lines[i]);
     cr_assert(!strstr(summary, "\nwait p90 (days) "), "years.csv only");
+    cr_assert(strstr(summary, "\nworkforce by team and grade, 2026/27 "));
+    cr_assert(strstr(summary, "\nworkforce by team and grade, 2028/29 (part) "));
+    cr_assert(strstr(summary, "\n  team:ltc/grade:hit "));
     free(summary);
 
     snprintf(args, sizeof args, "run tests/data/model/zero_staff.yaml -o %s/none -r 1 -q", tmp);
@@ -341,8 +347,8 @@ Test(cli, yearly_csv_and_pathway_tables, .timeout = 120)
     ran_free(&r);
     snprintf(sub, sizeof sub, "%s/none/summary.txt", tmp);
     summary = slurp(sub);
-    cr_assert(strstr(summary, "\nworkforce at 2027-03: no funded posts, staff or trainees\n"));
-    cr_assert_null(strstr(summary, "funded WTE"));
+    cr_assert(strstr(summary, "\nworkforce by team and grade: no funded posts, staff or trainees\n"));
+    cr_assert_null(strstr(summary, "\nworkforce by team and grade, "));
     cr_assert_null(strstr(summary, "\nby pathway:"), "one pathway: no pathway table");
     cr_assert_null(strstr(summary, "lost to long waits"), "no wait response: no lost referrals");
     free(summary);
@@ -448,7 +454,8 @@ Test(cli, summary_columns_aligned, .timeout = 120)
         if (l)
             *l++ = '\0';
     }
-    static const char *const heads[] = {"month ", "financial year ", "workforce flows ", "rooms: ", "workforce at "};
+    static const char *const heads[] = {"month ", "financial year ", "workforce flows ", "rooms: ",
+                                        "workforce by team and grade, "};
     int tables = 0;
     for (int i = 0; i < n; i++) {
         int head = 0;
@@ -468,6 +475,50 @@ Test(cli, summary_columns_aligned, .timeout = 120)
         i = last;
     }
     cr_assert_geq(tables, 10, "monthly, lists, waits, pathways, load, year, workforce flows, 3 room tables, workforce");
+    free(summary);
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* The mean of years.csv's row for (year, measure, group) in `years`. */
+static double year_mean(const char *years, const char *year, const char *measure, const char *group)
+{
+    char key[256];
+    snprintf(key, sizeof key, "\n%s,12,%s,%s,", year, measure, group);
+    const char *at = strstr(years, key);
+    cr_assert_not_null(at, "years.csv has no row %s", key + 1);
+    return strtod(at + strlen(key), NULL);
+}
+
+/* The yearly workforce by team and grade: year-end stocks, the mean of
+ * the months' supervision hours, and time shares over the year's
+ * contracted clinic time. In supervisor_diary.yaml the school senior gives
+ * 5 hours a week from September 2026 (7 of 2026/27's months), 60 of their
+ * 240 minutes on each of the 152 clinic days from September to March,
+ * against 261 in the year; the four HIT trainees need 12 hours. */
+Test(cli, yearly_workforce_by_team_and_grade, .timeout = 120)
+{
+    char *tmp = fix_tmpdir(), args[4400], sub[4300];
+    snprintf(args, sizeof args, "run tests/data/workforce/supervisor_diary.yaml -o %s/o -r 2 -q", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    ran_free(&r);
+    snprintf(sub, sizeof sub, "%s/o/years.csv", tmp);
+    char *years = slurp(sub);
+    const char *senior = "team:school/grade:senior", *hit = "team:school/grade:hit";
+    cr_assert_float_eq(year_mean(years, "2026/27", "supervision_given", senior), 5.0 * 7 / 12, 1e-9);
+    cr_assert_float_eq(year_mean(years, "2026/27", "supervision_available", senior), 5, 1e-9);
+    cr_assert_float_eq(year_mean(years, "2026/27", "supervision_required", hit), 12.0 * 7 / 12, 1e-9);
+    cr_assert_float_eq(year_mean(years, "2026/27", "supervision_time_share", senior), 25.0 * 152 / 261, 1e-8);
+    cr_assert_float_eq(year_mean(years, "2026/27", "headcount_year_end", senior), 1, 1e-9);
+    cr_assert_float_eq(year_mean(years, "2026/27", "wte_trainee_year_end", hit), 4, 1e-9);
+    cr_assert_float_eq(year_mean(years, "2027/28", "supervision_given", senior), 5.0 * 4 / 12, 1e-9,
+                       "the trainees qualify on 31 August 2027, 52 weeks on: April to July");
+    free(years);
+    snprintf(sub, sizeof sub, "%s/o/summary.txt", tmp);
+    char *summary = slurp(sub);
+    cr_assert(strstr(summary, "\nworkforce by team and grade, 2027/28 "));
+    cr_assert(strstr(summary, "\n  team:school/grade:senior "));
     free(summary);
     rm_tree(tmp);
     free(tmp);
