@@ -537,8 +537,7 @@ static void free_state(state *st)
                       st->acc.case_pw, st->waiting_pw, st->treating_pw, st->realloc_pw, st->acc.avail_min,
                       st->acc.used_min, st->acc.delivered_min,
                       st->acc.training_min, st->acc.contracted_min, st->acc.supervising_min, st->p, st->c, st->mem,
-                      st->diary_cap,
-                      st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};
+                      st->diary_cap, st->diary_free, st->groups, st->heap_clin, st->heap_day, st->heap_order};
     for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
         free(blocks[i]);
     sim_destroy(st->s);

@@ -50,7 +50,8 @@ static double work_share(state *st, int32_t c)
     if (cl->work_month == st->month && cl->work_topups == cl->ntopup)
         return cl->work_share;
     sim_date first = sim_date_add_months(st->m->layout.first_month, st->month);
-    int32_t from = (int32_t)(first - st->sc->run.start), to = (int32_t)(sim_date_add_months(first, 1) - st->sc->run.start);
+    int32_t from = (int32_t)(first - st->sc->run.start);
+    int32_t to = (int32_t)(sim_date_add_months(first, 1) - st->sc->run.start);
     int32_t days = 0, worked = 0;
     for (int32_t d = from > 0 ? from : 0; d < to && d < st->m->ndays; d++)
         if (iapt_clinic_day(st, d))
