@@ -750,7 +750,7 @@ struct iapt_years {
     size_t n;
     ysection sec[3 + MAX_ROOM_SITES];
     int nsec, open; /* open: the last section takes the lines being added */
-    size_t staff_from; /* first team and grade line: staff_rows for each team and grade in turn */
+    size_t staff_from, staff_to; /* team and grade lines [from, to): staff_rows for each in turn */
     int label_width; /* columns of the label column: the widest label or title, at least LABEL_WIDTH */
 };
 typedef struct iapt_years ytable;
@@ -939,6 +939,7 @@ static void add_staff_lines(const iapt_results *r, ytable *t)
                      IAPT_ITEM(*gr, iapt_grade_cfg, g)->name);
             add_rows(r, t, staff_rows, NROWS(staff_rows), group);
         }
+    t->staff_to = t->n;
 }
 
 static int ytable_build(const iapt_results *r, ytable *t)
@@ -1106,7 +1107,7 @@ static void staff_head(FILE *out, const ytable *t, int y, int width)
 static void workforce_table(const iapt_results *r, FILE *out)
 {
     const ytable *t = r->years;
-    size_t ntg = (t->n - t->staff_from) / NROWS(staff_rows);
+    size_t ntg = (t->staff_to - t->staff_from) / NROWS(staff_rows);
     int width = 34, rows = 0, partial = 0;
     char title[96];
     for (size_t k = 0; k < ntg; k++)

@@ -475,6 +475,8 @@ Test(cli, summary_columns_aligned, .timeout = 120)
         i = last;
     }
     cr_assert_geq(tables, 10, "monthly, lists, waits, pathways, load, year, workforce flows, 3 room tables, workforce");
+    for (int i = 0; i < n; i++)
+        cr_assert(strncmp(lines[i], "  site:", 7) != 0, "line %d: a site in the workforce table: %s", i + 1, lines[i]);
     free(summary);
     rm_tree(tmp);
     free(tmp);
