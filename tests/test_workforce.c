@@ -486,17 +486,18 @@ static void expect_positive(const double *d, size_t n, const char *what)
  * Checked, each at 99%: the transfer raises core waits in the dip; the
  * rise is smaller once the backfill qualifies; and with late places the
  * rise lasts longer. Replications: a pilot of 200 with another seed (seed
- * + 777) measured each effect over its per-replication sd: rise 8.56 /
- * 2.81 days, fall 5.88 / 3.48, delay 4.45 / 2.38 (before supervision came
+ * + 777) measured each effect over its per-replication sd: rise 8.53 /
+ * 2.80 days, fall 5.79 / 3.47, delay 4.58 / 2.22 (before supervision came
  * only from the days supervisors work, so that the backfill trainees'
- * supervision cost core supervisors no clinic time in their leave weeks:
- * rise 6.64 / 2.84, fall 5.08 / 2.95, delay 5.16 / 2.31). The weakest is
- * the fall, 1.69 sd. The 99% interval's lower end, mean - t(0.995, n - 1)
- * se, stays at or below 0 with probability E[Phi(t sqrt(V / (n - 1)) - r
- * sqrt(n))] (V chi-square on n - 1 degrees of freedom, r the effect in
- * sds: the noncentral t, integrated numerically): 9e-4 at 15 replications
- * and 1e-5 at 20 for r = 1.69 (the t quantile, 2.98 at 15, and the sd's
- * own error count), and 2e-24 at NB = 60. At NB = 60 the miss is 0.11%
+ * supervision cost core supervisors no clinic time in their leave weeks,
+ * the same pilot gave rise 6.36 / 3.08, fall 4.82 / 3.21, delay 5.19 /
+ * 2.37). The weakest is the fall, 1.67 sd. The 99% interval's lower end,
+ * mean - t(0.995, n - 1) se, stays at or below 0 with probability
+ * E[Phi(t sqrt(V / (n - 1)) - r sqrt(n))] (V chi-square on n - 1 degrees
+ * of freedom, r the effect in sds: the noncentral t, integrated
+ * numerically): 1.1e-3 at 15 replications and 1.4e-5 at 20 for r = 1.67
+ * (the t quantile, 2.98 at 15, and the sd's own error count), and 1e-23
+ * at NB = 60. At NB = 60 the miss is 0.11%
  * for an effect of 0.75 sd, under half the pilot's estimate, and less
  * for any larger one, which leaves room for the effect being smaller than
  * measured. */
