@@ -79,6 +79,25 @@ static void month_label(const iapt_results *r, int m, char buf[8])
     buf[7] = '\0';
 }
 
+/* Names are identifiers (the scenario language refuses commas, quotes and
+ * line breaks in them); quoting keeps the files well formed whatever a
+ * label holds. */
+void iapt_report_csv_text(FILE *out, const char *s)
+{
+    fputc(',', out);
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 static void csv_value(FILE *out, double v)
 {
     if (isnan(v))
@@ -105,7 +124,9 @@ int iapt_report_csv(const iapt_results *r, FILE *out)
         month_label(r, m, ml);
         for (size_t s = 0; s < l->nseries; s++) {
             const sim_ci *c = &r->ci[s * (size_t)l->nmonths + (size_t)m];
-            fprintf(out, "%s,%s,%s", ml, iapt_measure_catalogue[l->series[s].measure].name, l->series[s].group);
+            fputs(ml, out);
+            iapt_report_csv_text(out, iapt_measure_catalogue[l->series[s].measure].name);
+            iapt_report_csv_text(out, l->series[s].group);
             csv_ci(out, c);
         }
     }
@@ -1051,7 +1072,9 @@ int iapt_report_years_csv(const iapt_results *r, FILE *out)
     for (int k = 0; k < t->ny; k++)
         for (size_t i = 0; i < t->n; i++) {
             const yline *l = &t->lines[i];
-            fprintf(out, "%s,%d,%s,%s", t->y[k].label, t->y[k].last - t->y[k].first + 1, l->w.name, l->group);
+            fprintf(out, "%s,%d", t->y[k].label, t->y[k].last - t->y[k].first + 1);
+            iapt_report_csv_text(out, l->w.name);
+            iapt_report_csv_text(out, l->group);
             csv_ci(out, &l->ci[k]);
         }
     return ferror(out) ? -1 : 0;

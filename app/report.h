@@ -43,8 +43,14 @@ void iapt_measure_range(int measure, double *lo, double *hi);
 /* The summary of (measure, group) in month m, or NULL if no such series. */
 const sim_ci *iapt_results_get(const iapt_results *r, int measure, const char *group, int month);
 
+/* Writes ",text" as one CSV field (RFC 4180: quoted, quotes doubled, when
+ * it holds a comma, a quote or a line break). Write errors show in
+ * ferror(out). */
+void iapt_report_csv_text(FILE *out, const char *text);
+
 /* Writes the tidy CSV: month,measure,group,mean,ci_low,ci_high (NA where a
- * value is undefined). Returns 0, or -1 on a write error. */
+ * value is undefined; text fields quoted as iapt_report_csv_text does).
+ * Returns 0, or -1 on a write error. */
 int iapt_report_csv(const iapt_results *r, FILE *out);
 
 /* Writes the financial-year table (the summary's, with every pathway's

@@ -29,6 +29,10 @@
  * cost an edit distance per item per unknown name). */
 #define MAX_SUGGEST_NAMES 1000
 
+/* What an identifier (CONF_F_IDENT) is, for "expected ...". */
+#define IDENT_EXPECT "a name of letters, digits, _, - and . (at most 64 characters, not digits only)"
+_Static_assert(CONF_IDENT_MAX == 64, "IDENT_EXPECT says 64");
+
 static const char *const weekday_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL};
 
 /* ---- helpers shared with bind_dist.c ---- */
@@ -66,7 +70,10 @@ size_t conf__push_key(conf__binder *b, const char *key)
     size_t mark = b->path.len;
     if (b->path.len)
         conf__buf_puts(&b->path, ".");
-    conf__buf_escape(&b->path, key, strlen(key), 80);
+    if (*key)
+        conf__buf_escape(&b->path, key, strlen(key), 80);
+    else
+        conf__buf_puts(&b->path, "\"\"");
     return mark;
 }
 
@@ -289,11 +296,15 @@ static int bind_bool(conf__binder *b, const conf__node *n, int *out)
 static int bind_str(conf__binder *b, const conf_field *f, const conf__node *n, char **out)
 {
     if (n->kind != CONF__SCALAR || conf__is_null(n)) {
-        conf__fail_got(b, n, (f->flags & CONF_F_NAME) ? "a name" : "text");
+        conf__fail_got(b, n, (f->flags & CONF_F_NAME) || f->type != CONF_STR ? "a name" : "text");
         return -1;
     }
     if ((f->flags & CONF_F_NAME) && n->len == 0) {
         conf__fail_got(b, n, "a non-empty name");
+        return -1;
+    }
+    if ((f->flags & CONF_F_IDENT) && !conf__ident(n->text, n->len, CONF_IDENT_MAX)) {
+        conf__fail_got(b, n, IDENT_EXPECT);
         return -1;
     }
     char *s = malloc(n->len + 1);
@@ -532,7 +543,10 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         size_t mark = conf__push_key(b, k->text);
         conf__record(b, &m->names[i], k);
         conf__record(b, &m->v[i], v);
-        if (!(m->names[i] = malloc(k->len + 1))) {
+        if (!k->len || ((f->flags & CONF_F_IDENT) && !conf__ident(k->text, k->len, CONF_IDENT_MAX))) {
+            conf__fail_got(b, k, k->len ? IDENT_EXPECT : "a non-empty name");
+            bad = 1;
+        } else if (!(m->names[i] = malloc(k->len + 1))) {
             conf__fail(b, k, "out of memory");
             bad = 1;
         } else {
@@ -853,9 +867,8 @@ static int bind_value(conf__binder *b, const conf_field *f, const conf__node *n,
 {
     if (conf__record(b, addr, n))
         return -1;
-    if ((f->type == CONF_STR || f->type == CONF_REF) && !(f->flags & CONF_F_REQUIRED) && conf__is_null(n)) {
-        if (f->type == CONF_REF)
-            ((conf_ref *)addr)->index = -1;
+    if (f->type == CONF_REF && !(f->flags & CONF_F_REQUIRED) && conf__is_null(n)) {
+        ((conf_ref *)addr)->index = -1; /* an optional reference left empty: none */
         return 0;
     }
     int r = bind_typed(b, f, n, addr);

@@ -391,7 +391,10 @@ static void put_type(conf__buf *o, const conf_schema *root, const conf_field *f)
     case CONF_NUM: conf__buf_puts(o, unit_label(f->unit)); break;
     case CONF_INT: conf__buf_puts(o, "whole number"); break;
     case CONF_BOOL: conf__buf_puts(o, "true or false"); break;
-    case CONF_STR: conf__buf_puts(o, (f->flags & CONF_F_NAME) ? "text, the item's unique name" : "text"); break;
+    case CONF_STR:
+        conf__buf_puts(o, (f->flags & CONF_F_IDENT) ? "name (letters, digits, `_`, `-`, `.`)" : "text");
+        conf__buf_puts(o, (f->flags & CONF_F_NAME) ? ", the item's unique name" : "");
+        break;
     case CONF_ENUM:
         conf__buf_puts(o, "one of");
         for (size_t i = 0; f->enum_names[i]; i++)
@@ -413,7 +416,10 @@ static void put_type(conf__buf *o, const conf_schema *root, const conf_field *f)
         break;
     case CONF_NUMLIST: conf__buf_printf(o, "list of %s", unit_label(f->unit)); break;
     case CONF_NUMMAP:
-        conf__buf_printf(o, "%s names to %s", (f->flags & CONF_F_REF_KEYS) ? tname : "free", unit_label(f->unit));
+        conf__buf_printf(o, "%s%s to %s", (f->flags & CONF_F_REF_KEYS) ? tname : (f->flags & CONF_F_IDENT) ? "" : "free",
+                         (f->flags & (CONF_F_REF_KEYS | CONF_F_IDENT)) == CONF_F_IDENT ? "names (letters, digits, `_`, `-`, `.`)"
+                                                                                       : " names",
+                         unit_label(f->unit));
         break;
     case CONF_REF: conf__buf_printf(o, "name of a %s", tname); break;
     case CONF_REFLIST: conf__buf_printf(o, "list of %s names", tname); break;
@@ -467,7 +473,7 @@ static void put_default(conf__buf *o, const conf_field *f)
     }
 }
 
-enum { USE_QTY = 1, USE_DIST = 2, USE_SCHED = 4, USE_LIST = 8, USE_REF = 16, USE_DATE = 32, USE_DAYS = 64 };
+enum { USE_QTY = 1, USE_DIST = 2, USE_SCHED = 4, USE_LIST = 8, USE_REF = 16, USE_DATE = 32, USE_DAYS = 64, USE_IDENT = 128 };
 
 static void doc_table(conf__buf *o, const conf_schema *root, const conf_schema *s)
 {
@@ -511,7 +517,8 @@ static void doc_walk(conf__buf *o, const conf_schema *root, const conf_schema *s
             [CONF_LIST] = USE_LIST,     [CONF_NUMLIST] = USE_LIST | USE_QTY, [CONF_NUMMAP] = USE_QTY,
             [CONF_REF] = USE_REF,       [CONF_REFLIST] = USE_REF | USE_LIST, [CONF_DATE] = USE_DATE,
             [CONF_WEEKDAYS] = USE_DAYS, [CONF_REFLIST + 1] = 0};
-        *use |= by_type[f->type] | ((f->flags & CONF_F_REF_KEYS) ? USE_REF : 0);
+        *use |= by_type[f->type] | ((f->flags & CONF_F_REF_KEYS) ? USE_REF : 0) |
+                ((f->flags & CONF_F_IDENT) ? USE_IDENT : 0);
         if (by_type[f->type] & USE_QTY)
             *units |= 1u << f->unit;
         if (f->type == CONF_STRUCT || f->type == CONF_LIST)
@@ -559,6 +566,11 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     if (use & USE_LIST)
         conf__buf_puts(o, "**Lists** are YAML sequences. In a list of items, each item's key (its `name`, or the "
                           "keys the table names after \"one per\") must be unique within the list.\n\n");
+    if (use & USE_IDENT)
+        conf__buf_puts(o, "**Names** (the type says `name`) label the results, so they are kept to what is safe "
+                          "there: 1 to 64 characters of letters `A-Z` `a-z`, digits, `_`, `-` and `.`, not digits "
+                          "only (`riverside_surgery`, `pwp_2027`, `copd-rehab`); no spaces, commas, quotes, `:` or "
+                          "`/` (results.csv writes groups as `team:core/grade:pwp`).\n\n");
     if (use & USE_REF)
         conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "

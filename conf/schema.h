@@ -79,7 +79,14 @@ enum {
                                    INT). No two items of a list share a key, and extends merges items on it
                                    as on names. A list of items with no key is replaced whole by a variant,
                                    which must say so (conf/merge.c). */
+    CONF_F_IDENT = 1u << 10,    /* STR: the text, NUMMAP: every key, is an identifier (CONF_IDENT_MAX
+                                   characters at most of letters A-Z a-z, digits, '_', '-' and '.',
+                                   not digits only): safe unquoted in file names, CSV cells and
+                                   "kind:name/kind:name" labels */
 };
+
+/* Longest identifier (CONF_F_IDENT), in characters. */
+#define CONF_IDENT_MAX 64
 
 typedef struct conf_list {
     void *items;  /* n items of sub->size bytes each (owned) */

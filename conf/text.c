@@ -234,6 +234,19 @@ size_t conf__edit_distance(const char *a, const char *b, size_t limit)
     return prev[lb] > limit ? limit + 1 : prev[lb];
 }
 
+int conf__ident(const char *s, size_t n, size_t max)
+{
+    int digits_only = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        int digit = c >= '0' && c <= '9';
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || digit || c == '_' || c == '-' || c == '.'))
+            return 0;
+        digits_only &= digit;
+    }
+    return n > 0 && n <= max && !digits_only;
+}
+
 const char *conf__suggest(const char *word, const char *const *cands, size_t n)
 {
     unsigned long cp[TEXT_MAX_COMPARE];

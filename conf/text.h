@@ -67,6 +67,10 @@ const char *conf__suggest(const char *word, const char *const *cands, size_t n);
  * than conf__suggest, for telling a misspelling from a new name. */
 const char *conf__typo(const char *word, const char *const *cands, size_t n);
 
+/* 1 if the n bytes at s are an identifier: 1 to max characters, each a
+ * letter A-Z a-z, a digit, '_', '-' or '.', and not digits only. */
+int conf__ident(const char *s, size_t n, size_t max);
+
 /* Open-addressing map from byte strings to size_t. Keys are borrowed. */
 typedef struct conf__strmap {
     struct conf__strmap_slot *slots; /* owned */

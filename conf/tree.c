@@ -288,18 +288,7 @@ void conf__dup_key_error(conf_ctx *ctx, const conf__pos *pos, const char *path, 
 
 /* 1 if a name can stand unquoted in a key path: letters, digits, _ - . and
  * not only digits (which would read as a position). */
-static int plain_name(const char *s, size_t n)
-{
-    int digits_only = 1;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              c == '.'))
-            return 0;
-        digits_only &= c >= '0' && c <= '9';
-    }
-    return n > 0 && n <= 80 && !digits_only;
-}
+static int plain_name(const char *s, size_t n) { return conf__ident(s, n, 80); }
 
 void conf__path_item(conf__buf *path, const conf__node *item, size_t i)
 {

@@ -37,6 +37,9 @@
 
 #define REQ CONF_F_REQUIRED
 #define KEY CONF_F_KEY /* part of a list item's key: extends merges on it */
+/* An item's name: required, unique, and an identifier, as names label the
+ * output (`team:core/grade:pwp` in results.csv). */
+#define NAME (REQ | CONF_F_NAME | CONF_F_IDENT)
 /* A share or probability, 0% to 100%. */
 #define PCT(T, k, m, def, ex, doc) NUM(T, k, m, CONF_U_FRACTION, 0, 1, def, ex, doc)
 
@@ -320,7 +323,7 @@ static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field pathway_fields[] = {
-    STR(iapt_pathway_cfg, "name", name, REQ | CONF_F_NAME, NULL, "diabetes", "pathway name (core, diabetes, copd...)"),
+    STR(iapt_pathway_cfg, "name", name, NAME, NULL, "diabetes", "pathway name (core, diabetes, copd...)"),
     ENUM(iapt_pathway_cfg, "kind", kind, pathway_kinds, "core", "ltc",
          "core service, or a long-term-condition (LTC) pathway"),
     REF(iapt_pathway_cfg, "team", team, "workforce.teams", REQ, NULL, "ltc", "team that assesses and treats it"),
@@ -340,7 +343,7 @@ static const conf_field pathway_fields[] = {
     NUMLIST(iapt_pathway_cfg, "seasonality", seasonality, CONF_U_FRACTION, 0, 10, 0, "[]",
             "[110%, 105%, 105%, 100%, 95%, 95%, 90%, 85%, 100%, 105%, 105%, 105%]",
             "12 monthly factors (January first) averaging 100%; empty = flat"),
-    NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100, NULL, NULL,
+    NUMMAP(iapt_pathway_cfg, "sources", sources, CONF_U_FRACTION, 0, 1, REQ | CONF_F_SUM_100 | CONF_F_IDENT, NULL, NULL,
            "{self: 60%, gp: 40%}",
            "referral sources and their shares (core services: 57.4% self-referral in 2016/17, domain brief s.4)"),
     LIST(iapt_pathway_cfg, "wait_response", wait_response, wait_response_schema, 0,
@@ -462,7 +465,7 @@ static int check_modality(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field modality_fields[] = {
-    STR(iapt_modality_cfg, "name", name, REQ | CONF_F_NAME, NULL, "guided_self_help", "name"),
+    STR(iapt_modality_cfg, "name", name, NAME, NULL, "guided_self_help", "name"),
     ENUM(iapt_modality_cfg, "kind", kind, modality_kinds, "individual", "group",
          "one-to-one, group, or digital (short support contacts)"),
     NUMF(iapt_modality_cfg, "share", share, CONF_U_FRACTION, 0, 1, CONF_F_SUM_100, "100%", "60%",
@@ -605,7 +608,7 @@ static const conf_schema steps_schema = SCHEMA("steps", steps_pair, steps_fields
 /* ---- workforce ------------------------------------------------------------- */
 
 static const conf_field grade_fields[] = {
-    STR(iapt_grade_cfg, "name", name, REQ | CONF_F_NAME, NULL, "pwp", "grade name (pwp, hit, senior...)"),
+    STR(iapt_grade_cfg, "name", name, NAME, NULL, "pwp", "grade name (pwp, hit, senior...)"),
     NUM(iapt_grade_cfg, "clinical_hours", clinical_hours, CONF_U_HOURS_PER_WEEK, 0, 80, "22 hours per week",
         "20 hours per week", "clinic hours per week per WTE (about 22: domain brief s.4)"),
     NUM(iapt_grade_cfg, "caseload", caseload, CONF_U_NONE, 0, 500, "25", "35",
@@ -644,7 +647,7 @@ static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields
                                               "Funded establishment of one grade in a team.");
 
 static const conf_field team_fields[] = {
-    STR(iapt_team_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc", "team name"),
+    STR(iapt_team_cfg, "name", name, NAME, NULL, "ltc", "team name"),
     LIST(iapt_team_cfg, "posts", posts, post_schema, 0, "funded posts by grade"),
     BOOL(iapt_team_cfg, "recruits_ltc_skill", recruits_ltc_skill, "false", "true",
          "people taking a post in this team have LTC top-up training: recruits arrive with it, and trainees "
@@ -739,7 +742,7 @@ static int check_programme(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field programme_fields[] = {
-    STR(iapt_programme_cfg, "name", name, REQ | CONF_F_NAME, NULL, "hit_training", "programme name"),
+    STR(iapt_programme_cfg, "name", name, NAME, NULL, "hit_training", "programme name"),
     REF(iapt_programme_cfg, "grade", grade, "workforce.grades", REQ, NULL, "hit", "grade trainees qualify into"),
     NUM(iapt_programme_cfg, "duration", duration, CONF_U_WEEKS, 1, 3650, "52 weeks", "78 weeks",
         "length of training (one year: domain brief s.4)"),
@@ -839,7 +842,7 @@ static int check_cohort(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field cohort_fields[] = {
-    STR(iapt_cohort_cfg, "name", name, REQ | CONF_F_NAME, NULL, "ltc_backfill", "cohort name"),
+    STR(iapt_cohort_cfg, "name", name, NAME, NULL, "ltc_backfill", "cohort name"),
     REF(iapt_cohort_cfg, "programme", programme, "workforce.programmes", REQ, NULL, "hit_training", "programme"),
     REF(iapt_cohort_cfg, "team", team, "workforce.teams", REQ, NULL, "core", "team funding the places"),
     INT(iapt_cohort_cfg, "size", size, 0, 100000, "1", "4", "training places"),
@@ -871,7 +874,7 @@ static int check_topup(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field topup_fields[] = {
-    STR(iapt_topup_cfg, "name", name, REQ | CONF_F_NAME, NULL, "hit_topup_2027", "course name"),
+    STR(iapt_topup_cfg, "name", name, NAME, NULL, "hit_topup_2027", "course name"),
     REFLIST(iapt_topup_cfg, "grades", grades, "workforce.grades", "[]", "[hit]", "grades that attend"),
     REFLIST(iapt_topup_cfg, "teams", teams, "workforce.teams", "[]", "[core]",
             "only staff with time in these teams attend, most time in them first; [] = the teams serving an LTC "
@@ -1029,7 +1032,7 @@ static int check_site(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field site_fields[] = {
-    STR(iapt_site_cfg, "name", name, REQ | CONF_F_NAME, NULL, "riverside_surgery", "site name"),
+    STR(iapt_site_cfg, "name", name, NAME, NULL, "riverside_surgery", "site name"),
     ENUM(iapt_site_cfg, "kind", kind, site_kinds, "community", "gp",
          "GP practice, hospital clinic or community base: a label for reports (IAPT-LTC staff worked in GP, "
          "hospital and community settings: domain brief s.4)"),

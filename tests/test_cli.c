@@ -799,3 +799,20 @@ Test(cli, failed_write_leaves_nothing, .timeout = 120)
     rm_tree(tmp);
     free(tmp);
 }
+
+Test(cli, csv_text_fields_are_quoted)
+{
+    /* RFC 4180: a field with a comma, a quote or a line break is quoted,
+     * its quotes doubled; others are written as they are. Names cannot
+     * hold these (the scenario language refuses them); the quoting keeps
+     * the files well formed whatever a label holds. */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    static const char *const in[] = {"team:core/grade:pwp", "a,b", "say \"hi\"", "two\nlines", "cr\r", ""};
+    for (size_t i = 0; i < sizeof in / sizeof in[0]; i++)
+        iapt_report_csv_text(m, in[i]);
+    fclose(m);
+    cr_assert_str_eq(buf, ",team:core/grade:pwp,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\",");
+    free(buf);
+}

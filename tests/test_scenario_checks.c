@@ -539,3 +539,51 @@ Test(scenario_checks, intake_day_past_a_month_end_is_its_last_day)
     cr_assert_str_eq(got, "2028-02-29");
     iapt_scenario_free(&sc);
 }
+
+Test(scenario_checks, names_are_identifiers)
+{
+    /* Names label the output (results.csv groups such as
+     * team:core/grade:pwp, CSV cells, table columns): a comma, a quote, a
+     * line break, a colon or a slash would break them, so names are
+     * identifiers; an empty name is refused wherever a name is given. */
+#define IDENT "expected a name of letters, digits, _, - and . (at most 64 characters, not digits only), got "
+    expect_variant("pathways: [{name: \"x,y\", team: core, referrals: 10 per month, sources: {\"a,b\": 100%}}]",
+                   "variant.yaml:2:19: pathways[\"x,y\"].name: " IDENT "\"x,y\"\n"
+                   "variant.yaml:2:73: pathways[\"x,y\"].sources.a,b: " IDENT "\"a,b\"\n");
+    expect_variant("pathways: [{name: \"x\\\"y\\nz\", team: core, referrals: 10 per month, sources: {a: 100%}}]",
+                   "variant.yaml:2:19: pathways[\"x\\\"y\\nz\"].name: " IDENT "\"x\\\"y\\nz\"\n");
+    expect_variant("pathways: [{name: core, sources: {\"\": 100%}}]",
+                   "variant.yaml:2:35: pathways[core].sources.\"\": expected a non-empty name, got \"\"\n");
+    expect_variant("pathways: [{name: core, sources: {gp/self: 60%, \"12\": 40%}}]",
+                   "variant.yaml:2:35: pathways[core].sources.gp/self: " IDENT "\"gp/self\"\n"
+                   "variant.yaml:2:49: pathways[core].sources.12: " IDENT "\"12\"\n");
+    expect_variant("workforce: {teams: [{name: \"core:2\", new: true, posts: [{grade: pwp, wte: 1 wte}]}]}\n"
+                   "sites: [{name: riverside surgery}]",
+                   "variant.yaml:2:28: workforce.teams[\"core:2\"].name: " IDENT "\"core:2\"\n"
+                   "variant.yaml:3:16: sites[\"riverside surgery\"].name: " IDENT "\"riverside surgery\"\n");
+    expect_variant("workforce: {grades: [{name: a234567890123456789012345678901234567890123456789012345678901234x}]}",
+                   "variant.yaml:2:29: workforce.grades[a234567890123456789012345678901234567890123456789012345678901234x]"
+                   ".name: " IDENT "\"a234567890123456789012345678901234567890123456789012345678901234x\"\n");
+#undef IDENT
+    /* 64 characters, dots and hyphens are fine. */
+    char *errs;
+    iapt_scenario sc;
+    const char *ok = "extends: default.yaml\n"
+                     "workforce: {grades: [{name: a234567890123456789012345678901234567890123456789012345678901234}]}\n"
+                     "pathways: [{name: core, sources: {self.referral: 60%, gp-referral: 40%}}]\n";
+    cr_assert_eq(load_text("scenarios", ok, &sc, &errs), 0, "%s", errs);
+    free(errs);
+    iapt_scenario_free(&sc);
+}
+
+Test(scenario_checks, text_is_never_null)
+{
+    /* A null where text is expected is refused (it would print as
+     * "(null)"), as a null team is; an optional reference may be null. */
+    expect_variant("name: ~", "variant.yaml:2:7: name: expected text, got nothing\n");
+    expect_variant("service: {name: ~}\ndescription: null",
+                   "variant.yaml:3:14: description: expected text, got nothing\n"
+                   "variant.yaml:2:17: service.name: expected text, got nothing\n");
+    expect_variant("pathways: [{name: core, team: ~}]",
+                   "variant.yaml:2:31: pathways[core].team: expected a name, got nothing\n");
+}
