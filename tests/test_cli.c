@@ -15,6 +15,8 @@
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -781,6 +783,74 @@ Test(cli, write_errors_exit_non_zero, .timeout = 120)
     snprintf(dir, sizeof dir, "%s/o", tmp);
     assert_listing(dir, "results.csv scenario.yaml summary.txt years.csv");
     assert_listing(tmp, "o");
+    rm_tree(tmp);
+    free(tmp);
+}
+
+/* Runs iaptsim with args (split on spaces) writing into a pipe whose
+ * reading end is already closed, with SIGPIPE at its default action (as a
+ * shell leaves it for `iaptsim ... | head -1`, whatever this process
+ * does with it), stderr into err_path. The wait status. */
+static int run_into_closed_pipe(char *args, const char *err_path)
+{
+    const char *bin = getenv("IAPTSIM_BIN");
+    if (!bin)
+        cr_skip_test("IAPTSIM_BIN is not set (run through ctest)");
+    char *argv[32] = {(char *)bin};
+    int argc = 1;
+    for (char *t = strtok(args, " "); t && argc < 31; t = strtok(NULL, " "))
+        argv[argc++] = t;
+    int fd[2];
+    cr_assert_eq(pipe(fd), 0);
+    close(fd[0]);
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        signal(SIGPIPE, SIG_DFL);
+        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2(fd[1], 1);
+        dup2(err, 2);
+        execv(bin, argv);
+        _exit(127);
+    }
+    close(fd[1]);
+    int w;
+    waitpid(pid, &w, 0);
+    return w;
+}
+
+Test(cli, closed_pipe_keeps_the_results, .timeout = 120)
+{
+    /* `run ... | head -1`: the reader goes away while the tables are
+     * printed. The program is not killed by SIGPIPE half-way (leaving its
+     * hidden staging folder); it finishes, puts the files in place and
+     * says that standard output failed (exit 3), as for a full disk. */
+    char *tmp = fix_tmpdir(), args[4400], err[4400], want[4400], dir[4400];
+    snprintf(args, sizeof args, "run " BASE " -r 1 -o %s/o", tmp);
+    snprintf(err, sizeof err, "%s/err", tmp);
+    int w = run_into_closed_pipe(args, err);
+    cr_assert(WIFEXITED(w), "killed by signal %d", WIFSIGNALED(w) ? WTERMSIG(w) : 0);
+    cr_assert_eq(WEXITSTATUS(w), 3);
+    char *got = slurp(err);
+    snprintf(want, sizeof want, "iaptsim: cannot write to standard output: Broken pipe; the results in %s/o are complete\n",
+             tmp);
+    cr_assert_str_eq(got, want);
+    free(got);
+    unlink(err);
+    snprintf(dir, sizeof dir, "%s/o", tmp);
+    assert_listing(dir, "results.csv scenario.yaml summary.txt years.csv");
+    assert_listing(tmp, "o");
+    /* The other commands: exit 3 with the reason. */
+    static const char *const cmds[] = {"check " BASE, "show " BASE, "schema", "measures"};
+    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+        snprintf(args, sizeof args, "%s", cmds[i]);
+        w = run_into_closed_pipe(args, err);
+        cr_assert(WIFEXITED(w) && WEXITSTATUS(w) == 3, "%s: status %d", cmds[i], w);
+        got = slurp(err);
+        cr_assert_str_eq(got, "iaptsim: cannot write to standard output: Broken pipe\n", "%s", cmds[i]);
+        free(got);
+        unlink(err);
+    }
     rm_tree(tmp);
     free(tmp);
 }
