@@ -791,6 +791,14 @@ int iapt_cmd_run(int argc, char **argv)
     iapt_scenario sc;
     if (load(o.scenario, &sc))
         return 1;
+    if (o.reps > 0 && sc.run.target_half_width > 0 && o.reps > sc.run.max_replications) {
+        fprintf(stderr,
+                "iaptsim: -r %ld: expected at most run.max_replications (%ld), as run.target_half_width is set (the "
+                "run starts with -r replications and adds more up to max_replications)\n",
+                o.reps, sc.run.max_replications);
+        iapt_scenario_free(&sc);
+        return usage_error("run");
+    }
     outdir d;
     staging st;
     if (outdir_check(dir, &d) || staging_prepare(&d, &st)) {

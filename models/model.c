@@ -77,6 +77,8 @@ static double pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d)
     return per_month / SIM_DAYS_PER_MONTH;
 }
 
+double iapt_pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d) { return pathway_rate(sc, pw, d); }
+
 static int prepare_arrivals(iapt_model *m)
 {
     const iapt_scenario *sc = m->sc;

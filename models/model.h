@@ -35,6 +35,11 @@ typedef struct iapt_model {
 iapt_model *iapt_model_create(const iapt_scenario *sc);
 void iapt_model_destroy(iapt_model *m);
 
+/* Referrals per day of pathway pw (all its sources) on day d of the run,
+ * as the model draws them: the stated rate with growth, seasonality,
+ * shocks and the go-live ramp. For a loaded scenario. */
+double iapt_pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d);
+
 /* Values per replication. */
 size_t iapt_model_nout(const iapt_model *m);
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/model.h" /* iapt_pathway_rate, for the referral cap */
+
 #define UNB 1, 0 /* min > max: unbounded */
 #define NUM(T, k, m, u, lo, hi, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, 0, def, ex, doc}
 #define NUMF(T, k, m, u, lo, hi, fl, def, ex, doc) {k, CONF_NUM, u, offsetof(T, m), NULL, NULL, NULL, lo, hi, fl, def, ex, doc}
@@ -88,6 +90,15 @@ static int check_run(conf_ctx *ctx, void *obj, const void *root)
         return -1;
     }
     conf_ctx_set_window(ctx, r->start, r->end);
+    if (r->target_half_width > 0 && r->max_replications < r->replications) {
+        const void *where[] = {&r->max_replications, &r->replications, &r->target_half_width};
+        conf_error_among(ctx, where, NADDR(where),
+                         "expected max_replications >= replications (with target_half_width set, the run starts with "
+                         "`replications` and adds more up to max_replications), got max_replications %ld and "
+                         "replications %ld",
+                         r->max_replications, r->replications);
+        return -1;
+    }
     return 0;
 }
 
@@ -104,7 +115,7 @@ static const conf_field run_fields[] = {
         "if > 0, add replications until the headline measures' CI half-width is at most this share of "
         "their mean"),
     INT(iapt_run_cfg, "max_replications", max_replications, 1, 100000, "200", "500",
-        "upper limit when target_half_width is set"),
+        "upper limit when target_half_width is set (at least `replications`, the first batch)"),
 };
 static const conf_schema run_schema = SCHEMA("run", iapt_run_cfg, run_fields, check_run,
                                              "The simulated period, replications and random seed.");
@@ -304,6 +315,15 @@ static int check_pathway(conf_ctx *ctx, void *obj, const void *root)
     iapt_pathway_cfg *p = obj;
     (void)root;
     int bad = check_wait_sources(ctx, p);
+    if (p->ramp > 0 && p->go_live == CONF_DATE_NONE) {
+        const void *both[] = {&p->ramp, &p->go_live};
+        char a[64];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected a go_live date for the ramp to run from (a pathway live from the start has no "
+                         "ramp; give go_live the run's first day to ramp up from it), got ramp %s and go_live none",
+                         qty(CONF_U_WEEKS, p->ramp, a));
+        return -1;
+    }
     if (p->seasonality.n != 0 && p->seasonality.n != 12) {
         conf_error_at(ctx, &p->seasonality, "expected 12 monthly factors (January to December), got %zu",
                       p->seasonality.n);
@@ -331,10 +351,14 @@ static const conf_field pathway_fields[] = {
          "first day referrals are accepted; none = live from the start; a date before the start means the "
          "pathway went live then (its ramp may still be running)"),
     NUM(iapt_pathway_cfg, "ramp", ramp, CONF_U_WEEKS, 0, 3650, "0 days", "26 weeks",
-        "time from go-live to the full referral rate (linear ramp; LTC referrals built up slowly: domain brief s.4)"),
-    SCHED(iapt_pathway_cfg, "referrals", referrals, CONF_U_PER_MONTH, 0, 1e9, REQ | CONF_F_RUN_END, NULL,
-          "[1200 per month, {at: 2028-04-01, value: 1400 per month}]",
-          "referral rate before growth, seasonality and shocks; steps and ramps by date"),
+        "time from go-live to the full referral rate (linear ramp; needs a go_live date; LTC referrals built up "
+        "slowly: domain brief s.4)"),
+    SCHED(iapt_pathway_cfg, "referrals", referrals, CONF_U_PER_MONTH, 0, IAPT_MAX_REFERRALS_PER_MONTH,
+          REQ | CONF_F_RUN_END, NULL, "[1200 per month, {at: 2028-04-01, value: 1400 per month}]",
+          "referral rate before growth, seasonality and shocks; steps and ramps by date (a day is a calendar day, "
+          "so 40 per day is 1217.5 per month). All pathways together may expect at most 20 million referrals over "
+          "the run once growth, seasonality and shocks are applied (the memory a run needs: about 150 bytes a "
+          "person waiting, on each thread; England 2018/19 had 1.6 million a year, domain brief s.4)"),
     NUM(iapt_pathway_cfg, "growth", growth, CONF_U_FRACTION_PER_YEAR, -0.9, 10, "0% per year", "5% per year",
         "compound growth of referrals from growth_from (earlier dates shrink back at the same rate)"),
     DATE(iapt_pathway_cfg, "growth_from", growth_from, 0, "none", "2026-04-01",
@@ -442,11 +466,62 @@ double iapt_face_to_face(const iapt_modality_cfg *m)
     return m->kind == IAPT_MOD_DIGITAL ? 0 : 1;
 }
 
+/* Defaults of the group keys (a modality of another kind must leave them
+ * so, as nothing reads them there). */
+#define GROUP_MIN_DEFAULT 7
+#define GROUP_MAX_DEFAULT 12
+#define FACILITATORS_DEFAULT 2
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+
+/* Group keys given to a modality that is not a group (they would be
+ * ignored). 1 if any was. */
+static int check_group_keys(conf_ctx *ctx, const iapt_modality_cfg *m)
+{
+    static const char *const kinds[] = {"an individual", "a group", "a digital"};
+    const struct {
+        const long *v;
+        long def;
+        const char *key;
+    } keys[] = {{&m->group_min, GROUP_MIN_DEFAULT, "group_min"},
+                {&m->group_max, GROUP_MAX_DEFAULT, "group_max"},
+                {&m->facilitators, FACILITATORS_DEFAULT, "facilitators"}};
+    int bad = 0;
+    for (size_t i = 0; i < NADDR(keys) && m->kind != IAPT_MOD_GROUP; i++) {
+        if (*keys[i].v == keys[i].def)
+            continue;
+        conf_error_at(ctx, keys[i].v, "expected %s only for a group (kind: group), got %ld for %s modality",
+                      keys[i].key, *keys[i].v, kinds[m->kind]);
+        bad = 1;
+    }
+    return bad;
+}
+
+/* A group's members meet together, every session the same number of days
+ * after the last: its cadence is a whole number of days. 1 if not. */
+static int check_group_cadence(conf_ctx *ctx, const iapt_modality_cfg *m)
+{
+    const sim_dist *c = &m->cadence;
+    double v = c->kind == SIM_DIST_CONSTANT ? sim_dist_mean(c) : NAN;
+    if (m->kind != IAPT_MOD_GROUP || (v >= 1 && v == floor(v)))
+        return 0;
+    char got[96];
+    if (c->kind == SIM_DIST_CONSTANT)
+        qty(CONF_U_DAYS, v, got);
+    else
+        snprintf(got, sizeof got, "a %s distribution", sim_dist_kind_name(c->kind));
+    conf_error_at(ctx, c,
+                  "expected a whole number of days >= 1 for a group (its members meet together, each session the "
+                  "same number of days after the last), got %s",
+                  got);
+    return 1;
+}
+
 static int check_modality(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_modality_cfg *m = obj;
     (void)root;
-    int bad = 0;
+    int bad = check_group_keys(ctx, m) | check_group_cadence(ctx, m);
     if (m->kind == IAPT_MOD_GROUP && m->group_min > m->group_max) {
         const void *both[] = {&m->group_min, &m->group_max};
         conf_error_among(ctx, both, NADDR(both), "expected group_min <= group_max, got group_min %ld and group_max %ld",
@@ -481,14 +556,17 @@ static const conf_field modality_fields[] = {
     NUM(iapt_modality_cfg, "admin", admin_min, CONF_U_MINUTES, 0, 600, "15 min", "10 min",
         "clinician admin per session (15 min: domain brief s.4)"),
     DIST(iapt_modality_cfg, "cadence", cadence, CONF_U_DAYS, 0, 120, 0, "7 days", "14 days",
-         "time between sessions (weekly; fortnightly for some)"),
+         "time between sessions (weekly; fortnightly for some); for a group a whole number of days, as its members "
+         "meet together"),
     NUM(iapt_modality_cfg, "max_course", max_course, CONF_U_WEEKS, 0, 520, "0 weeks", "16 weeks",
         "longest course from first session; 0 = no limit (step 2: at most 16 weeks, domain brief s.4)"),
     PCT(iapt_modality_cfg, "dna", dna, "10%", "12%", "share of sessions missed (10-22% by step: domain brief s.4)"),
-    INT(iapt_modality_cfg, "group_min", group_min, 1, 64, "7", "6",
-        "groups: people waiting before a group starts (7: domain brief s.4)"),
-    INT(iapt_modality_cfg, "group_max", group_max, 1, 64, "12", "10", "groups: most people in one group (assumption)"),
-    INT(iapt_modality_cfg, "facilitators", facilitators, 1, 4, "2", "1", "groups: clinicians running each session"),
+    INT(iapt_modality_cfg, "group_min", group_min, 1, 64, TEXT(GROUP_MIN_DEFAULT), "6",
+        "groups only: people waiting before a group starts (7: domain brief s.4)"),
+    INT(iapt_modality_cfg, "group_max", group_max, 1, 64, TEXT(GROUP_MAX_DEFAULT), "10",
+        "groups only: most people in one group (assumption)"),
+    INT(iapt_modality_cfg, "facilitators", facilitators, 1, 4, TEXT(FACILITATORS_DEFAULT), "1",
+        "groups only: clinicians running each session"),
     NUM(iapt_modality_cfg, "face_to_face", face_to_face, CONF_U_FRACTION, 0, 1, "none", "40%",
         "share of courses held face to face, in a room at the person's site, drawn once per course (a person is "
         "seen at a site or remotely throughout); only pathways naming sites book rooms; none = by kind: "
@@ -552,11 +630,32 @@ static int step_reached(const iapt_scenario *sc, int step)
     return 0;
 }
 
+/* step_up says something only of step 2 (who goes on to step 3): at step
+ * 3 it is 0%, the value taken there when left to its default (so that
+ * what `show` prints loads again), and anything else would be ignored. */
+static int check_step_up(conf_ctx *ctx, iapt_step_cfg *s)
+{
+    if (s->step_up == 0)
+        return 0;
+    if (conf_from_default(ctx, &s->step_up)) {
+        s->step_up = 0;
+        return 0;
+    }
+    char a[64];
+    conf_error_at(ctx, &s->step_up,
+                  "expected 0%% at step 3 (step_up is the share of step 2 completers stepped up to step 3: set it "
+                  "under step2), got %s",
+                  qty(CONF_U_FRACTION, s->step_up, a));
+    return -1;
+}
+
 static int check_step(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_step_cfg *s = obj;
     const iapt_scenario *sc = root;
     int step = s == &sc->steps[IAPT_STEP2] ? IAPT_STEP2 : IAPT_STEP3;
+    if (step == IAPT_STEP3 && check_step_up(ctx, s))
+        return -1;
     if (s->grades.n > 0)
         return check_group_fit(ctx, s, step == IAPT_STEP2 ? 2 : 3, sc) ? -1 : 0;
     if (!step_reached(sc, step))
@@ -588,7 +687,8 @@ static const conf_field step_fields[] = {
     PCT(iapt_step_cfg, "step_up", step_up, "30%", "40%",
         "step 2 only: share of people completing step 2 without recovering (non-cases: without reliable "
         "improvement) who are stepped up to the step 3 list; people planned for step 2 then 3 are stepped up "
-        "whenever they have not recovered; people who recover are discharged (assumption)"),
+        "whenever they have not recovered; people who recover are discharged (assumption). At step 3 it is 0% "
+        "(the default there; another value is refused)"),
 };
 static const conf_schema step_schema = SCHEMA("step", iapt_step_cfg, step_fields, check_step,
                                               "A step of stepped care: who delivers it, how, and with what outcomes.");
@@ -638,12 +738,41 @@ static const conf_field post_fields[] = {
         "grade; one post per grade in a team (a variant changes a team's post of a grade by naming it)"),
     SCHED(iapt_post_cfg, "wte", wte, CONF_U_WTE, 0, 1e6, REQ | CONF_F_RUN_END, NULL,
           "[4 wte, {at: 2027-04-01, value: 6 wte}]",
-          "funded qualified WTE; steps and ramps by date"),
-    SCHED(iapt_post_cfg, "frozen", frozen, CONF_U_WTE, 0, 1e6, 0, "0 wte", "[0 wte, {at: 2027-01-01, value: 2 wte}]",
+          "funded qualified WTE; steps and ramps by date. On the first day at least the WTE of the staff in post "
+          "in the team (their share of time in it), or 0 wte: none funded on purpose (those staff are not "
+          "replaced when they leave)"),
+    SCHED(iapt_post_cfg, "frozen", frozen, CONF_U_WTE, 0, 1e6, CONF_F_RUN_END, "0 wte",
+          "[0 wte, {at: 2027-01-01, value: 2 wte}]",
           "of the funded WTE, how much is frozen: still funded, but a vacancy in it is neither recruited to nor "
-          "taken by a qualifying trainee (reported as frozen_vacancies_wte); steps and ramps by date"),
+          "taken by a qualifying trainee (reported as frozen_vacancies_wte); steps and ramps by date; never more "
+          "than `wte` on any day of the run"),
 };
-static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, NULL,
+/* Frozen WTE is part of the funded WTE: never more than it, on any day of
+ * the run (both schedules are checked day by day). */
+static int check_post(conf_ctx *ctx, void *obj, const void *root)
+{
+    iapt_post_cfg *pc = obj;
+    (void)root;
+    sim_date first, last;
+    if (!conf_ctx_window(ctx, &first, &last))
+        return 0;
+    for (sim_date d = first; d <= last; d++) {
+        double fr = sim_sched_at(&pc->frozen, (double)d), w = sim_sched_at(&pc->wte, (double)d);
+        if (fr <= w + 1e-9)
+            continue;
+        const void *both[] = {&pc->frozen, &pc->wte};
+        char a[64], b[64], c[16];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected no more frozen WTE than funded (frozen is part of the funded WTE), got %s frozen "
+                         "against %s funded on %s",
+                         qty(CONF_U_WTE, round(fr * 1000) / 1000, a), qty(CONF_U_WTE, round(w * 1000) / 1000, b),
+                         day_text(d, c));
+        return -1;
+    }
+    return 0;
+}
+
+static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, check_post,
                                               "Funded establishment of one grade in a team.");
 
 static const conf_field team_fields[] = {
@@ -985,12 +1114,61 @@ static const conf_field transfer_fields[] = {
 static const conf_schema transfer_schema = SCHEMA("transfer", iapt_transfer_cfg, transfer_fields, check_transfer,
                                                   "A scheduled move of staff from one team to another.");
 
+/* WTE of grade g that the staff groups put in team `team` on day one;
+ * *last is the last group that does (for the message's location). */
+static double staff_wte(const iapt_workforce_cfg *w, int team, int g, const iapt_staff_cfg **last)
+{
+    double sum = 0;
+    for (size_t i = 0; i < w->staff.n; i++) {
+        const iapt_staff_cfg *st = IAPT_ITEM(w->staff, iapt_staff_cfg, i);
+        for (size_t k = 0; k < st->teams.n; k++)
+            if (st->grade.index == g && st->teams.ref[k] == team && st->teams.v[k] > 0) {
+                sum += (double)st->count * st->wte * st->teams.v[k];
+                *last = st;
+            }
+    }
+    return sum;
+}
+
+/* Staff in post on the first day fit in the posts their teams fund then:
+ * more is an establishment the scenario does not fund, most likely a
+ * mistake (a cut in funding is a later step in the post's `wte`). A post
+ * of 0 wte then says the team funds none on purpose: its staff are
+ * unfunded and not replaced when they leave. Teams with no post of the
+ * grade are left to check_staff. 1 if any team and grade is over. */
+static int check_establishment(conf_ctx *ctx, const iapt_workforce_cfg *w)
+{
+    sim_date first, last;
+    if (!conf_ctx_window(ctx, &first, &last))
+        return 0;
+    int bad = 0;
+    for (size_t t = 0; t < w->teams.n; t++) {
+        const iapt_team_cfg *tc = IAPT_ITEM(w->teams, iapt_team_cfg, t);
+        for (size_t g = 0; g < w->grades.n; g++) {
+            const iapt_post_cfg *pc = iapt_team_post(tc, (int)g);
+            const iapt_staff_cfg *st = NULL;
+            double in_post = pc ? staff_wte(w, (int)t, (int)g, &st) : 0, funded = pc ? sim_sched_at(&pc->wte, first) : 0;
+            if (!pc || funded == 0 || in_post <= funded + 1e-9)
+                continue;
+            const void *where[] = {&pc->wte, &st->teams, &st->count};
+            char a[64], b[64], d[16];
+            conf_error_among(ctx, where, NADDR(where),
+                             "expected no more staff in post than funded posts on the run's first day, got %s of %s "
+                             "in post in team \"%s\" against %s funded on %s",
+                             qty(CONF_U_WTE, in_post, a), pc->grade.name, tc->name, qty(CONF_U_WTE, funded, b),
+                             day_text(first, d));
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
 /* Staff sets are 64-bit masks in the model; programmes index a small table. */
 static int check_workforce(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_workforce_cfg *w = obj;
     (void)root;
-    int bad = 0;
+    int bad = check_establishment(ctx, w);
     if (w->grades.n > 64) {
         conf_error_at(ctx, &w->grades, "expected at most 64 grades, got %zu", w->grades.n);
         bad = 1;
@@ -1188,6 +1366,81 @@ static int check_site_hours(conf_ctx *ctx, const iapt_scenario *sc)
     return bad;
 }
 
+/* Weekdays of mask as "mon, tue" into buf. */
+static const char *days_text(unsigned mask, char buf[40])
+{
+    static const char *const names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    buf[0] = '\0';
+    for (int i = 0; i < 7; i++)
+        if (mask & (1u << i))
+            snprintf(buf + strlen(buf), 40 - strlen(buf), "%s%s", buf[0] ? ", " : "", names[i]);
+    return buf;
+}
+
+/* A site's rooms must be open on some clinic day (else no appointment
+ * could ever be held there). */
+static int check_site_days(conf_ctx *ctx, const iapt_scenario *sc)
+{
+    int bad = 0;
+    for (size_t i = 0; i < sc->sites.n; i++) {
+        const iapt_site_cfg *x = IAPT_ITEM(sc->sites, iapt_site_cfg, i);
+        if (x->days & sc->service.working_days)
+            continue;
+        const void *both[] = {&x->days, &sc->service.working_days};
+        char a[40], b[40];
+        conf_error_among(ctx, both, NADDR(both),
+                         "expected the rooms of site \"%s\" open on at least one clinic day (service.working_days: "
+                         "%s), got [%s]",
+                         x->name, days_text(sc->service.working_days, a), days_text(x->days, b));
+        bad = 1;
+    }
+    return bad;
+}
+
+/* A large count for a message: "20.8", "640000", or "3.7e+43". */
+static const char *count_text(double v, char buf[32])
+{
+    snprintf(buf, 32, v < 100 ? "%.3g" : v < 1e12 ? "%.0f" : "%.3g", v);
+    return buf;
+}
+
+/* Referrals the run expects, all pathways together, within what a run can
+ * hold (IAPT_MAX_RUN_REFERRALS): growth over a long time, seasonality and
+ * shocks can take a stated rate far beyond the key's bound. Reports the
+ * pathway expecting most, with its highest monthly rate. Costs a rate per
+ * pathway and day, as preparing the model does. 1 if over. */
+static int check_referral_total(conf_ctx *ctx, const iapt_scenario *sc)
+{
+    int32_t ndays = sc->run.end - sc->run.start + 1, worst = 0, peak_day = 0;
+    double total = 0, worst_sum = -1, peak = 0;
+    for (int32_t p = 0; p < (int32_t)sc->pathways.n; p++) {
+        double sum = 0, top = -1;
+        int32_t top_day = 0;
+        for (int32_t d = 0; d < ndays; d++) {
+            double r = iapt_pathway_rate(sc, p, d);
+            sum += r;
+            if (r > top || isnan(r))
+                top = r, top_day = d;
+        }
+        total += sum;
+        if (sum > worst_sum || isnan(sum))
+            worst_sum = sum, worst = p, peak = top, peak_day = top_day;
+    }
+    if (total <= IAPT_MAX_RUN_REFERRALS)
+        return 0;
+    const iapt_pathway_cfg *pc = IAPT_ITEM(sc->pathways, iapt_pathway_cfg, worst);
+    const void *where[] = {&pc->referrals, &pc->growth, &pc->growth_from, &sc->run.end};
+    char d[16], t[32], r[32];
+    _Static_assert(IAPT_MAX_RUN_REFERRALS == 2e7, "the message says 20 million");
+    conf_error_among(ctx, where, NADDR(where),
+                     "expected at most 20 million referrals over the run, all pathways together, once growth, "
+                     "seasonality and shocks are applied (what a run can hold in memory), got %s million: pathway "
+                     "\"%s\" reaches %s per month on %s",
+                     count_text(total / 1e6, t), pc->name, count_text(peak * SIM_DAYS_PER_MONTH, r),
+                     day_text(sc->run.start + peak_day, d));
+    return 1;
+}
+
 /* Checks across sections, run once everything else has loaded cleanly. */
 static int check_scenario(conf_ctx *ctx, void *obj, const void *root)
 {
@@ -1197,7 +1450,8 @@ static int check_scenario(conf_ctx *ctx, void *obj, const void *root)
         conf_error_at(ctx, &sc->sites, "expected at most 1000 sites, got %zu", sc->sites.n);
         return -1;
     }
-    return check_site_hours(ctx, sc) ? -1 : 0;
+    int bad = check_site_hours(ctx, sc) | check_site_days(ctx, sc) | check_referral_total(ctx, sc);
+    return bad ? -1 : 0;
 }
 
 static const conf_field root_fields[] = {

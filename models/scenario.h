@@ -312,6 +312,15 @@ typedef struct iapt_scenario {
 #define IAPT_MIN_SESSIONS 1
 #define IAPT_MAX_SESSIONS 200
 
+/* The most referrals a pathway's `referrals` may state, per month, and
+ * the most a whole run may expect, once growth, seasonality, shocks and
+ * ramps are applied (checked at load): each person waiting holds about
+ * 150 bytes, so a replication needs at most about 3 GB, on each thread.
+ * England 2018/19 had 1.6 million referrals a year (domain brief s.4):
+ * 20 million is twelve such years. */
+#define IAPT_MAX_REFERRALS_PER_MONTH 1e7
+#define IAPT_MAX_RUN_REFERRALS 2e7
+
 /* The schema of a scenario file (models/scenario.c). */
 extern const conf_schema iapt_scenario_schema;
 

@@ -675,6 +675,25 @@ Test(cli, option_limits_are_the_scenario_limits)
     free(tmp);
 }
 
+Test(cli, replications_within_max_replications)
+{
+    /* With run.target_half_width set, -r is the first batch: more than
+     * run.max_replications would run them all and then say it stopped at
+     * the maximum. */
+    char *tmp = fix_tmpdir(), args[4400];
+    snprintf(args, sizeof args, "run tests/data/scenario/every-key.yaml -o %s/o -r 7", tmp);
+    ran r = run(tmp, args);
+    cr_assert_eq(r.status, 2);
+    const char *want = "iaptsim: -r 7: expected at most run.max_replications (6), as run.target_half_width is set (the "
+                       "run starts with -r replications and adds more up to max_replications)\n";
+    cr_assert(strncmp(r.err, want, strlen(want)) == 0, "%s", r.err);
+    cr_assert(strstr(r.err, "usage: iaptsim run"), "%s", r.err);
+    ran_free(&r);
+    assert_listing(tmp, "");
+    rm_tree(tmp);
+    free(tmp);
+}
+
 /* With 100000 replications a run would take hours: these return at once,
  * before it starts, or the test times out. */
 Test(cli, output_path_checked_before_running, .timeout = 30)

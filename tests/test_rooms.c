@@ -279,8 +279,8 @@ Test(rooms, face_to_face_assessments_need_a_room)
 }
 
 /* Groups meet in a room: the room on the facilitators' day runs the same
- * groups as without one; a room on another day runs none, and the first
- * group (of at most 5) waits for a room every month. */
+ * groups as without one; no room runs none, and the first group (of at
+ * most 5) waits for a room every month. */
 Test(rooms, groups_need_a_room_for_every_session)
 {
     run_result r, none;

@@ -587,3 +587,102 @@ Test(scenario_checks, text_is_never_null)
     expect_variant("pathways: [{name: core, team: ~}]",
                    "variant.yaml:2:31: pathways[core].team: expected a name, got nothing\n");
 }
+
+Test(scenario_checks, values_that_would_be_ignored_are_refused)
+{
+    /* A ramp runs from go-live: with none it would do nothing. */
+    expect_variant("pathways: [{name: core, ramp: 26 weeks}]",
+                   "variant.yaml:2:31: pathways[core].ramp: expected a go_live date for the ramp to run from (a "
+                   "pathway live from the start has no ramp; give go_live the run's first day to ramp up from it), "
+                   "got ramp 26 weeks and go_live none\n");
+    /* step_up is step 2's share stepped up to step 3. */
+    expect_variant("steps: {step3: {step_up: 80%}}",
+                   "variant.yaml:2:26: steps.step3.step_up: expected 0% at step 3 (step_up is the share of step 2 "
+                   "completers stepped up to step 3: set it under step2), got 80%\n");
+    /* A group's sessions are a fixed number of days apart. */
+    expect_variant("steps: {step2: {modalities: [{name: psychoeducation_group, cadence: {dist: uniform, min: 1 day, "
+                   "max: 60 days}}]}}",
+                   "variant.yaml:2:69: steps.step2.modalities[psychoeducation_group].cadence: expected a whole number "
+                   "of days >= 1 for a group (its members meet together, each session the same number of days after "
+                   "the last), got a uniform distribution\n");
+    expect_variant("steps: {step2: {modalities: [{name: psychoeducation_group, cadence: 7.5 days}]}}",
+                   "variant.yaml:2:69: steps.step2.modalities[psychoeducation_group].cadence: expected a whole number "
+                   "of days >= 1 for a group (its members meet together, each session the same number of days after "
+                   "the last), got 7.5 days\n");
+    /* A group's keys on a modality that is not a group. */
+    expect_variant("steps: {step3: {modalities: [{name: cbt, group_min: 3, group_max: 5, facilitators: 1}]}}",
+                   "variant.yaml:2:53: steps.step3.modalities[cbt].group_min: expected group_min only for a group "
+                   "(kind: group), got 3 for an individual modality\n"
+                   "variant.yaml:2:67: steps.step3.modalities[cbt].group_max: expected group_max only for a group "
+                   "(kind: group), got 5 for an individual modality\n"
+                   "variant.yaml:2:84: steps.step3.modalities[cbt].facilitators: expected facilitators only for a "
+                   "group (kind: group), got 1 for an individual modality\n");
+    /* What they may say: a ramp from a go-live date, step 3's step_up at
+     * 0% (as show prints it), a group key at its default elsewhere (as
+     * show prints it), a whole cadence for a group. */
+    char *errs;
+    iapt_scenario sc;
+    const char *ok = "extends: default.yaml\n"
+                     "pathways: [{name: core, ramp: 26 weeks, go_live: 2026-04-01}]\n"
+                     "steps: {step3: {step_up: 0%, modalities: [{name: cbt, group_min: 7}]},"
+                     " step2: {modalities: [{name: psychoeducation_group, cadence: 14 days}]}}\n";
+    cr_assert_eq(load_text("scenarios", ok, &sc, &errs), 0, "%s", errs);
+    free(errs);
+    cr_assert_eq(sc.steps[IAPT_STEP3].step_up, 0);
+    iapt_scenario_free(&sc);
+    /* Left to its default, step 3's step_up is 0%. */
+    cr_assert_eq(load_text("scenarios", "extends: default.yaml\n", &sc, &errs), 0, "%s", errs);
+    free(errs);
+    cr_assert_eq(sc.steps[IAPT_STEP3].step_up, 0);
+    iapt_scenario_free(&sc);
+}
+
+Test(scenario_checks, scenarios_that_cannot_sensibly_run)
+{
+    /* Rooms only on days nobody works: no appointment could be held. */
+    expect_variant("pathways: [{name: core, sites: {hub: 100%}}]\nsites: [{name: hub, days: [sat, sun]}]",
+                   "variant.yaml:3:27: sites[hub].days: expected the rooms of site \"hub\" open on at least one "
+                   "clinic day (service.working_days: mon, tue, wed, thu, fri), got [sat, sun]\n");
+    /* More staff in post than funded posts on the first day. */
+    expect_variant("workforce: {staff: [{replace: true}, {grade: pwp, count: 60, teams: {core: 100%}}, {grade: hit, "
+                   "count: 18, teams: {core: 100%}}, {grade: senior, count: 3, teams: {core: 100%}}]}",
+                   "variant.yaml:2:69: workforce.staff[0].teams: expected no more staff in post than funded posts on "
+                   "the run's first day, got 60 wte of pwp in post in team \"core\" against 20 wte funded on "
+                   "2026-04-01\n");
+    /* More frozen than funded, on any day (here part-way up a ramp). */
+    expect_variant("workforce: {teams: [{name: core, posts: [{grade: pwp, frozen: 50 wte}]}]}",
+                   "variant.yaml:2:63: workforce.teams[core].posts[0].frozen: expected no more frozen WTE than funded "
+                   "(frozen is part of the funded WTE), got 50 wte frozen against 20 wte funded on 2026-04-01\n");
+    expect_variant("workforce: {teams: [{name: core, posts: [{grade: pwp, frozen: [0 wte, {from: 2027-01-01, to: "
+                   "2028-01-01, value: 30 wte}]}]}]}",
+                   "variant.yaml:2:64: workforce.teams[core].posts[0].frozen[0]: expected no more frozen WTE than "
+                   "funded (frozen is part of the funded WTE), got 20.055 wte frozen against 20 wte funded on "
+                   "2027-09-02\n");
+    /* The automatic replication count's first batch above its maximum. */
+    expect_variant("run: {target_half_width: 5%, max_replications: 3, replications: 20}",
+                   "variant.yaml:2:48: run.max_replications: expected max_replications >= replications (with "
+                   "target_half_width set, the run starts with `replications` and adds more up to "
+                   "max_replications), got max_replications 3 and replications 20\n");
+    /* Referrals beyond what a run can hold: stated, or reached by growth
+     * compounding from long before the run. */
+    expect_variant("pathways: [{name: core, referrals: 1000000000 per month}]",
+                   "variant.yaml:2:36: pathways[core].referrals: expected a rate between 0 per month and 10000000 per "
+                   "month, got \"1000000000 per month\"\n");
+    expect_variant("pathways: [{name: core, growth: 1000% per year, growth_from: 1990-01-01}]",
+                   "variant.yaml:2:33: pathways[core].growth: expected at most 20 million referrals over the run, all "
+                   "pathways together, once growth, seasonality and shocks are applied (what a run can hold in "
+                   "memory), got 1.84e+38 million: pathway \"core\" reaches 3.74e+43 per month on 2029-03-31\n");
+    expect_variant("pathways: [{name: core, referrals: 560000 per month}]",
+                   "variant.yaml:2:36: pathways[core].referrals: expected at most 20 million referrals over the run, "
+                   "all pathways together, once growth, seasonality and shocks are applied (what a run can hold in "
+                   "memory), got 20.8 million: pathway \"core\" reaches 639760 per month on 2029-01-31\n");
+    /* Just within: 20 million less a little, and staff exactly filling
+     * their posts (as shipped). */
+    char *errs;
+    iapt_scenario sc;
+    cr_assert_eq(load_text("scenarios", "extends: default.yaml\npathways: [{name: core, referrals: 530000 per month}]\n",
+                           &sc, &errs),
+                 0, "%s", errs);
+    free(errs);
+    iapt_scenario_free(&sc);
+}
