@@ -181,6 +181,10 @@ static void date_problem(const char *t, char *why, size_t len)
     int days = 28;
     if (end_y != t + 4 || end_m != t + 7 || end_d != t + 10)
         return; /* not reached: the shape was checked above */
+    if (y < 1) {
+        snprintf(why, len, " (years run from 0001 to 9999)");
+        return;
+    }
     if (m < 1 || m > 12) {
         snprintf(why, len, " (there is no month %d)", m);
         return;
@@ -475,10 +479,12 @@ static int bind_reflist(conf__binder *b, const conf_field *f, const conf__node *
 
 /* ---- numbers in lists and maps ---- */
 
-/* Reports shares that do not sum to 100%; 1 if so. */
-static int check_sum(conf__binder *b, const conf__node *at, const char *what, double sum)
+int conf_sum_ok(double sum, size_t n) { return fabs(sum - 1) <= CONF_SUM_SLACK * (double)(n ? n : 1); }
+
+/* Reports n shares that do not sum to 100%; 1 if so. */
+static int check_sum(conf__binder *b, const conf__node *at, const char *what, double sum, size_t n)
 {
-    if (fabs(sum - 1) <= 1e-6)
+    if (conf_sum_ok(sum, n))
         return 0;
     char pct[40];
     snprintf(pct, sizeof pct, "%.10g", sum * 100);
@@ -493,7 +499,7 @@ static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *
         return -1;
     }
     if (!n->n)
-        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0) ? -1 : 0;
+        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0, 0) ? -1 : 0;
     if (!(l->v = calloc(n->n, sizeof *l->v))) {
         conf__fail(b, n, "out of memory");
         return -1;
@@ -509,7 +515,7 @@ static int bind_numlist(conf__binder *b, const conf_field *f, const conf__node *
         conf__pop(b, mark);
     }
     if (!bad && (f->flags & CONF_F_SUM_100))
-        bad = check_sum(b, n, "shares", sum);
+        bad = check_sum(b, n, "shares", sum, n->n);
     return bad ? -1 : 0;
 }
 
@@ -533,7 +539,7 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         return -1;
     }
     if (!n->n)
-        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0) ? -1 : 0;
+        return (f->flags & CONF_F_SUM_100) && !(f->flags & CONF_F_EMPTY_OK) && check_sum(b, n, "shares", 0, 0) ? -1 : 0;
     if (nummap_alloc(b, f, n, m))
         return -1;
     int bad = 0;
@@ -559,7 +565,7 @@ static int bind_nummap(conf__binder *b, const conf_field *f, const conf__node *n
         conf__pop(b, mark);
     }
     if (!bad && (f->flags & CONF_F_SUM_100))
-        bad = check_sum(b, n, "shares", sum);
+        bad = check_sum(b, n, "shares", sum, n->n);
     return bad ? -1 : 0;
 }
 
@@ -649,7 +655,7 @@ static int list_sums(conf__binder *b, const conf_field *f, const conf__node *n, 
             sum += *(const double *)((const unsigned char *)l->items + i * f->sub->size + g->offset);
         char what[128];
         snprintf(what, sizeof what, "the %s of all items", g->key);
-        bad |= check_sum(b, n, what, sum);
+        bad |= check_sum(b, n, what, sum, l->n);
     }
     return bad;
 }

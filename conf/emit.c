@@ -534,16 +534,26 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
     if (use & USE_QTY) {
         conf__buf_puts(o, "**Quantities** are a number with a unit, written as a planner would: thousands may be "
                           "grouped with commas (`1,200`; inside `[...]` or `{...}` quote such a value, as YAML "
-                          "splits on commas there), a month is 30.4375 days and a year 365.25 days, shares "
-                          "always carry a % sign (`75%`; a plain `1` could mean 100% or 1%, so it is refused), "
-                          "and values are printed back in the unit shown. Units used here:\n\n");
+                          "splits on commas there), and values are printed back in the unit shown. The unit words, "
+                          "in any case: `%`; `min`, `mins`, `minute`, `minutes`; `h`, `hour`, `hours`; `day`, "
+                          "`days`; `week`, `weeks`; `month`, `months`; `year`, `years`; `wte`; `gbp` (or a leading "
+                          "`£`). A rate is a number, then `per` or `/`, then a time: `1200 per month`, "
+                          "`1200/month`, `£25 / h`. Time is calendar time: a day is a calendar day, a week 7 days, "
+                          "a month 30.4375 days and a year 365.25 days, so `40 per day` is 1217.5 per month and "
+                          "`£2,900 per month` is £34,800 per year. Shares always carry a % sign (`75%`; a plain "
+                          "`1` could mean 100% or 1%, so it is refused); durations and rates always carry their "
+                          "unit; whole-time equivalents and amounts in pounds may be a plain number (`0.8` is "
+                          "0.8 wte, `650` is £650). Shares that must sum to 100% may miss it by 0.01 percentage "
+                          "points per share (three shares of `33.333%` pass) and are used as written. Units used "
+                          "here:\n\n");
         for (unsigned u = 0; u < CONF_U_NUNITS; u++)
             if (units & (1u << u))
                 conf__buf_printf(o, "- %s: %s\n", unit_label((conf_unit)u), conf_unit_describe((conf_unit)u));
         conf__buf_puts(o, "\n");
     }
     if (use & USE_DATE)
-        conf__buf_puts(o, "**Dates** are written `YYYY-MM-DD`; an optional date may be `none`.\n\n");
+        conf__buf_puts(o, "**Dates** are written `YYYY-MM-DD`, years 0001 to 9999; an optional date may be "
+                          "`none`.\n\n");
     if (use & USE_DAYS)
         conf__buf_puts(o, "**Weekdays** are a list such as `[mon, tue, wed, thu, fri]` (mon to sun).\n\n");
     if (use & USE_DIST)

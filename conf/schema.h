@@ -61,7 +61,7 @@ typedef enum conf_type {
 enum {
     CONF_F_REQUIRED = 1u << 0,  /* must be given (no default) */
     CONF_F_SUM_100 = 1u << 1,   /* NUMMAP/NUMLIST values, or this NUM field across a LIST's items,
-                                   must sum to 100% (within 1e-6) */
+                                   must sum to 100% (conf_sum_ok) */
     CONF_F_RUN_START = 1u << 2, /* DATE: not before the run window's first day (conf_ctx_set_window);
                                    SCHED: no change ends before it */
     CONF_F_RUN_END = 1u << 6,   /* DATE: not after the window's last day; SCHED: no change starts after
@@ -84,6 +84,13 @@ enum {
                                    not digits only): safe unquoted in file names, CSV cells and
                                    "kind:name/kind:name" labels */
 };
+
+/* Shares that must sum to 100% may miss it by this much per share (0.01
+ * percentage points), so that three shares of 33.333% pass; they are used
+ * as written. */
+#define CONF_SUM_SLACK 1e-4
+/* 1 if n shares summing to `sum` (as fractions) make 100%. */
+int conf_sum_ok(double sum, size_t n);
 
 /* Longest identifier (CONF_F_IDENT), in characters. */
 #define CONF_IDENT_MAX 64

@@ -353,9 +353,11 @@ const char *conf_unit_describe(conf_unit u)
     case CONF_U_PER_MONTH: return "a rate, e.g. 1200 per month or 300 per week";
     case CONF_U_FRACTION_PER_YEAR: return "a yearly rate, e.g. 3% per year (the % sign is required)";
     case CONF_U_HOURS_PER_WEEK: return "hours per week, e.g. 22 hours per week";
-    case CONF_U_WTE: return "whole-time equivalents, e.g. 0.8 wte";
-    case CONF_U_GBP: return "an amount in pounds, e.g. £650";
-    case CONF_U_GBP_PER_YEAR: return "an amount per year, e.g. £35,000 per year or £2,900 per month";
+    case CONF_U_WTE: return "whole-time equivalents, e.g. 0.8 wte (or 0.8)";
+    case CONF_U_GBP: return "an amount in pounds, e.g. £650 (or 650, or 650 gbp)";
+    case CONF_U_GBP_PER_YEAR:
+        return "an amount per year, e.g. £35,000 per year, £2,900 per month (12 a year) or £700 per week (365.25 / 7 "
+               "a year); not per day (per working day or per calendar day?)";
     case CONF_U_GBP_PER_HOUR: return "an amount per hour, e.g. £25 per hour";
     case CONF_U_NUNITS: break;
     }
@@ -393,8 +395,13 @@ static int amount_value(const qty *q, double *out)
     return qty_number(q, 0, out);
 }
 
+/* Why an amount per year is not taken per day. */
+#define DAY_RATE_NOTE                                                                                                 \
+    " (a day rate is ambiguous, per working day or per calendar day: give the amount per year, month or week)"
+
 /* Applies unit u to a scanned quantity. 0 and *out, or -1 (with a hint
- * of what was meant, or ""). */
+ * in `hint`: the % sign forgotten, "75%", or a note that starts with a
+ * space; or ""). */
 static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t hlen)
 {
     double v;
@@ -433,7 +440,9 @@ static int interpret(conf_unit u, const qty *q, double *out, char *hint, size_t 
     case CONF_U_GBP:
         return q->per != W_NONE ? -1 : amount_value(q, out);
     case CONF_U_GBP_PER_YEAR:
-        if (q->per == W_NONE || q->per == W_HOUR || amount_value(q, &v))
+        if (q->per == W_DAY)
+            snprintf(hint, hlen, "%s", DAY_RATE_NOTE);
+        if (q->per == W_NONE || q->per == W_HOUR || q->per == W_DAY || amount_value(q, &v))
             return -1;
         *out = rerate(v, q->per, W_YEAR);
         break;
@@ -460,7 +469,9 @@ int conf_unit_parse(conf_unit u, const char *text, double *out, char *err, size_
     conf__buf_printf(&b, "expected %s, got \"", conf__unit_expect(u));
     conf__buf_escape(&b, text, strlen(text), 80);
     conf__buf_puts(&b, huge ? "\" (the number is too large)" : "\"");
-    if (hint[0]) {
+    if (hint[0] == ' ') {
+        conf__buf_puts(&b, hint);
+    } else if (hint[0]) {
         conf__buf_puts(&b, " (the % sign is required: did you mean ");
         conf__buf_escape(&b, hint, strlen(hint), 80);
         conf__buf_puts(&b, "?)");

@@ -34,7 +34,9 @@ typedef enum conf_unit {
     CONF_U_HOURS_PER_WEEK,  /* stores hours per week; accepts "22 hours per week" (any duration per week); prints "N hours per week" */
     CONF_U_WTE,             /* stores WTE; accepts "0.8 wte" or 0.8; prints "0.8 wte" */
     CONF_U_GBP,             /* stores pounds; accepts "£650", "650 gbp" or 650; prints "£650" */
-    CONF_U_GBP_PER_YEAR,    /* stores pounds per year; accepts "£35,000 per year", "£2,900 per month"; prints "£N per year" */
+    CONF_U_GBP_PER_YEAR,    /* stores pounds per year; accepts "£35,000 per year", "£2,900 per month" (x 12),
+                               "£700 per week" (x 365.25 / 7), not per day (working or calendar days?) or per
+                               hour; prints "£N per year" */
     CONF_U_GBP_PER_HOUR,    /* stores pounds per hour; accepts "£25 per hour" or "25 gbp / h" (per hour only); prints
                                "£N per hour" */
     CONF_U_NUNITS

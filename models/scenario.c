@@ -104,7 +104,8 @@ static int check_run(conf_ctx *ctx, void *obj, const void *root)
 
 static const conf_field run_fields[] = {
     DATE(iapt_run_cfg, "start", start, REQ, NULL, "2027-04-01", "first simulated day"),
-    DATE(iapt_run_cfg, "end", end, REQ, NULL, "2030-03-31", "last simulated day (inclusive)"),
+    DATE(iapt_run_cfg, "end", end, REQ, NULL, "2030-03-31",
+         "last simulated day (inclusive); on or after `start`, and at most 50 years after it"),
     INT(iapt_run_cfg, "replications", replications, 1, 100000, "20", "50", "independent replications"),
     INT(iapt_run_cfg, "seed", seed, 0, 9.2e18, "1", "12345",
         "master seed; the same seed gives the same results bit for bit"),
@@ -206,7 +207,7 @@ static int check_assessment(conf_ctx *ctx, void *obj, const void *root)
     iapt_assessment_cfg *a = obj;
     (void)root;
     double sum = a->to_step2 + a->to_step3 + a->to_step2_then_3 + a->signposted;
-    if (fabs(sum - 1) > 1e-6) {
+    if (!conf_sum_ok(sum, 4)) {
         const void *all[] = {&a->to_step2, &a->to_step3, &a->to_step2_then_3, &a->signposted};
         char w[64], x[64], y[64], z[64], t[64];
         conf_error_among(ctx, all, NADDR(all),
@@ -990,16 +991,44 @@ static const conf_field cohort_fields[] = {
 static const conf_schema cohort_schema = SCHEMA("cohort", iapt_cohort_cfg, cohort_fields, check_cohort,
                                                 "A cohort of trainees.");
 
+/* The last day of top-up course t as the model places its days: each on
+ * a day the service works (`working` weekdays; a day it does not moves to
+ * the next day it does), the first on or after the start, each later one
+ * on or after `every` days after the one before. */
+static sim_date topup_last_day(const iapt_topup_cfg *t, unsigned working)
+{
+    sim_date d = t->start, day = t->start;
+    for (long i = 0; i < t->days && working; i++, d += (sim_date)t->every) {
+        while (!((working >> sim_date_weekday(d)) & 1u))
+            d++;
+        day = d;
+    }
+    return day;
+}
+
+/* Course days are whole days apart, and the whole course lies within the
+ * run (its first day is checked against the window by the loader). */
 static int check_topup(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_topup_cfg *t = obj;
-    (void)root;
+    const iapt_scenario *sc = root;
     if (t->every < 1 || floor(t->every) != t->every) {
         char a[64];
         conf_error_at(ctx, &t->every, "expected a whole number of days >= 1, got %s", qty(CONF_U_DAYS, t->every, a));
         return -1;
     }
-    return 0;
+    sim_date first, last, end;
+    if (!conf_ctx_window(ctx, &first, &last) || t->start < first || t->start > last ||
+        (end = topup_last_day(t, sc->service.working_days & 0x7fu)) <= last)
+        return 0;
+    const void *where[] = {&t->start, &t->days, &t->every};
+    char a[16], b[16], c[16], d[16], e[64];
+    conf_error_among(ctx, where, NADDR(where),
+                     "expected the course to end within the run (%s to %s), got its last day on %s (%ld working "
+                     "days, every %s, from %s)",
+                     day_text(first, a), day_text(last, b), day_text(end, c), t->days, qty(CONF_U_DAYS, t->every, e),
+                     day_text(t->start, d));
+    return -1;
 }
 
 static const conf_field topup_fields[] = {
@@ -1010,7 +1039,8 @@ static const conf_field topup_fields[] = {
             "pathway (places nobody there can take go unused; name core to train core staff before they "
             "move)"),
     DATE(iapt_topup_cfg, "start", start, REQ | CONF_F_IN_RUN, NULL, "2027-05-03",
-         "first course day (on a day the service does not work, the next day it does)"),
+         "first course day (on a day the service does not work, the next day it does); the whole course, to its "
+         "last day, lies within the run"),
     INT(iapt_topup_cfg, "days", days, 1, 365, "5", "10",
         "course days, each a working day of the service (`service.working_days`: a 5-day course from a Friday "
         "runs Friday to Thursday); about 5 for PWPs, 10 for HITs: domain brief s.2"),

@@ -178,7 +178,12 @@ Test(units, wte_and_money)
     cr_assert_eq(parse_ok(CONF_U_GBP_PER_YEAR, "35000 gbp per year"), 35000);
     cr_assert_eq(parse_ok(CONF_U_GBP_PER_YEAR, "£2,900 per month"), 2900 * 365.25 / 30.4375);
     cr_assert_eq(parse_ok(CONF_U_GBP_PER_YEAR, "£700 per week"), 700 * 365.25 / 7);
-    cr_assert_eq(parse_ok(CONF_U_GBP_PER_YEAR, "£100 per day"), 100 * 365.25);
+    /* A day rate is refused: is it per working day (about 230 a year) or
+     * per calendar day (365.25)? Read as calendar days, £100 a day was
+     * £36,525 a year. */
+    parse_err(CONF_U_GBP_PER_YEAR, "£100 per day",
+              "expected an amount per year such as £35,000 per year or £2,900 per month, got \"£100 per day\" (a day "
+              "rate is ambiguous, per working day or per calendar day: give the amount per year, month or week)");
     parse_err(CONF_U_GBP_PER_YEAR, "£35,000",
               "expected an amount per year such as £35,000 per year or £2,900 per month, got \"£35,000\"");
     cr_assert_eq(parse_ok(CONF_U_NONE, "5"), 5);

@@ -686,3 +686,39 @@ Test(scenario_checks, scenarios_that_cannot_sensibly_run)
     free(errs);
     iapt_scenario_free(&sc);
 }
+
+Test(scenario_checks, rules_the_reference_states)
+{
+    /* A frozen change after the run would have no effect (as for `wte`). */
+    expect_variant("workforce: {teams: [{name: core, posts: [{grade: pwp, frozen: [0 wte, {at: 2035-01-01, value: 2 "
+                   "wte}]}]}]}",
+                   "variant.yaml:2:76: workforce.teams[core].posts[0].frozen[1].at: expected a date on or before the "
+                   "end of the run (2026-04-01 to 2029-03-31), got 2035-01-01\n");
+    /* A top-up course lies within the run: its end too. */
+    expect_variant("workforce: {topups: [{name: t, grades: [hit], start: 2029-03-30, days: 10, every: 7 days}]}",
+                   "variant.yaml:2:54: workforce.topups[t].start: expected the course to end within the run "
+                   "(2026-04-01 to 2029-03-31), got its last day on 2029-06-01 (10 working days, every 7 days, from "
+                   "2029-03-30)\n");
+    /* Course days are working days: a second day on Saturday 31 March
+     * moves to Monday 2 April, after the run. */
+    expect_variant("workforce: {topups: [{name: t, grades: [hit], start: 2029-03-30, days: 2}]}",
+                   "variant.yaml:2:54: workforce.topups[t].start: expected the course to end within the run "
+                   "(2026-04-01 to 2029-03-31), got its last day on 2029-04-02 (2 working days, every 1 day, from "
+                   "2029-03-30)\n");
+    /* Shares may miss 100% by 0.01 percentage points each, no more. */
+    expect_variant("pathways: [{name: core, sources: {a: 33.3%, b: 33.3%, c: 33.3%}}]",
+                   "variant.yaml:2:34: pathways[core].sources: shares must sum to 100%, got 99.9%\n");
+    char *errs;
+    iapt_scenario sc;
+    const char *ok = "extends: default.yaml\n"
+                     "pathways: [{name: core, sources: {a: 33.333%, b: 33.333%, c: 33.333%},\n"
+                     "  assessment: {to_step2: 33.33%, to_step3: 33.33%, to_step2_then_3: 0%, signposted: 33.33%}}]\n"
+                     "workforce: {topups: [{name: t, grades: [hit], start: 2029-03-19, days: 2, every: 7 days}],\n"
+                     "  teams: [{name: core, posts: [{grade: hit, wte: 20}]}]}\n";
+    cr_assert_eq(load_text("scenarios", ok, &sc, &errs), 0, "%s", errs);
+    free(errs);
+    /* A plain number of WTE is whole-time equivalents (the reference says so). */
+    const iapt_team_cfg *core = IAPT_ITEM(sc.workforce.teams, iapt_team_cfg, 0);
+    cr_assert_eq(sim_sched_at(&iapt_team_post(core, 1)->wte, sc.run.start), 20);
+    iapt_scenario_free(&sc);
+}
