@@ -812,10 +812,12 @@ Test(cli, write_errors_exit_non_zero, .timeout = 120)
  * does with it), stderr into err_path. The wait status. */
 static int run_into_closed_pipe(char *args, const char *err_path)
 {
-    const char *bin = getenv("IAPTSIM_BIN");
-    if (!bin)
+    const char *env = getenv("IAPTSIM_BIN");
+    if (!env)
         cr_skip_test("IAPTSIM_BIN is not set (run through ctest)");
-    char *argv[32] = {(char *)bin};
+    char bin[4096];
+    snprintf(bin, sizeof bin, "%s", env);
+    char *argv[32] = {bin};
     int argc = 1;
     for (char *t = strtok(args, " "); t && argc < 31; t = strtok(NULL, " "))
         argv[argc++] = t;
