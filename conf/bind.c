@@ -25,6 +25,8 @@
 #endif
 /* Unknown names list at most this many known names. */
 #define MAX_LISTED_NAMES 20
+/* A misplaced key lists at most this many places it belongs. */
+#define MAX_ELSEWHERE 4
 /* Lists longer than this get no "did you mean" for unknown names (it would
  * cost an edit distance per item per unknown name). */
 #define MAX_SUGGEST_NAMES 1000
@@ -217,8 +219,48 @@ int conf__date(conf__binder *b, const conf__node *n, sim_date *out)
     return -1;
 }
 
+/* Appends to out the paths of the structs under s (at path `at`) other
+ * than `here` that have a field named key ("service", "pathways[].assessment"),
+ * ", "-separated, counting them in *n (at most MAX_ELSEWHERE listed). */
+static void find_elsewhere(const conf_schema *s, const conf_schema *here, const char *key, size_t len,
+                           conf__buf *at, conf__buf *out, size_t *n)
+{
+    for (size_t i = 0; s != here && i < s->nfields; i++)
+        if (strlen(s->fields[i].key) == len && memcmp(s->fields[i].key, key, len) == 0) {
+            if ((*n)++ < MAX_ELSEWHERE)
+                conf__buf_printf(out, "%s%s", *n > 1 ? ", " : "", at->len ? conf__buf_str(at) : "the top level");
+            break;
+        }
+    for (size_t i = 0; i < s->nfields; i++) {
+        const conf_field *f = &s->fields[i];
+        if (f->type != CONF_STRUCT && f->type != CONF_LIST)
+            continue;
+        size_t mark = at->len;
+        conf__buf_printf(at, "%s%s%s", at->len ? "." : "", f->key, f->type == CONF_LIST ? "[]" : "");
+        find_elsewhere(f->sub, here, key, len, at, out, n);
+        conf__buf_trunc(at, mark);
+    }
+}
+
+/* " (it belongs under service)" when key is a key of other structs of the
+ * root schema than `here`; "" otherwise. In *out. */
+static void belongs(const conf__binder *b, const conf_schema *here, const conf__node *k, conf__buf *out)
+{
+    conf__buf at, list;
+    conf__buf_init(&at);
+    conf__buf_init(&list);
+    size_t n = 0;
+    if (here)
+        find_elsewhere(b->root_schema, here, k->text, k->len, &at, &list, &n);
+    if (n)
+        conf__buf_printf(out, " (it belongs under %s%s%s)", n > 1 ? "one of: " : "", conf__buf_str(&list),
+                         n > MAX_ELSEWHERE ? ", ..." : "");
+    conf__buf_free(&at);
+    conf__buf_free(&list);
+}
+
 int conf__unknown_keys(conf__binder *b, const conf__node *m, const char *const *allowed, const char *what,
-                       const char *where)
+                       const char *where, const conf_schema *here)
 {
     size_t nallowed = 0;
     while (allowed[nallowed])
@@ -238,8 +280,13 @@ int conf__unknown_keys(conf__binder *b, const conf__node *m, const char *const *
         conf__buf_escape(&msg, k->text, k->len, 80);
         const char *best = conf__suggest(k->text, allowed, nallowed);
         conf__buf_printf(&msg, "\"%s", where);
-        if (k->comma_cut) {
+        size_t before = msg.len;
+        if (k->comma_cut)
             conf__buf_puts(&msg, CONF__COMMA_HINT);
+        else
+            belongs(b, here, k, &msg);
+        if (msg.len > before) {
+            /* said why */
         } else if (best) {
             conf__buf_printf(&msg, " (did you mean \"%s\"?)", best);
         } else {
@@ -360,6 +407,22 @@ static int bind_date(conf__binder *b, const conf_field *f, const conf__node *n, 
     return -1;
 }
 
+/* The weekday a word that is not one probably means: a close spelling
+ * ("tues" -> "tue"), or a name written in full ("monday" -> "mon",
+ * "Thursday" -> "thu"); else NULL. */
+static const char *weekday_like(const char *word)
+{
+    const char *best = conf__suggest(word, weekday_names, 7);
+    for (int k = 0; !best && weekday_names[k] && strlen(word) > 3; k++) {
+        int same = 1;
+        for (int i = 0; i < 3; i++)
+            same &= (word[i] | 0x20) == weekday_names[k][i];
+        if (same)
+            best = weekday_names[k];
+    }
+    return best;
+}
+
 static int bind_weekdays(conf__binder *b, const conf__node *n, unsigned *out)
 {
     if (n->kind != CONF__SEQ) {
@@ -375,7 +438,7 @@ static int bind_weekdays(conf__binder *b, const conf__node *n, unsigned *out)
         while (weekday_names[k] && !(is_scalar(d) && strcmp(d->text, weekday_names[k]) == 0))
             k++;
         if (!weekday_names[k]) {
-            const char *best = is_scalar(d) ? conf__suggest(d->text, weekday_names, 7) : NULL;
+            const char *best = is_scalar(d) ? weekday_like(d->text) : NULL;
             conf__buf what;
             conf__buf_init(&what);
             conf__describe(&what, d);
@@ -818,7 +881,7 @@ static int bind_struct(conf__binder *b, const conf_schema *s, unsigned char *obj
     }
     for (size_t i = 0; i < s->nfields; i++)
         keys[i] = s->fields[i].key;
-    bad |= conf__unknown_keys(b, map, keys, "key", "");
+    bad |= conf__unknown_keys(b, map, keys, "key", "", s);
     free(keys);
     return bad ? -1 : 0;
 }
@@ -942,21 +1005,30 @@ static int index_target(conf__binder *b, target *t)
     return 0;
 }
 
+/* "unknown site \"x\"", then where a file removed it if one did, then
+ * the closest name or the names there are. */
 static void unknown_name(conf__binder *b, const conf__pref *r, const target *t)
 {
     conf__buf m;
     conf__buf_init(&m);
     conf__buf_printf(&m, "unknown %s \"", t->sub->name);
     conf__buf_escape(&m, *r->name, strlen(*r->name), 80);
+    conf__buf_puts(&m, "\"");
+    const conf__pos *gone = conf__removed_at(b->ld, t->sub, *r->name);
+    if (gone) {
+        conf__buf_puts(&m, ": removed at ");
+        conf__buf_escape_controls(&m, gone->file);
+        conf__buf_printf(&m, ":%d:%d", gone->line, gone->col);
+    }
     const char *best = t->list->n <= MAX_SUGGEST_NAMES ? conf__suggest(*r->name, t->cands, t->list->n) : NULL;
     if (best) {
-        conf__buf_puts(&m, "\" (did you mean \"");
+        conf__buf_puts(&m, " (did you mean \"");
         conf__buf_escape(&m, best, strlen(best), 80);
         conf__buf_puts(&m, "\"?)");
     } else if (!t->list->n) {
-        conf__buf_printf(&m, "\" (there are no %s items in %s)", t->sub->name, t->ref);
+        conf__buf_printf(&m, " (there are no %s items in %s)", t->sub->name, t->ref);
     } else {
-        conf__buf_puts(&m, "\" (expected one of: ");
+        conf__buf_puts(&m, " (expected one of: ");
         size_t shown = 0;
         for (size_t i = 0; i < t->list->n && shown < MAX_LISTED_NAMES; i++) {
             if (!t->cands[i])

@@ -56,9 +56,11 @@ int conf__quantity(conf__binder *b, const conf__node *n, conf_unit u, double min
 int conf__date(conf__binder *b, const conf__node *n, sim_date *out);
 /* Reports keys of mapping m not in allowed (NULL-terminated) as
  * `unknown <what> "k"<where> (did you mean ...)`, e.g. what "parameter",
- * where " of a lognormal distribution". 1 if any. */
+ * where " of a lognormal distribution". With `here`, the schema of the
+ * struct m is bound to, a key that another struct of the root schema has
+ * says where it belongs instead ("(it belongs under service)"). 1 if any. */
 int conf__unknown_keys(conf__binder *b, const conf__node *m, const char *const *allowed, const char *what,
-                       const char *where);
+                       const char *where, const conf_schema *here);
 
 int conf__bind_dist(conf__binder *b, const conf_field *f, const conf__node *n, sim_dist *d);
 int conf__bind_sched(conf__binder *b, const conf_field *f, const conf__node *n, sim_sched *s);

@@ -146,7 +146,7 @@ static int dist_keys(conf__binder *b, const conf__node *n, sim_dist_kind kind)
     allowed[k] = NULL;
     char where[64];
     snprintf(where, sizeof where, " of %s %s distribution", article(kind), sim_dist_kind_name(kind));
-    return conf__unknown_keys(b, n, allowed, "parameter", where);
+    return conf__unknown_keys(b, n, allowed, "parameter", where, NULL);
 }
 
 static int dist_kind(conf__binder *b, const conf__node *n, sim_dist_kind *kind)
@@ -338,7 +338,7 @@ static int change_parse(conf__binder *b, const conf_field *f, const conf__node *
         conf__fail_got(b, it, "a change such as {at: 2026-09-01, value: ...} or {from: ..., to: ..., value: ...}");
         return -1;
     }
-    if (conf__unknown_keys(b, it, keys, "key", " in a change"))
+    if (conf__unknown_keys(b, it, keys, "key", " in a change", NULL))
         return -1;
     const conf__node *at = conf__map_get(it, "at"), *from = conf__map_get(it, "from"), *to = conf__map_get(it, "to");
     c->item = it;
@@ -379,7 +379,7 @@ static int sched_start(conf__binder *b, const conf_field *f, const conf__node *n
     static const char *const keys[] = {"value", NULL};
     const conf__node *v = n;
     if (n->kind == CONF__MAP) {
-        if (conf__unknown_keys(b, n, keys, "key", " in the starting value"))
+        if (conf__unknown_keys(b, n, keys, "key", " in the starting value", NULL))
             return -1;
         if (!(v = conf__map_get(n, "value"))) {
             conf__fail(b, n, "missing key \"value\" (the starting value)");

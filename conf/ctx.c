@@ -4,7 +4,9 @@
  * window for CONF_F_IN_RUN dates.
  *
  * Invariants: at most CONF_MAX_ERRORS messages per load, then one "too many
- * errors; stopping" line; the position map is an open-addressing hash table
+ * errors; stopping" line; when a load ends its messages are sorted by the
+ * place they point at (the scenario file first, then each file it
+ * extends; line, column), stably, those with no place last; the position map is an open-addressing hash table
  * on the pointer (O(1) expected per record or lookup) whose entries each own
  * one string "file:line:col\0key.path" and says whether the value came
  * from a default, the depth of its file in the extends chain, and whether
@@ -13,6 +15,7 @@
  * context is not shared between threads; separate contexts are independent.
  */
 #include <assert.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,11 +37,22 @@ typedef struct where {
     size_t pos_len;
     int is_default;
     int depth;        /* of the file in the extends chain */
+    int line, col;
     unsigned marks;   /* conf__mark bits: failed to load, failed its check */
 } where;
 
+/* Where a message points, to sort a load's messages in file order: the
+ * file's depth in the extends chain (the scenario itself first), then line
+ * and column; messages with no place go last. */
+typedef struct msg_key {
+    int depth, line, col;
+} msg_key;
+
+static const msg_key NOWHERE = {INT_MAX, INT_MAX, INT_MAX};
+
 struct conf_ctx {
     char **errs;
+    msg_key *keys; /* per message */
     size_t nerr, cap;
     size_t load_base; /* nerr when the current load started */
     size_t added;     /* errors reported in this load, stored or not */
@@ -48,6 +62,7 @@ struct conf_ctx {
     int has_window, window_checked;
     int in_load, window_in_load; /* a window set during a load lasts for that load */
     sim_date first, last;
+    const void *first_addr, *last_addr; /* the values it was set from in this load, or NULL */
 };
 
 conf_ctx *conf_ctx_create(void) { return calloc(1, sizeof(conf_ctx)); }
@@ -60,6 +75,7 @@ void conf_ctx_destroy(conf_ctx *ctx)
     for (size_t i = 0; i < ctx->nerr; i++)
         free(ctx->errs[i]);
     free(ctx->errs);
+    free(ctx->keys);
     free(ctx);
 }
 
@@ -78,11 +94,46 @@ int conf_ctx_window(const conf_ctx *ctx, sim_date *first, sim_date *last)
     return ctx->has_window;
 }
 
+void conf__ctx_window_source(conf_ctx *ctx, const void *first_addr, const void *last_addr)
+{
+    ctx->first_addr = first_addr;
+    ctx->last_addr = last_addr;
+}
+
+static int key_before(const msg_key *a, const msg_key *b)
+{
+    if (a->depth != b->depth)
+        return a->depth < b->depth;
+    if (a->line != b->line)
+        return a->line < b->line;
+    return a->col < b->col;
+}
+
+/* Sorts this load's messages by place, stably (insertion sort: at most
+ * CONF_MAX_ERRORS + 1 of them), so they read in file order whatever
+ * order the loader's passes found them in. */
+static void sort_messages(conf_ctx *ctx)
+{
+    for (size_t i = ctx->load_base + 1; i < ctx->nerr; i++) {
+        char *m = ctx->errs[i];
+        msg_key k = ctx->keys[i];
+        size_t j = i;
+        for (; j > ctx->load_base && key_before(&k, &ctx->keys[j - 1]); j--) {
+            ctx->errs[j] = ctx->errs[j - 1];
+            ctx->keys[j] = ctx->keys[j - 1];
+        }
+        ctx->errs[j] = m;
+        ctx->keys[j] = k;
+    }
+}
+
 void conf__ctx_end(conf_ctx *ctx)
 {
+    sort_messages(ctx);
     if (ctx->window_in_load)
         ctx->has_window = ctx->window_in_load = 0;
     ctx->in_load = 0;
+    ctx->first_addr = ctx->last_addr = NULL;
 }
 
 int conf__ctx_window_checked(const conf_ctx *ctx) { return ctx->window_checked; }
@@ -109,7 +160,10 @@ void conf__ctx_move_last(conf_ctx *ctx, size_t k)
         return;
     char *last = ctx->errs[ctx->nerr - 1];
     memmove(ctx->errs + k + 1, ctx->errs + k, (ctx->nerr - 1 - k) * sizeof *ctx->errs);
+    memmove(ctx->keys + k + 1, ctx->keys + k, (ctx->nerr - 1 - k) * sizeof *ctx->keys);
     ctx->errs[k] = last;
+    if (k + 1 < ctx->nerr)
+        ctx->keys[k] = ctx->keys[k + 1]; /* sorts with the message it explains, just before it */
 }
 
 void conf__ctx_forget(conf_ctx *ctx)
@@ -121,25 +175,30 @@ void conf__ctx_forget(conf_ctx *ctx)
     ctx->wcap = ctx->wn = 0;
 }
 
-/* Appends a message (taking ownership); on OOM keeps a static fallback. */
-static void push_error(conf_ctx *ctx, char *msg)
+/* Appends a message (taking ownership) pointing at key. */
+static void push_error(conf_ctx *ctx, char *msg, msg_key key)
 {
     if (ctx->nerr == ctx->cap) {
         size_t cap = ctx->cap ? ctx->cap * 2 : ERRS_MIN_CAPACITY;
         char **e = realloc(ctx->errs, cap * sizeof *e);
-        if (!e) {
+        if (e)
+            ctx->errs = e;
+        msg_key *k = e ? realloc(ctx->keys, cap * sizeof *k) : NULL;
+        if (k)
+            ctx->keys = k;
+        if (!e || !k) {
             free(msg);
             ctx->stopped = 1; /* nothing more can be recorded */
             return;
         }
-        ctx->errs = e;
         ctx->cap = cap;
     }
+    ctx->keys[ctx->nerr] = key;
     ctx->errs[ctx->nerr++] = msg;
 }
 
-/* Adds the text of b as one message, honouring the cap. */
-static void add_message(conf_ctx *ctx, conf__buf *b)
+/* Adds the text of b as one message pointing at key, honouring the cap. */
+static void add_message(conf_ctx *ctx, conf__buf *b, msg_key key)
 {
     ctx->added++;
     if (ctx->stopped) {
@@ -151,7 +210,7 @@ static void add_message(conf_ctx *ctx, conf__buf *b)
         char *m = malloc(sizeof "too many errors; stopping");
         if (m) {
             memcpy(m, "too many errors; stopping", sizeof "too many errors; stopping");
-            push_error(ctx, m);
+            push_error(ctx, m, NOWHERE); /* pushed last, it stays last: the sort is stable */
         }
         ctx->stopped = 1;
         return;
@@ -166,7 +225,7 @@ static void add_message(conf_ctx *ctx, conf__buf *b)
         msg = calloc(1, 1);
     }
     if (msg)
-        push_error(ctx, msg);
+        push_error(ctx, msg, key);
     else
         ctx->stopped = 1;
     memset(b, 0, sizeof *b);
@@ -185,7 +244,7 @@ void conf__verror_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, con
     if (path && *path)
         conf__buf_printf(&b, "%s: ", path);
     conf__buf_vprintf(&b, fmt, ap);
-    add_message(ctx, &b);
+    add_message(ctx, &b, pos && pos->file ? (msg_key){pos->depth, pos->line, pos->col} : NOWHERE);
 }
 
 void conf__error_pos(conf_ctx *ctx, const conf__pos *pos, const char *path, const char *fmt, ...)
@@ -276,6 +335,8 @@ int conf__ctx_record(conf_ctx *ctx, const void *addr, const conf__pos *pos, cons
     w->pos_len = pos_len;
     w->is_default = is_default;
     w->depth = pos->depth;
+    w->line = pos->line;
+    w->col = pos->col;
     return 0;
 }
 
@@ -338,7 +399,7 @@ static void verror_where(conf_ctx *ctx, const where *w, const char *fmt, va_list
     conf__buf_vprintf(&b, fmt, ap);
     if (w && w->is_default)
         conf__buf_puts(&b, " (default)");
-    add_message(ctx, &b);
+    add_message(ctx, &b, w ? (msg_key){w->depth, w->line, w->col} : NOWHERE);
 }
 
 void conf_error_at(conf_ctx *ctx, const void *field_addr, const char *fmt, ...)
@@ -381,6 +442,19 @@ typedef struct window {
     char range[40]; /* "2026-04-01 to 2029-03-31" */
 } window;
 
+/* " (the end of the run is set at file:line:col)" into note when the
+ * bound a date at addr breaks (its window's first day if `early`, else
+ * its last) was set in a file that extends the date's: a variant that
+ * moved the run. Else "". */
+static void bound_note(const conf_ctx *ctx, const void *addr, int early, char *note, size_t len)
+{
+    const where *date = lookup(ctx, addr), *bound = lookup(ctx, early ? ctx->first_addr : ctx->last_addr);
+    note[0] = '\0';
+    if (date && bound && !bound->is_default && bound->depth < date->depth)
+        snprintf(note, len, " (the %s of the run is set at %.*s)", early ? "start" : "end", (int)bound->pos_len,
+                 bound->text);
+}
+
 /* Reports date d (stored at addr) if it breaks the flags; 1 if it did. */
 static int check_date(conf_ctx *ctx, const window *win, const void *addr, double d, unsigned flags)
 {
@@ -393,9 +467,10 @@ static int check_date(conf_ctx *ctx, const window *win, const void *addr, double
         rule = "on or before the end of the run";
     if (!rule)
         return 0;
-    char got[16];
+    char got[16], note[4200];
     sim_date_format((sim_date)d, got);
-    conf_error_at(ctx, addr, "expected a date %s (%s), got %s", rule, win->range, got);
+    bound_note(ctx, addr, d < win->first, note, sizeof note);
+    conf_error_at(ctx, addr, "expected a date %s (%s), got %s%s", rule, win->range, got, note);
     return 1;
 }
 

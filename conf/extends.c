@@ -122,7 +122,7 @@ static conf__node *load_text(conf__loader *ld, const char *name, const char *buf
         return NULL;
     conf__node *ext = take_extends(root);
     if (!ext) {
-        conf__strip(ld, root);
+        conf__strip(ld, root, 0);
         return root;
     }
     if (ext->kind != CONF__SCALAR || conf__is_null(ext) || ext->len == 0) {
@@ -148,7 +148,7 @@ static conf__node *load_text(conf__loader *ld, const char *name, const char *buf
         return NULL;
     conf__node *merged = conf__merge(ld, base, root);
     if (merged)
-        conf__strip(ld, merged);
+        conf__strip(ld, merged, 1);
     return merged;
 }
 

@@ -29,7 +29,9 @@ size_t conf__ctx_load_errors(const conf_ctx *ctx);
 /* Messages held (for conf__ctx_move_last). */
 size_t conf__ctx_count(const conf_ctx *ctx);
 /* Moves the last message to position k (k <= count), e.g. to put a
- * message that explains several others before them. */
+ * message that explains several others before them; it then sorts with
+ * the message it was put before (the messages of a load are sorted by
+ * place when it ends), just before it. */
 void conf__ctx_move_last(conf_ctx *ctx, size_t k);
 /* 1 once the error cap was reached (further errors are dropped). */
 int conf__ctx_full(const conf_ctx *ctx);
@@ -56,6 +58,9 @@ typedef enum conf__mark {
  * asks whether it was marked so. */
 void conf__ctx_mark(conf_ctx *ctx, const void *addr, conf__mark mark);
 int conf__ctx_marked(const conf_ctx *ctx, const void *addr, conf__mark mark);
+/* The values the window of this load was set from (conf/load.c), for
+ * messages about dates outside it. */
+void conf__ctx_window_source(conf_ctx *ctx, const void *first_addr, const void *last_addr);
 /* Ends a load (after the checks): a window set during it is forgotten. */
 void conf__ctx_end(conf_ctx *ctx);
 /* 1 if conf_check_window ran since conf__ctx_begin. */

@@ -49,12 +49,44 @@ static int run_checks(conf_ctx *ctx, const conf_schema *s, unsigned char *obj, c
     return clean;
 }
 
+/* The DATE field of s or its nested structs (not lists) flagged `flag`, and
+ * its address in obj; NULL if none. */
+static const conf_field *window_field(const conf_schema *s, unsigned char *obj, unsigned flag, void **addr)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        const conf_field *f = &s->fields[i], *g;
+        if (f->type == CONF_DATE && (f->flags & flag)) {
+            *addr = obj + f->offset;
+            return f;
+        }
+        if (f->type == CONF_STRUCT && (g = window_field(f->sub, obj + f->offset, flag, addr)))
+            return g;
+    }
+    return NULL;
+}
+
+/* Sets the load's window from the CONF_F_WINDOW_FIRST and _LAST dates if
+ * both loaded and are in order. */
+static void window_from_fields(conf_ctx *ctx, const conf_schema *schema, void *obj)
+{
+    void *a = NULL, *b = NULL;
+    if (!window_field(schema, obj, CONF_F_WINDOW_FIRST, &a) || !window_field(schema, obj, CONF_F_WINDOW_LAST, &b) ||
+        conf__ctx_marked(ctx, a, CONF__BAD) || conf__ctx_marked(ctx, b, CONF__BAD))
+        return;
+    sim_date first = *(sim_date *)a, last = *(sim_date *)b;
+    if (first == CONF_DATE_NONE || last == CONF_DATE_NONE || first > last)
+        return;
+    conf_ctx_set_window(ctx, first, last);
+    conf__ctx_window_source(ctx, a, b);
+}
+
 /* Binds and checks a merged tree; frees obj and forgets positions on error. */
 static int finish(conf__loader *ld, const conf_schema *schema, const conf__node *root, void *obj)
 {
     conf_ctx *ctx = ld->ctx;
     if (root) {
         conf__bind(ld, schema, root, obj);
+        window_from_fields(ctx, schema, obj);
         run_checks(ctx, schema, obj, obj);
         if (!conf__ctx_window_checked(ctx) && !conf__ctx_full(ctx))
             conf_check_window(ctx, schema, obj);

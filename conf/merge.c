@@ -216,19 +216,44 @@ static void did_you_mean(conf__buf *b, const char *x)
     conf__buf_puts(b, "\"?)");
 }
 
-static void cannot_remove(keyed *m, const conf__node *item, const char *key, size_t klen)
+/* Reports an item to remove that nothing matches: the base has no such
+ * item, or (has_base 0) the file extends no base at all. */
+static void cannot_remove(keyed *m, const conf__node *item, const char *key, size_t klen, int has_base)
 {
     const conf__node *name = conf__item_name(item);
     conf__buf text, after;
     conf__buf_init(&text);
     conf__buf_init(&after);
     conf__key_text(&text, key, klen);
-    conf__buf_puts(&after, ": the base scenario has no such item");
-    did_you_mean(&after, conf__name_field(m->s) && name ? base_name(m, name, conf__suggest) : NULL);
+    conf__buf_puts(&after, has_base ? ": the base scenario has no such item"
+                                    : ": this file extends no base scenario (remove: true takes an item out of the "
+                                      "base's list)");
+    did_you_mean(&after, has_base && conf__name_field(m->s) && name ? base_name(m, name, conf__suggest) : NULL);
     conf__error_pos(m->ld->ctx, name ? &name->pos : &item->pos, conf__buf_str(m->path), "cannot remove %s%s",
                     conf__buf_str(&text), conf__buf_str(&after));
     conf__buf_free(&text);
     conf__buf_free(&after);
+}
+
+/* Remembers that the file removed the item with this key (for messages
+ * about names that referred to it). Out of memory, it is not remembered. */
+static void note_removed(keyed *m, const conf__node *item, const char *key, size_t klen)
+{
+    conf__removed *r = conf__alloc(m->ld, sizeof *r);
+    if (!r)
+        return;
+    const conf__node *name = conf__item_name(item);
+    *r = (conf__removed){m->s, key, klen, name ? name->pos : item->pos, m->ld->removed};
+    m->ld->removed = r;
+}
+
+const conf__pos *conf__removed_at(const conf__loader *ld, const conf_schema *s, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    for (const conf__removed *r = ld->removed; r; r = r->next)
+        if (r->s == s && r->len == len && memcmp(r->key, name, len) == 0)
+            return &r->pos;
+    return NULL;
 }
 
 /* A new name that is a slip of the keyboard for a base name (reported):
@@ -276,10 +301,11 @@ static int merge_item(keyed *m, conf__node *item, const char *key, size_t klen)
         return -1;
     if (rm) {
         if (!found) {
-            cannot_remove(m, item, key, klen);
+            cannot_remove(m, item, key, klen, 1);
             return -1;
         }
         m->out->items[idx] = NULL;
+        note_removed(m, item, key, klen);
         return 0;
     }
     const conf__node *name = conf__name_field(m->s) ? conf__item_name(item) : NULL, *at = NULL;
@@ -446,12 +472,12 @@ conf__node *conf__merge(conf__loader *ld, conf__node *base, conf__node *child)
 
 /* ---- instructions with no base to act on ---- */
 
-static void strip_map(conf__loader *ld, conf__node *map, const conf_schema *s, conf__buf *path);
+static void strip_map(conf__loader *ld, conf__node *map, const conf_schema *s, conf__buf *path, int has_base);
 
 /* The items of a list that no base list met: {replace: true} and `new:
  * true` have nothing to act on and are dropped; an item to remove names
  * nothing (reported, dropped). */
-static void strip_list(conf__loader *ld, conf__node *seq, const conf_field *f, conf__buf *path)
+static void strip_list(conf__loader *ld, conf__node *seq, const conf_field *f, conf__buf *path, int has_base)
 {
     take_replace(ld, seq, path);
     for (size_t i = 0; i < seq->n;) {
@@ -465,12 +491,12 @@ static void strip_list(conf__loader *ld, conf__node *seq, const conf_field *f, c
             size_t klen;
             const char *key = key_of(ld, item, f->sub, &klen);
             if (key)
-                cannot_remove(&m, item, key, klen);
+                cannot_remove(&m, item, key, klen, has_base);
         }
         if (rm == 0 && conf__name_field(f->sub) && item->kind == CONF__MAP)
             take_new(ld, item, path, &at);
         if (rm == 0)
-            strip_map(ld, item, f->sub, path);
+            strip_map(ld, item, f->sub, path, has_base);
         conf__buf_trunc(path, mark);
         if (rm != 0)
             seq_delete(seq, i);
@@ -479,24 +505,24 @@ static void strip_list(conf__loader *ld, conf__node *seq, const conf_field *f, c
     }
 }
 
-static void strip_map(conf__loader *ld, conf__node *map, const conf_schema *s, conf__buf *path)
+static void strip_map(conf__loader *ld, conf__node *map, const conf_schema *s, conf__buf *path, int has_base)
 {
     for (size_t i = 0; map->kind == CONF__MAP && i < map->n; i++) {
         const conf_field *f = field_of(s, map->keys[i]);
         size_t mark = path->len;
         path_key(path, map->keys[i]);
         if (f && f->type == CONF_STRUCT)
-            strip_map(ld, map->items[i], f->sub, path);
+            strip_map(ld, map->items[i], f->sub, path, has_base);
         else if (f && f->type == CONF_LIST && map->items[i]->kind == CONF__SEQ)
-            strip_list(ld, map->items[i], f, path);
+            strip_list(ld, map->items[i], f, path, has_base);
         conf__buf_trunc(path, mark);
     }
 }
 
-void conf__strip(conf__loader *ld, conf__node *root)
+void conf__strip(conf__loader *ld, conf__node *root, int has_base)
 {
     conf__buf path;
     conf__buf_init(&path);
-    strip_map(ld, root, ld->schema, &path);
+    strip_map(ld, root, ld->schema, &path, has_base);
     conf__buf_free(&path);
 }

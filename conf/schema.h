@@ -79,6 +79,13 @@ enum {
                                    INT). No two items of a list share a key, and extends merges items on it
                                    as on names. A list of items with no key is replaced whole by a variant,
                                    which must say so (conf/merge.c). */
+    CONF_F_WINDOW_FIRST = 1u << 11, /* DATE in a struct reached from the root through structs only: the
+                                   run window's first day. With a CONF_F_WINDOW_LAST field, once both
+                                   are bound (and first <= last) they set the window for the load
+                                   before any check runs, so that a problem next to them (a bad seed)
+                                   hides no date check; a date outside it in an extended file then
+                                   says where the bound it breaks was set */
+    CONF_F_WINDOW_LAST = 1u << 12,  /* DATE: the run window's last day (as above) */
     CONF_F_IDENT = 1u << 10,    /* STR: the text, NUMMAP: every key, is an identifier (CONF_IDENT_MAX
                                    characters at most of letters A-Z a-z, digits, '_', '-' and '.',
                                    not digits only): safe unquoted in file names, CSV cells and
@@ -218,6 +225,9 @@ void conf_error(conf_ctx *ctx, const char *fmt, ...) __attribute__((format(print
  * read another item's values. */
 int conf_item_failed(const conf_ctx *ctx, const void *item_addr);
 
+/* The messages of a load are in file order: the scenario's own file
+ * first, then each file it extends, by line and column (those with no
+ * place, such as a file that cannot be opened, last). */
 size_t conf_error_count(const conf_ctx *ctx);
 /* The i-th message (owned by ctx). */
 const char *conf_error_text(const conf_ctx *ctx, size_t i);

@@ -60,8 +60,18 @@ struct conf__node {
 
 typedef struct conf__arena conf__arena;
 
-/* State of one load: the arena every node lives in, the node budget and the
- * stack of files being read (for extends cycles). */
+/* An item a file removed from its base's list (`remove: true`), so that a
+ * name left referring to it can say where it went. */
+typedef struct conf__removed {
+    const conf_schema *s;  /* the list's item schema */
+    const char *key;       /* the item's key (conf__item_key: parts each followed by a NUL) */
+    size_t len;
+    conf__pos pos;         /* where the file removed it */
+    struct conf__removed *next;
+} conf__removed;
+
+/* State of one load: the arena every node lives in, the node budget, the
+ * stack of files being read (for extends cycles) and the items removed. */
 typedef struct conf__loader {
     conf_ctx *ctx;
     const conf_schema *schema; /* of the whole scenario: tells extends which mappings are values */
@@ -75,6 +85,7 @@ typedef struct conf__loader {
         unsigned long long dev, ino;
         int has_id;
     } files[CONF_MAX_EXTENDS_DEPTH + 2];
+    conf__removed *removed; /* in the arena, latest first */
 } conf__loader;
 
 /* 0, or -1 on OOM (nothing to free then). */
@@ -143,8 +154,13 @@ conf__node *conf__parse(conf__loader *ld, const char *file, const char *buf, siz
 conf__node *conf__merge(conf__loader *ld, conf__node *base, conf__node *child);
 /* Removes what is left of the list instructions (remove, replace, new) in
  * a file's merged tree, which had no base item or list to act on; an item
- * to remove is reported. */
-void conf__strip(conf__loader *ld, conf__node *root);
+ * to remove is reported (has_base 0: the file extends nothing, so the
+ * message says there is no base). */
+void conf__strip(conf__loader *ld, conf__node *root, int has_base);
+
+/* Where a file removed the item of a list of s whose name is `name`, or
+ * NULL if none did. */
+const conf__pos *conf__removed_at(const conf__loader *ld, const conf_schema *s, const char *name);
 
 /* Reads and parses the scenario at path and everything it extends, merged.
  * Returns the merged top-level mapping, or NULL with errors in ctx. */

@@ -69,7 +69,9 @@ static const char *const wait_measures[] = {"recent_wait", "waiting_list", NULL}
 
 /* ---- run ------------------------------------------------------------------ */
 
-/* A valid run sets the window every dated key is checked against. */
+/* start and end set the window every dated key is checked against (the
+ * loader does, CONF_F_WINDOW_FIRST and _LAST, even when another run key
+ * is wrong); here, their order, the longest run, and the replications. */
 static int check_run(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_run_cfg *r = obj;
@@ -89,7 +91,6 @@ static int check_run(conf_ctx *ctx, void *obj, const void *root)
                          (r->end - r->start + 1) / SIM_DAYS_PER_YEAR);
         return -1;
     }
-    conf_ctx_set_window(ctx, r->start, r->end);
     if (r->target_half_width > 0 && r->max_replications < r->replications) {
         const void *where[] = {&r->max_replications, &r->replications, &r->target_half_width};
         conf_error_among(ctx, where, NADDR(where),
@@ -103,8 +104,8 @@ static int check_run(conf_ctx *ctx, void *obj, const void *root)
 }
 
 static const conf_field run_fields[] = {
-    DATE(iapt_run_cfg, "start", start, REQ, NULL, "2027-04-01", "first simulated day"),
-    DATE(iapt_run_cfg, "end", end, REQ, NULL, "2030-03-31",
+    DATE(iapt_run_cfg, "start", start, REQ | CONF_F_WINDOW_FIRST, NULL, "2027-04-01", "first simulated day"),
+    DATE(iapt_run_cfg, "end", end, REQ | CONF_F_WINDOW_LAST, NULL, "2030-03-31",
          "last simulated day (inclusive); on or after `start`, and at most 50 years after it"),
     INT(iapt_run_cfg, "replications", replications, 1, 100000, "20", "50", "independent replications"),
     INT(iapt_run_cfg, "seed", seed, 0, 9.2e18, "1", "12345",

@@ -66,14 +66,15 @@ Test(conf_errors, wrong_types)
                   "a list\n" E "wrong_type.yaml:9:36: teams[core].staff[ana].grade: expected one of pwp, hit, senior, "
                   "got \"HIT2\"\n");
     expect_file(E "misc_types.yaml",
-                E "misc_types.yaml:5:8: title: expected text, got a list\n" E
-                  "misc_types.yaml:3:7: seed: expected a whole number between 0 and 4294967295, got \"1.5\"\n" E
-                  "misc_types.yaml:4:9: target: expected a duration such as 6 weeks or 45 min, got \"6\"\n" E
-                  "misc_types.yaml:13:12: demand.sources: expected a mapping of names to quantities, got a list\n" E
-                  "misc_types.yaml:14:8: costs: expected a mapping of keys, got \"12\"\n" E
-                  "misc_types.yaml:10:22: teams[core].days[2]: duplicate day \"mon\"\n" E
-                  "misc_types.yaml:10:27: teams[core].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
-                  "\"funday\"\n" E "misc_types.yaml:11:5: teams[1]: expected a mapping of keys, got \"just text\"\n");
+                E "misc_types.yaml:3:7: seed: expected a whole number between 0 and 4294967295, got \"1.5\"\n"
+                E "misc_types.yaml:4:9: target: expected a duration such as 6 weeks or 45 min, got \"6\"\n"
+                E "misc_types.yaml:5:8: title: expected text, got a list\n"
+                E "misc_types.yaml:10:22: teams[core].days[2]: duplicate day \"mon\"\n"
+                E "misc_types.yaml:10:27: teams[core].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "\"funday\"\n"
+                E "misc_types.yaml:11:5: teams[1]: expected a mapping of keys, got \"just text\"\n"
+                E "misc_types.yaml:13:12: demand.sources: expected a mapping of names to quantities, got a list\n"
+                E "misc_types.yaml:14:8: costs: expected a mapping of keys, got \"12\"\n");
     expect_file(E "null_value.yaml",
                 E "null_value.yaml:2:5: end: expected a date YYYY-MM-DD, got nothing\n" E
                   "null_value.yaml:5:10: teams[core].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
@@ -124,17 +125,17 @@ Test(conf_errors, dates_and_empty_values)
                   "t.yaml:2:6: end: expected a date YYYY-MM-DD, got \"2027-02-29\" (February 2027 has 28 days)\n"
                   "t.yaml:3:9: review: expected a date YYYY-MM-DD or none, got \"2026-04-31\" (April 2026 has 30 "
                   "days)\n"
+                  "t.yaml:5:14: demand.quantiles: expected a list of quantities, got an empty mapping\n"
                   "t.yaml:6:14: demand.referrals: expected a rate such as 1200 per month or 300 per week, or a list: "
-                  "the starting value, then changes, got an empty list\n"
-                  "t.yaml:5:14: demand.quantiles: expected a list of quantities, got an empty mapping\n");
+                  "the starting value, then changes, got an empty list\n");
 }
 
 Test(conf_errors, reference_to_missing_team)
 {
     expect_file(E "missing_team.yaml",
-                E "missing_team.yaml:9:14: demand.team_mix.cor: unknown team \"cor\" (did you mean \"core\"?)\n" E
-                  "missing_team.yaml:7:14: teams[core].backup[0]: unknown team \"nowhere\" (expected one of: core)\n" E
-                  "missing_team.yaml:10:7: lead: unknown team \"cor\" (did you mean \"core\"?)\n");
+                E "missing_team.yaml:7:14: teams[core].backup[0]: unknown team \"nowhere\" (expected one of: core)\n"
+                E "missing_team.yaml:9:14: demand.team_mix.cor: unknown team \"cor\" (did you mean \"core\"?)\n"
+                E "missing_team.yaml:10:7: lead: unknown team \"cor\" (did you mean \"core\"?)\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\nlead: core\n";
     expect_buffer("t.yaml", t, strlen(t), "t.yaml:3:7: lead: unknown team \"core\" (there are no team items in teams)\n");
 }
@@ -192,14 +193,15 @@ Test(conf_errors, defaulted_field)
 Test(conf_errors, distributions)
 {
     expect_file(E "dist.yaml",
+                E "dist.yaml:4:9: demand.wait: missing parameter \"sd\" of a lognormal distribution\n"
                 E "dist.yaml:4:42: demand.wait.sdd: unknown parameter \"sdd\" of a lognormal distribution (did you "
-                  "mean \"sd\"?)\n" E "dist.yaml:4:9: demand.wait: missing parameter \"sd\" of a lognormal "
-                  "distribution\n" E "dist.yaml:5:43: demand.sessions.values[1]: expected a whole number, got "
-                  "\"6.5\"\n" E "dist.yaml:10:14: teams[core].session: expected sd > 0, got sd 0 min\n" E
-                  "dist.yaml:14:21: teams[north].session.dist: expected one of constant, exponential, gamma, "
+                  "mean \"sd\"?)\n"
+                E "dist.yaml:5:43: demand.sessions.values[1]: expected a whole number, got \"6.5\"\n"
+                E "dist.yaml:10:14: teams[core].session: expected sd > 0, got sd 0 min\n"
+                E "dist.yaml:14:21: teams[north].session.dist: expected one of constant, exponential, gamma, "
                   "lognormal, weibull, triangular, uniform, empirical, bernoulli, poisson, geometric, got "
-                  "\"lognormall\" (did you mean lognormal?)\n" E "dist.yaml:18:14: teams[south].session: missing "
-                  "parameter \"scale\" of a weibull distribution\n");
+                  "\"lognormall\" (did you mean lognormal?)\n"
+                E "dist.yaml:18:14: teams[south].session: missing parameter \"scale\" of a weibull distribution\n");
     const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n"
                     "  wait: {dist: triangular, min: 5 days, mode: 2 days, max: 9 days}\n"
                     "  sessions: {dist: empirical, values: [1, 2], weights: [1]}\n";
@@ -213,10 +215,11 @@ Test(conf_errors, numbers_too_large)
     const char *t = "start: 2026-04-01\nend: 2031-03-31\ndna: 1e309%\ntarget: 1e400 weeks\nteams: [{name: a, wte: "
                     "1e309, share: 100%}]\n";
     expect_buffer("t.yaml", t, strlen(t),
-                  "t.yaml:4:9: target: expected a duration >= 0 weeks, got \"1e400 weeks\" (the number is too large)\n"
                   "t.yaml:3:6: dna: expected a share between 0% and 100%, got \"1e309%\"\n"
-                  "t.yaml:5:24: teams[a].wte: expected whole-time equivalents between 0 wte and 100 wte, got \"1e309\" (the "
-                  "number is too large)\n");
+                  "t.yaml:4:9: target: expected a duration >= 0 weeks, got \"1e400 weeks\" (the number is too "
+                  "large)\n"
+                  "t.yaml:5:24: teams[a].wte: expected whole-time equivalents between 0 wte and 100 wte, got "
+                  "\"1e309\" (the number is too large)\n");
 }
 
 Test(conf_errors, distribution_ranges)
@@ -227,10 +230,10 @@ Test(conf_errors, distribution_ranges)
     const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sessions: {dist: poisson, mean: 6}\n"
                     "  wait: {dist: bernoulli, p: 50%}\n";
     expect_buffer("t.yaml", t, strlen(t),
-                  "t.yaml:5:16: demand.wait.dist: expected a kind of distribution for a duration (a bernoulli "
-                  "distribution draws only 0 or 1, a plain number), got \"bernoulli\"\n"
                   "t.yaml:4:13: demand.sessions: expected a distribution of values between 1 and 50, got a poisson "
-                  "distribution, which can draw 0\n");
+                  "distribution, which can draw 0\n"
+                  "t.yaml:5:16: demand.wait.dist: expected a kind of distribution for a duration (a bernoulli "
+                  "distribution draws only 0 or 1, a plain number), got \"bernoulli\"\n");
     t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sessions: {dist: gamma, mean: 6, sd: 60}\n";
     expect_buffer("t.yaml", t, strlen(t),
                   "t.yaml:4:40: demand.sessions.sd: expected a number between 0 and 49, got \"60\"\n");
@@ -420,8 +423,8 @@ Test(conf_errors, invisible_characters_escaped)
 {
     const char *t = "start: 2026-04-01\nend: 2031-03-31\nti\xe2\x80\x8btle: x\nseed: \"4\xc2\xa0\"\n";
     expect_buffer("k.yaml", t, strlen(t),
-                  "k.yaml:4:7: seed: expected a whole number between 0 and 4294967295, got \"4\\u00a0\"\n"
-                  "k.yaml:3:1: ti\\u200btle: unknown key \"ti\\u200btle\" (did you mean \"title\"?)\n");
+                  "k.yaml:3:1: ti\\u200btle: unknown key \"ti\\u200btle\" (did you mean \"title\"?)\n"
+                  "k.yaml:4:7: seed: expected a whole number between 0 and 4294967295, got \"4\\u00a0\"\n");
 }
 
 Test(conf_errors, huge_file)
@@ -578,9 +581,11 @@ Test(conf_errors, list_instructions)
                  "\"false\"\n");
     expect_child("extends: base.yaml\nteams:\n  - {replace: true, name: x}\n",
                  "child.yaml:3:21: teams[0]: an item with replace: true takes no other keys, got \"name\"\n");
+    /* In a file that extends nothing there is no base to remove from. */
     const char *s = "start: 2026-04-01\nend: 2031-03-31\nteams: [{name: a, remove: true}]\n";
     expect_buffer("s.yaml", s, strlen(s),
-                  "s.yaml:3:16: teams[a]: cannot remove \"a\": the base scenario has no such item\n");
+                  "s.yaml:3:16: teams[a]: cannot remove \"a\": this file extends no base scenario (remove: true "
+                  "takes an item out of the base's list)\n");
 }
 
 /* Loads text over base (written to a temporary dir) with the rota schema. */
@@ -674,11 +679,11 @@ Test(conf_errors, independent_problems_reported_together)
                     "  - {name: core, wte: 1, share: 50%, staff: [{name: a, wte: 2}]}\n"
                     "  - {name: north, wte: lots, share: 50%, backup: [core, west]}\n";
     expect_buffer("t.yaml", t, strlen(t),
+                  "t.yaml:3:7: lead: unknown team \"nowhere\" (expected one of: core, north)\n"
+                  "t.yaml:5:23: teams[core].wte: expected at least the staff's total (2 wte), got 1 wte\n"
                   "t.yaml:6:24: teams[north].wte: expected whole-time equivalents such as 0.8 wte or 0.8, got "
                   "\"lots\"\n"
-                  "t.yaml:6:57: teams[north].backup[1]: unknown team \"west\" (expected one of: core, north)\n"
-                  "t.yaml:3:7: lead: unknown team \"nowhere\" (expected one of: core, north)\n"
-                  "t.yaml:5:23: teams[core].wte: expected at least the staff's total (2 wte), got 1 wte\n");
+                  "t.yaml:6:57: teams[north].backup[1]: unknown team \"west\" (expected one of: core, north)\n");
 }
 
 Test(conf_errors, extends_errors_point_into_the_right_file)
@@ -737,4 +742,29 @@ Test(conf_errors, file_names_are_escaped)
     cr_assert_str_eq(conf_error_text(ctx, 0),
                      "x\\ty.yaml:1:10: extends: cannot open " X "a\\nb.yaml: No such file or directory");
     conf_ctx_destroy(ctx);
+}
+
+Test(conf_errors, weekdays_in_full_and_the_year_range)
+{
+    /* A weekday written in full suggests its three letters; a date in
+     * year 0 says why it is refused. */
+    const char *t = "start: 0000-01-01\nend: 2031-03-31\n"
+                    "teams:\n  - {name: core, wte: 1, share: 100%, days: [monday, Thursday, tues, xyz]}\n";
+    expect_buffer("w.yaml", t, strlen(t),
+                  "w.yaml:1:8: start: expected a date YYYY-MM-DD, got \"0000-01-01\" (years run from 0001 to 9999)\n"
+                  "w.yaml:4:46: teams[core].days[0]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "\"monday\" (did you mean \"mon\"?)\n"
+                  "w.yaml:4:54: teams[core].days[1]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
+                  "\"Thursday\" (did you mean \"thu\"?)\n"
+                  "w.yaml:4:64: teams[core].days[2]: expected one of mon, tue, wed, thu, fri, sat, sun, got \"tues\" "
+                  "(did you mean \"tue\"?)\n"
+                  "w.yaml:4:70: teams[core].days[3]: expected one of mon, tue, wed, thu, fri, sat, sun, got \"xyz\"\n");
+}
+
+Test(conf_errors, empty_map_key)
+{
+    /* A name in a map of shares is never empty. */
+    const char *t = "start: 2026-04-01\nend: 2031-03-31\ndemand:\n  sources: {\"\": 60%, gp: 40%}\n";
+    expect_buffer("e.yaml", t, strlen(t),
+                  "e.yaml:4:13: demand.sources.\"\": expected a non-empty name, got \"\"\n");
 }

@@ -67,27 +67,27 @@ Test(scenario_checks, every_check_in_one_pass)
     expect_file(D "checks.yaml",
                 D "checks.yaml:7:15: service.dropout_waiting[1].after: expected each `after` later than the one "
                   "before (6 weeks), got 4 weeks\n"
+                D "checks.yaml:10:18: pathways[core].seasonality: expected 12 monthly factors (January to December), "
+                  "got 11\n"
                 D "checks.yaml:11:28: pathways[core].assessment.to_step2: expected to_step2 + to_step3 + "
                   "to_step2_then_3 + signposted to sum to 100%, got 60% + 30% + 0% + 20% = 110%\n"
-                D "checks.yaml:10:18: pathways[core].seasonality: expected 12 monthly factors (January to "
-                  "December), got 11\n"
-                D "checks.yaml:16:18: pathways[other].seasonality: expected factors averaging 100% (within 0.5%), "
-                  "got 110%\n"
+                D "checks.yaml:16:18: pathways[other].seasonality: expected factors averaging 100% (within 0.5%), got "
+                  "110%\n"
                 D "checks.yaml:18:12: shocks[0].from: expected `to` on or after `from`, got from 2026-09-01 and to "
                   "2026-08-01\n"
+                D "checks.yaml:21:22: steps.step2.core.recovery: expected recovery <= reliable_improvement (recovered "
+                  "people are taken to have improved), got recovery 70% and reliable_improvement 60%\n"
                 D "checks.yaml:23:34: steps.step2.modalities[group].group_min: expected group_min <= group_max, got "
                   "group_min 13 and group_max 12\n"
-                D "checks.yaml:21:22: steps.step2.core.recovery: expected recovery <= reliable_improvement "
-                  "(recovered people are taken to have improved), got recovery 70% and reliable_improvement 60%\n"
-                D "checks.yaml:28:35: workforce.grades[pwp].clinical_hours: expected each session of the step 2 "
-                  "group \"group\" to fit in one clinic day of a step 2 grade, got 255 min (240 min + 15 min admin) "
-                  "against at most 120 min a day (pwp: 10 hours per week over 5 clinic days)\n"
                 D "checks.yaml:25:13: steps.step3.grades: expected at least one grade that treats at this step "
                   "(people are routed to it), got an empty list\n"
-                D "checks.yaml:31:41: workforce.programmes[hit_training].supervisors: expected the grades that "
-                  "supervise these trainees (each needs 2 hours per week of supervision), got an empty list\n"
+                D "checks.yaml:28:35: workforce.grades[pwp].clinical_hours: expected each session of the step 2 group "
+                  "\"group\" to fit in one clinic day of a step 2 grade, got 255 min (240 min + 15 min admin) against "
+                  "at most 120 min a day (pwp: 10 hours per week over 5 clinic days)\n"
                 D "checks.yaml:30:55: workforce.programmes[pwp_training].intake_months: expected at least one intake "
                   "month, e.g. [9, 1], got an empty list\n"
+                D "checks.yaml:31:41: workforce.programmes[hit_training].supervisors: expected the grades that "
+                  "supervise these trainees (each needs 2 hours per week of supervision), got an empty list\n"
                 D "checks.yaml:34:62: workforce.cohorts[late].approved: expected places approved in time to start "
                   "training within the run (2026-04-01 to 2027-03-31), got approved 2027-03-01: the next intake is "
                   "2027-09-01\n"
@@ -118,24 +118,24 @@ Test(scenario_checks, dates_against_the_run)
      * errors; a step before the start (history) and a shock ending on the
      * first day are fine. */
     expect_file(D "dates.yaml",
-                D "dates.yaml:15:70: pathways[late].referrals[2]: expected one step per date, got a second step on "
-                  "2026-06-01\n"
-                D "dates.yaml:26:73: workforce.teams[extra].posts[0].wte[2]: changes must be in date order and must "
-                  "not overlap: this one starts on 2026-08-01, before the previous one ends on 2026-09-01\n"
                 D "dates.yaml:11:14: pathways[core].referrals[2].at: expected a date on or before the end of the run "
                   "(2026-04-01 to 2027-03-31), got 2027-06-01\n"
                 D "dates.yaml:14:14: pathways[late].go_live: expected a date on or before the end of the run "
                   "(2026-04-01 to 2027-03-31), got 2027-04-01\n"
+                D "dates.yaml:15:70: pathways[late].referrals[2]: expected one step per date, got a second step on "
+                  "2026-06-01\n"
                 D "dates.yaml:18:12: shocks[0].from: expected a date on or before the end of the run (2026-04-01 to "
                   "2027-03-31), got 2027-05-01\n"
                 D "dates.yaml:19:28: shocks[1].to: expected a date on or after the start of the run (2026-04-01 to "
                   "2027-03-31), got 2026-03-31\n"
-                D "dates.yaml:24:78: workforce.teams[ltc].posts[0].wte[2].at: expected a date on or before the end "
-                  "of the run (2026-04-01 to 2027-03-31), got 2027-09-01\n"
+                D "dates.yaml:24:78: workforce.teams[ltc].posts[0].wte[2].at: expected a date on or before the end of "
+                  "the run (2026-04-01 to 2027-03-31), got 2027-09-01\n"
+                D "dates.yaml:26:73: workforce.teams[extra].posts[0].wte[2]: changes must be in date order and must "
+                  "not overlap: this one starts on 2026-08-01, before the previous one ends on 2026-09-01\n"
                 D "dates.yaml:28:72: workforce.cohorts[next_year].approved: expected a date on or before the end of "
                   "the run (2026-04-01 to 2027-03-31), got 2027-05-01\n"
-                D "dates.yaml:30:32: workforce.topups[hit_topup].start: expected a date within the run (2026-04-01 "
-                  "to 2027-03-31), got 2026-02-02\n"
+                D "dates.yaml:30:32: workforce.topups[hit_topup].start: expected a date within the run (2026-04-01 to "
+                  "2027-03-31), got 2026-02-02\n"
                 D "dates.yaml:33:14: workforce.transfers[0].date: expected a date within the run (2026-04-01 to "
                   "2027-03-31), got 2027-04-01\n");
 }
@@ -143,18 +143,18 @@ Test(scenario_checks, dates_against_the_run)
 Test(scenario_checks, sites_and_where_appointments_happen)
 {
     expect_file(D "sites.yaml",
-                D "sites.yaml:15:12: pathways[other].sites: shares must sum to 100%, got 80%\n"
                 D "sites.yaml:5:29: sites[hub].days[1]: expected one of mon, tue, wed, thu, fri, sat, sun, got "
                   "\"tues\" (did you mean \"tue\"?)\n"
+                D "sites.yaml:6:47: sites[riverside_surgery].days: expected at least one day the rooms are open, got "
+                  "an empty list\n"
                 D "sites.yaml:7:71: sites[clinic].rooms[1].value: expected a number between 0 and 1000, got \"-1\"\n"
                 D "sites.yaml:7:83: sites[clinic].cost: expected an amount per hour such as £25 per hour, got \"£25 "
                   "per session\"\n"
-                D "sites.yaml:10:23: pathways[core].sites.riverside_surgry: unknown site \"riverside_surgry\" (did you "
-                  "mean \"riverside_surgery\"?)\n"
+                D "sites.yaml:10:23: pathways[core].sites.riverside_surgry: unknown site \"riverside_surgry\" (did "
+                  "you mean \"riverside_surgery\"?)\n"
+                D "sites.yaml:15:12: pathways[other].sites: shares must sum to 100%, got 80%\n"
                 D "sites.yaml:19:37: steps.step2.modalities[group].face_to_face: expected 100% or none for a group "
-                  "(group sessions meet in a room), got 40%\n"
-                D "sites.yaml:6:47: sites[riverside_surgery].days: expected at least one day the rooms are open, got "
-                  "an empty list\n");
+                  "(group sessions meet in a room), got 40%\n");
 }
 
 Test(scenario_checks, site_rooms_open_long_enough)
@@ -275,8 +275,8 @@ Test(scenario_checks, a_broken_section_adds_no_noise)
     iapt_scenario sc;
     char *errs;
     cr_assert_eq(load_text(D, "extends: base.yaml\nworkforce: 3\nsteps: {step3: [1]}\n", &sc, &errs), -1);
-    cr_assert_str_eq(errs, "variant.yaml:3:16: steps.step3: expected a mapping of keys, got a list\n"
-                           "variant.yaml:2:12: workforce: expected a mapping of keys, got \"3\"\n");
+    cr_assert_str_eq(errs, "variant.yaml:2:12: workforce: expected a mapping of keys, got \"3\"\n"
+                           "variant.yaml:3:16: steps.step3: expected a mapping of keys, got a list\n");
     free(errs);
 }
 
@@ -337,10 +337,10 @@ Test(scenario_checks, variant_replaces_distributions_and_shares)
 Test(scenario_checks, variant_messages)
 {
     expect_variant("pathways: [{name: core, opt_in: 1, referrals: []}]",
-                   "variant.yaml:2:47: pathways[core].referrals: expected a rate such as 1200 per month or 300 per "
-                   "week, or a list: the starting value, then changes, got an empty list\n"
                    "variant.yaml:2:33: pathways[core].opt_in: expected a share such as 12%, got \"1\" (the % sign is "
-                   "required: did you mean 100% or 1%?)\n");
+                   "required: did you mean 100% or 1%?)\n"
+                   "variant.yaml:2:47: pathways[core].referrals: expected a rate such as 1200 per month or 300 per "
+                   "week, or a list: the starting value, then changes, got an empty list\n");
     expect_variant("run: {end: 2027-02-29}", "variant.yaml:2:12: run.end: expected a date YYYY-MM-DD, got "
                                              "\"2027-02-29\" (February 2027 has 28 days)\n");
     expect_variant("pathways: [{name: copd, growth: 0% per year}]",
@@ -582,8 +582,8 @@ Test(scenario_checks, text_is_never_null)
      * "(null)"), as a null team is; an optional reference may be null. */
     expect_variant("name: ~", "variant.yaml:2:7: name: expected text, got nothing\n");
     expect_variant("service: {name: ~}\ndescription: null",
-                   "variant.yaml:3:14: description: expected text, got nothing\n"
-                   "variant.yaml:2:17: service.name: expected text, got nothing\n");
+                   "variant.yaml:2:17: service.name: expected text, got nothing\n"
+                   "variant.yaml:3:14: description: expected text, got nothing\n");
     expect_variant("pathways: [{name: core, team: ~}]",
                    "variant.yaml:2:31: pathways[core].team: expected a name, got nothing\n");
 }
@@ -721,4 +721,73 @@ Test(scenario_checks, rules_the_reference_states)
     const iapt_team_cfg *core = IAPT_ITEM(sc.workforce.teams, iapt_team_cfg, 0);
     cr_assert_eq(sim_sched_at(&iapt_team_post(core, 1)->wte, sc.run.start), 20);
     iapt_scenario_free(&sc);
+}
+
+/* A variant of tests/data/scenario/base.yaml that must fail with `expected`
+ * (the base's messages name it by its path). */
+static void expect_base_variant(const char *yaml, const char *expected)
+{
+    char text[4096], *errs;
+    snprintf(text, sizeof text, "extends: base.yaml\n%s\n", yaml);
+    iapt_scenario sc;
+    cr_assert_eq(load_text("tests/data/scenario", text, &sc, &errs), -1, "%s loaded", yaml);
+    cr_assert_str_eq(errs, expected);
+    free(errs);
+}
+
+Test(scenario_checks, messages_point_at_the_variant_that_caused_them)
+{
+    /* A name left referring to an item the variant removed says where it
+     * went; the message is at the reference, in the base. */
+    expect_base_variant("workforce: {cohorts: [{name: backfill, remove: true}]}",
+                        D "base.yaml:42:81: workforce.transfers[0].backfill: unknown cohort \"backfill\": removed at "
+                          "variant.yaml:2:30 (there are no cohort items in workforce.cohorts)\n");
+    expect_base_variant("workforce: {teams: [{name: ltc, remove: true}]}",
+                        D "base.yaml:42:66: workforce.transfers[0].to: unknown team \"ltc\": removed at "
+                          "variant.yaml:2:28 (expected one of: core)\n");
+    /* Dates of the base outside a run the variant shortened say so. */
+    expect_base_variant("run: {end: 2026-09-30}",
+                        D "base.yaml:31:46: workforce.teams[ltc].posts[0].wte[1].at: expected a date on or before the "
+                          "end of the run (2026-04-01 to 2026-09-30), got 2026-10-01 (the end of the run is set at "
+                          "variant.yaml:2:12)\n"
+                        D "base.yaml:40:47: workforce.topups[hit_topup].start: expected a date within the run "
+                          "(2026-04-01 to 2026-09-30), got 2026-10-05 (the end of the run is set at "
+                          "variant.yaml:2:12)\n"
+                        D "base.yaml:42:14: workforce.transfers[0].date: expected a date within the run (2026-04-01 to "
+                          "2026-09-30), got 2026-10-01 (the end of the run is set at variant.yaml:2:12)\n");
+    expect_base_variant("run: {start: 2026-11-01}",
+                        D "base.yaml:40:47: workforce.topups[hit_topup].start: expected a date within the run "
+                          "(2026-11-01 to 2027-03-31), got 2026-10-05 (the start of the run is set at "
+                          "variant.yaml:2:14)\n"
+                        D "base.yaml:42:14: workforce.transfers[0].date: expected a date within the run (2026-11-01 to "
+                          "2027-03-31), got 2026-10-01 (the start of the run is set at variant.yaml:2:14)\n");
+}
+
+Test(scenario_checks, independent_problems_in_one_pass_in_file_order)
+{
+    /* A bad seed leaves the run's dates usable: the dates are still
+     * checked against them. Messages come in file order. */
+    expect_base_variant("run: {seed: x}\nworkforce: {cohorts: [{name: backfill, approved: 2030-01-01}]}",
+                        "variant.yaml:2:13: run.seed: expected a whole number between 0 and 9200000000000000000, got "
+                        "\"x\"\n"
+                        "variant.yaml:3:50: workforce.cohorts[backfill].approved: expected a date on or before the end "
+                        "of the run (2026-04-01 to 2027-03-31), got 2030-01-01\n");
+    expect_base_variant("run: {replications: 0, seed: x}\nservice: {prevalance: 3, on_costs: 1.5}",
+                        "variant.yaml:2:21: run.replications: expected a whole number between 1 and 100000, got "
+                        "\"0\"\n"
+                        "variant.yaml:2:30: run.seed: expected a whole number between 0 and 9200000000000000000, got "
+                        "\"x\"\n"
+                        "variant.yaml:3:11: service.prevalance: unknown key \"prevalance\" (did you mean "
+                        "\"prevalence\"?)\n"
+                        "variant.yaml:3:36: service.on_costs: expected a share such as 12%, got \"1.5\" (the % sign is "
+                        "required: did you mean 1.5%?)\n");
+}
+
+Test(scenario_checks, a_key_in_the_wrong_section_says_where_it_belongs)
+{
+    expect_base_variant("prevalence: 100\nservice: {seed: 3}\npathways: [{name: core, dna: 10%}]",
+                        "variant.yaml:2:1: prevalence: unknown key \"prevalence\" (it belongs under service)\n"
+                        "variant.yaml:3:11: service.seed: unknown key \"seed\" (it belongs under run)\n"
+                        "variant.yaml:4:25: pathways[core].dna: unknown key \"dna\" (it belongs under one of: "
+                        "pathways[].assessment, steps.step2.modalities[], steps.step3.modalities[])\n");
 }
