@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,20 +359,24 @@ static inline char *fix_errors(const conf_ctx *ctx)
 }
 
 /* The first message of ctx without a location, or NULL if every one has
- * one: each starts with the file name `name` and a line and column
- * ("name:12:3: "), except messages about the file as a whole ("name: empty
- * scenario: ...") and the two that belong to no file ("too many errors;
- * stopping", "out of memory"). The invariant every error path keeps. */
-static inline const char *fix_unlocated(const conf_ctx *ctx, const char *name)
+ * one: each starts with one of the file names `names` and a line and
+ * column ("name:12:3: "), except messages about the file as a whole
+ * ("name: empty scenario: ...") and the two that belong to no file ("too
+ * many errors; stopping", "out of memory"). The invariant every error
+ * path keeps. */
+static inline const char *fix_unlocated_in(const conf_ctx *ctx, const char *const *names, size_t nnames)
 {
     static const char *const whole_file[] = {"empty scenario", "file is too large", "cannot open", "binary file"};
-    size_t len = strlen(name);
     for (size_t i = 0; i < conf_error_count(ctx); i++) {
-        const char *m = conf_error_text(ctx, i), *p = m + len;
+        const char *m = conf_error_text(ctx, i), *p;
         if (strcmp(m, "too many errors; stopping") == 0 || strcmp(m, "out of memory") == 0)
             continue;
-        if (strncmp(m, name, len) != 0 || *p != ':')
+        size_t f = 0, len = 0;
+        while (f < nnames && !(len = strlen(names[f]), strncmp(m, names[f], len) == 0 && m[len] == ':'))
+            f++;
+        if (f == nnames)
             return m;
+        p = m + len;
         int line = 0, col = 0, used = 0;
         if (sscanf(p, ":%d:%d: %n", &line, &col, &used) == 2 && used > 0 && line > 0 && col > 0)
             continue;
@@ -383,6 +388,35 @@ static inline const char *fix_unlocated(const conf_ctx *ctx, const char *name)
             return m;
     }
     return NULL;
+}
+
+/* As fix_unlocated_in, for messages that must all be in file `name`. */
+static inline const char *fix_unlocated(const conf_ctx *ctx, const char *name)
+{
+    return fix_unlocated_in(ctx, &name, 1);
+}
+
+/* The base a fuzzed variant extends (tests/fuzz/fuzz_extends.c, and its
+ * regression replay): the LTC scenario, which extends the default one, so
+ * every input is merged over a chain of two files with every kind of list
+ * (named items, items keyed by fields, items with no key). */
+#define FIX_VARIANT_BASE "ltc-backfill.yaml"
+#define FIX_VARIANT_BASE_OF_BASE "default.yaml"
+
+/* "extends: <FIX_VARIANT_BASE>\n" followed by the n bytes of data (the
+ * fuzzed variant's own keys), malloc'd, its length in *len. */
+static inline char *fix_variant_text(const uint8_t *data, size_t n, size_t *len)
+{
+    static const char head[] = "extends: " FIX_VARIANT_BASE "\n";
+    char *t = malloc(sizeof head - 1 + n + 1);
+    if (!t)
+        return NULL;
+    memcpy(t, head, sizeof head - 1);
+    if (n)
+        memcpy(t + sizeof head - 1, data, n);
+    *len = sizeof head - 1 + n;
+    t[*len] = '\0';
+    return t;
 }
 
 #endif

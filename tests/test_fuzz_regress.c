@@ -1,10 +1,12 @@
 /*
  * tests/test_fuzz_regress.c: replays every input in tests/fuzz/regress/
- * (inputs that once crashed, hung, leaked or misbehaved under either fuzz
- * harness, and hand-made hostile inputs) through both schemas: the test
- * schema (loaded and, when it loads, printed) and the real IAPT schema
- * (loaded, printed, loaded again and printed identically, and the model
- * prepared), as the harnesses do. Passing means nothing crashed or hung
+ * (inputs that once crashed, hung, leaked or misbehaved under any fuzz
+ * harness, and hand-made hostile inputs) as all three harnesses load
+ * them: against the test schema (loaded and, when it loads, printed);
+ * against the real IAPT schema (loaded, printed, loaded again and printed
+ * identically, and the model prepared); and as a variant of
+ * scenarios/ltc-backfill.yaml (tests/fuzz/fuzz_extends.c: merged over it
+ * and the default scenario it extends, then as the IAPT schema). Passing means nothing crashed or hung
  * and every failure came with messages that all say where (file, line and
  * column, or the file for a problem with the whole file); the sanitizer
  * build turns leaks
@@ -41,12 +43,15 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* As tests/fuzz/fuzz_scenario.c does with one input. */
-static void replay_scenario(const char *path, const char *name, const char *buf, size_t len)
+/* As tests/fuzz/fuzz_scenario.c does with one input (base_dir NULL), or
+ * tests/fuzz/fuzz_extends.c (base_dir "scenarios", buf the variant text);
+ * messages must be located in one of the nnames files. */
+static void replay_scenario(const char *path, const char *name, const char *buf, size_t len, const char *base_dir,
+                            const char *const *names, size_t nnames)
 {
     conf_ctx *ctx = conf_ctx_create();
     iapt_scenario sc;
-    if (conf_load_buffer(ctx, &iapt_scenario_schema, name, buf, len, NULL, &sc) == 0) {
+    if (conf_load_buffer(ctx, &iapt_scenario_schema, name, buf, len, base_dir, &sc) == 0) {
         char *first = fix_emit(&iapt_scenario_schema, &sc);
         cr_assert_not_null(first);
         iapt_scenario again;
@@ -63,10 +68,21 @@ static void replay_scenario(const char *path, const char *name, const char *buf,
         iapt_scenario_free(&sc);
     } else {
         cr_assert_gt(conf_error_count(ctx), 0, "%s failed without a message", path);
-        const char *m = fix_unlocated(ctx, name);
+        const char *m = fix_unlocated_in(ctx, names, nnames);
         cr_assert_null(m, "%s: a message without a location: %s", path, m);
     }
     conf_ctx_destroy(ctx);
+}
+
+/* The input as fuzz_extends.c loads it: a variant of the LTC scenario. */
+static void replay_variant(const char *path, const char *name, const char *buf, size_t len)
+{
+    size_t n;
+    char *text = fix_variant_text((const uint8_t *)buf, len, &n);
+    cr_assert_not_null(text);
+    const char *names[] = {name, "scenarios/" FIX_VARIANT_BASE, "scenarios/" FIX_VARIANT_BASE_OF_BASE};
+    replay_scenario(path, name, text, n, "scenarios", names, 3);
+    free(text);
 }
 
 Test(fuzz_regress, replay_all, .timeout = 120)
@@ -95,7 +111,9 @@ Test(fuzz_regress, replay_all, .timeout = 120)
             cr_assert_null(m, "%s: a message without a location: %s", path, m);
         }
         conf_ctx_destroy(ctx);
-        replay_scenario(path, e->d_name, buf, len);
+        const char *names[] = {e->d_name};
+        replay_scenario(path, e->d_name, buf, len, NULL, names, 1);
+        replay_variant(path, e->d_name, buf, len);
         free(buf);
         count++;
     }
