@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/model.h" /* iapt_pathway_rate, for the referral cap */
@@ -749,29 +750,72 @@ static const conf_field post_fields[] = {
           "taken by a qualifying trainee (reported as frozen_vacancies_wte); steps and ramps by date; never more "
           "than `wte` on any day of the run"),
 };
+static int frozen_over_on(const iapt_post_cfg *pc, sim_date d)
+{
+    return sim_sched_at(&pc->frozen, (double)d) > sim_sched_at(&pc->wte, (double)d) + 1e-9;
+}
+
+static int cmp_date(const void *a, const void *b)
+{
+    sim_date x = *(const sim_date *)a, y = *(const sim_date *)b;
+    return (x > y) - (x < y);
+}
+
+/* The first day in [first, last] with more frozen than funded WTE, or
+ * CONF_DATE_NONE (also when memory runs out). Both schedules are straight
+ * between their changes, so only the run's first and last days and the
+ * days around each change need looking at, then the days up to the first
+ * of those that is over. */
+static sim_date frozen_over(const iapt_post_cfg *pc, sim_date first, sim_date last)
+{
+    size_t n = 0, cap = 2 + 3 * (pc->frozen.n + pc->wte.n);
+    sim_date *days = malloc(cap * sizeof *days), over = CONF_DATE_NONE;
+    if (!days)
+        return CONF_DATE_NONE;
+    days[n++] = first;
+    days[n++] = last;
+    for (int k = 0; k < 2; k++) {
+        const sim_sched *x = k ? &pc->wte : &pc->frozen;
+        for (size_t i = 0; i < x->n; i++) {
+            double t[] = {floor(x->seg[i].t0) - 1, floor(x->seg[i].t0), floor(x->seg[i].t1)};
+            for (int j = 0; j < 3; j++)
+                if (t[j] >= first && t[j] <= last)
+                    days[n++] = (sim_date)t[j];
+        }
+    }
+    qsort(days, n, sizeof *days, cmp_date);
+    for (size_t i = 0; i < n && over == CONF_DATE_NONE; i++) {
+        if (!frozen_over_on(pc, days[i]))
+            continue;
+        over = days[i];
+        for (sim_date d = i ? days[i - 1] + 1 : first; d < days[i]; d++)
+            if (frozen_over_on(pc, d)) {
+                over = d;
+                break;
+            }
+    }
+    free(days);
+    return over;
+}
+
 /* Frozen WTE is part of the funded WTE: never more than it, on any day of
- * the run (both schedules are checked day by day). */
+ * the run. */
 static int check_post(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_post_cfg *pc = obj;
     (void)root;
-    sim_date first, last;
-    if (!conf_ctx_window(ctx, &first, &last))
+    sim_date first, last, d;
+    if (!conf_ctx_window(ctx, &first, &last) || (d = frozen_over(pc, first, last)) == CONF_DATE_NONE)
         return 0;
-    for (sim_date d = first; d <= last; d++) {
-        double fr = sim_sched_at(&pc->frozen, (double)d), w = sim_sched_at(&pc->wte, (double)d);
-        if (fr <= w + 1e-9)
-            continue;
-        const void *both[] = {&pc->frozen, &pc->wte};
-        char a[64], b[64], c[16];
-        conf_error_among(ctx, both, NADDR(both),
-                         "expected no more frozen WTE than funded (frozen is part of the funded WTE), got %s frozen "
-                         "against %s funded on %s",
-                         qty(CONF_U_WTE, round(fr * 1000) / 1000, a), qty(CONF_U_WTE, round(w * 1000) / 1000, b),
-                         day_text(d, c));
-        return -1;
-    }
-    return 0;
+    double fr = sim_sched_at(&pc->frozen, (double)d), w = sim_sched_at(&pc->wte, (double)d);
+    const void *both[] = {&pc->frozen, &pc->wte};
+    char a[64], b[64], c[16];
+    conf_error_among(ctx, both, NADDR(both),
+                     "expected no more frozen WTE than funded (frozen is part of the funded WTE), got %s frozen "
+                     "against %s funded on %s",
+                     qty(CONF_U_WTE, round(fr * 1000) / 1000, a), qty(CONF_U_WTE, round(w * 1000) / 1000, b),
+                     day_text(d, c));
+    return -1;
 }
 
 static const conf_schema post_schema = SCHEMA("post", iapt_post_cfg, post_fields, check_post,
@@ -1145,52 +1189,52 @@ static const conf_field transfer_fields[] = {
 static const conf_schema transfer_schema = SCHEMA("transfer", iapt_transfer_cfg, transfer_fields, check_transfer,
                                                   "A scheduled move of staff from one team to another.");
 
-/* WTE of grade g that the staff groups put in team `team` on day one;
- * *last is the last group that does (for the message's location). */
-static double staff_wte(const iapt_workforce_cfg *w, int team, int g, const iapt_staff_cfg **last)
-{
-    double sum = 0;
-    for (size_t i = 0; i < w->staff.n; i++) {
-        const iapt_staff_cfg *st = IAPT_ITEM(w->staff, iapt_staff_cfg, i);
-        for (size_t k = 0; k < st->teams.n; k++)
-            if (st->grade.index == g && st->teams.ref[k] == team && st->teams.v[k] > 0) {
-                sum += (double)st->count * st->wte * st->teams.v[k];
-                *last = st;
-            }
-    }
-    return sum;
-}
-
 /* Staff in post on the first day fit in the posts their teams fund then:
  * more is an establishment the scenario does not fund, most likely a
  * mistake (a cut in funding is a later step in the post's `wte`). A post
  * of 0 wte then says the team funds none on purpose: its staff are
  * unfunded and not replaced when they leave. Teams with no post of the
- * grade are left to check_staff. 1 if any team and grade is over. */
+ * grade are left to check_staff. One pass over the staff groups, summing
+ * WTE by team and grade. 1 if any team and grade is over. */
 static int check_establishment(conf_ctx *ctx, const iapt_workforce_cfg *w)
 {
     sim_date first, last;
-    if (!conf_ctx_window(ctx, &first, &last))
+    size_t nt = w->teams.n, ng = w->grades.n;
+    if (!conf_ctx_window(ctx, &first, &last) || !nt || !ng)
         return 0;
-    int bad = 0;
-    for (size_t t = 0; t < w->teams.n; t++) {
-        const iapt_team_cfg *tc = IAPT_ITEM(w->teams, iapt_team_cfg, t);
-        for (size_t g = 0; g < w->grades.n; g++) {
-            const iapt_post_cfg *pc = iapt_team_post(tc, (int)g);
-            const iapt_staff_cfg *st = NULL;
-            double in_post = pc ? staff_wte(w, (int)t, (int)g, &st) : 0, funded = pc ? sim_sched_at(&pc->wte, first) : 0;
-            if (!pc || funded == 0 || in_post <= funded + 1e-9)
+    double *in_post = calloc(nt * ng, sizeof *in_post);
+    const iapt_staff_cfg **by = calloc(nt * ng, sizeof *by); /* the last group adding to each */
+    for (size_t i = 0; in_post && by && i < w->staff.n; i++) {
+        const iapt_staff_cfg *st = IAPT_ITEM(w->staff, iapt_staff_cfg, i);
+        for (size_t k = 0; k < st->teams.n; k++) {
+            if (st->teams.v[k] <= 0)
                 continue;
+            size_t at = (size_t)st->teams.ref[k] * ng + (size_t)st->grade.index;
+            in_post[at] += (double)st->count * st->wte * st->teams.v[k];
+            by[at] = st;
+        }
+    }
+    int bad = 0;
+    for (size_t t = 0; in_post && by && t < nt; t++) {
+        const iapt_team_cfg *tc = IAPT_ITEM(w->teams, iapt_team_cfg, t);
+        for (size_t g = 0; g < ng; g++) {
+            const iapt_post_cfg *pc = iapt_team_post(tc, (int)g);
+            double funded = pc ? sim_sched_at(&pc->wte, first) : 0, have = in_post[t * ng + g];
+            if (!pc || funded == 0 || have <= funded + 1e-9)
+                continue;
+            const iapt_staff_cfg *st = by[t * ng + g];
             const void *where[] = {&pc->wte, &st->teams, &st->count};
             char a[64], b[64], d[16];
             conf_error_among(ctx, where, NADDR(where),
                              "expected no more staff in post than funded posts on the run's first day, got %s of %s "
                              "in post in team \"%s\" against %s funded on %s",
-                             qty(CONF_U_WTE, in_post, a), pc->grade.name, tc->name, qty(CONF_U_WTE, funded, b),
+                             qty(CONF_U_WTE, have, a), pc->grade.name, tc->name, qty(CONF_U_WTE, funded, b),
                              day_text(first, d));
             bad = 1;
         }
     }
+    free(in_post);
+    free(by);
     return bad;
 }
 
@@ -1199,7 +1243,7 @@ static int check_workforce(conf_ctx *ctx, void *obj, const void *root)
 {
     iapt_workforce_cfg *w = obj;
     (void)root;
-    int bad = check_establishment(ctx, w);
+    int bad = 0;
     if (w->grades.n > 64) {
         conf_error_at(ctx, &w->grades, "expected at most 64 grades, got %zu", w->grades.n);
         bad = 1;
@@ -1212,6 +1256,8 @@ static int check_workforce(conf_ctx *ctx, void *obj, const void *root)
         conf_error_at(ctx, &w->programmes, "expected at most 16 training programmes, got %zu", w->programmes.n);
         bad = 1;
     }
+    if (!bad)
+        bad = check_establishment(ctx, w);
     return bad ? -1 : 0;
 }
 
@@ -1462,7 +1508,7 @@ static int check_referral_total(conf_ctx *ctx, const iapt_scenario *sc)
     const iapt_pathway_cfg *pc = IAPT_ITEM(sc->pathways, iapt_pathway_cfg, worst);
     const void *where[] = {&pc->referrals, &pc->growth, &pc->growth_from, &sc->run.end};
     char d[16], t[32], r[32];
-    _Static_assert(IAPT_MAX_RUN_REFERRALS == 2e7, "the message says 20 million");
+    _Static_assert(IAPT_MAX_RUN_REFERRALS == 20000000, "the message says 20 million");
     conf_error_among(ctx, where, NADDR(where),
                      "expected at most 20 million referrals over the run, all pathways together, once growth, "
                      "seasonality and shocks are applied (what a run can hold in memory), got %s million: pathway "

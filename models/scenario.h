@@ -319,7 +319,7 @@ typedef struct iapt_scenario {
  * England 2018/19 had 1.6 million referrals a year (domain brief s.4):
  * 20 million is twelve such years. */
 #define IAPT_MAX_REFERRALS_PER_MONTH 1e7
-#define IAPT_MAX_RUN_REFERRALS 2e7
+#define IAPT_MAX_RUN_REFERRALS 20000000
 
 /* The schema of a scenario file (models/scenario.c). */
 extern const conf_schema iapt_scenario_schema;
