@@ -582,7 +582,8 @@ static void doc_syntax(conf__buf *o, unsigned use, unsigned units)
                           "only (`riverside_surgery`, `pwp_2027`, `copd-rehab`); no spaces, commas, quotes, `:` or "
                           "`/` (results.csv writes groups as `team:core/grade:pwp`).\n\n");
     if (use & USE_REF)
-        conf__buf_puts(o, "**References** name an item of another list by its `name`.\n\n");
+        conf__buf_puts(o, "**References** name an item of another list by its `name`; an optional one left out "
+                          "(or null, `~`) names none. Text is never null: `name: ~` is refused.\n\n");
     conf__buf_puts(o, "**extends**: a scenario may start with `extends: base.yaml`, a path relative to the folder of "
                       "the scenario file (for a symbolic link, of the file it points to, so a linked scenario "
                       "finds the base beside it). The base is "
