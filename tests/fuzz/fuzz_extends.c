@@ -24,6 +24,7 @@
 #include "../conf_fixture.h"
 #include "models/model.h"
 #include "models/scenario.h"
+#include "roundtrip.h"
 
 static char dir[] = "/tmp/iaptsim-fuzz-extends-XXXXXX";
 static char base[sizeof dir + 64], base_of_base[sizeof dir + 64];
@@ -68,32 +69,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     copy_scenario(FIX_VARIANT_BASE_OF_BASE, base_of_base);
     atexit(remove_bases);
     return 0;
-}
-
-/* Prints sc, loads the text, prints again: the two texts must match. */
-static void check_roundtrip(const iapt_scenario *sc)
-{
-    char *first = fix_emit(&iapt_scenario_schema, sc);
-    if (!first)
-        return;
-    conf_ctx *ctx = conf_ctx_create();
-    iapt_scenario again;
-    if (ctx && conf_load_buffer(ctx, &iapt_scenario_schema, "emitted.yaml", first, strlen(first), NULL, &again)) {
-        fprintf(stderr, "printed scenario does not load:\n%s\n", first);
-        conf_print_errors(ctx, stderr);
-        __builtin_trap();
-    }
-    if (ctx) {
-        char *second = fix_emit(&iapt_scenario_schema, &again);
-        if (second && strcmp(first, second) != 0) {
-            fprintf(stderr, "printing is not stable:\n%s\n---\n%s\n", first, second);
-            __builtin_trap();
-        }
-        free(second);
-        iapt_scenario_free(&again);
-        conf_ctx_destroy(ctx);
-    }
-    free(first);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
