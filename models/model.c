@@ -55,8 +55,8 @@ static double shock_factor(const iapt_scenario *sc, int32_t pw, sim_date date)
     return f;
 }
 
-/* Referrals per day of pathway pw on day d (all sources). */
-static double pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d)
+/* Referrals per day of pathway pw on day d (all sources); model.h. */
+double iapt_pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d)
 {
     const iapt_pathway_cfg *pc = IAPT_ITEM(sc->pathways, iapt_pathway_cfg, pw);
     sim_date date = sc->run.start + d;
@@ -76,8 +76,6 @@ static double pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d)
     double per_month = sim_sched_at(&pc->referrals, mid) * growth * season * ramp * shock_factor(sc, pw, date);
     return per_month / SIM_DAYS_PER_MONTH;
 }
-
-double iapt_pathway_rate(const iapt_scenario *sc, int32_t pw, int32_t d) { return pathway_rate(sc, pw, d); }
 
 static int prepare_arrivals(iapt_model *m)
 {
@@ -101,7 +99,7 @@ static int prepare_arrivals(iapt_model *m)
             m->arr_source[a] = iapt_layout_source(&m->layout, src->names[k]);
             double *r = m->rates + (size_t)a * (size_t)m->ndays;
             for (int32_t d = 0; d < m->ndays; d++)
-                r[d] = pathway_rate(sc, p, d) * src->v[k];
+                r[d] = iapt_pathway_rate(sc, p, d) * src->v[k];
         }
     }
     return 0;
